@@ -1,0 +1,37 @@
+"""keras_gan: generative adversarial networks in TensorFlow / Keras 3."""
+
+import os
+
+if os.environ.get("TF_USE_LEGACY_KERAS", "").lower() in ("1", "true"):
+    raise ImportError(
+        "keras_gan needs Keras 3, but TF_USE_LEGACY_KERAS is set, which makes tf.keras "
+        "Keras 2. Unset it before importing TensorFlow."
+    )
+
+import keras  # noqa: E402
+
+if int(keras.__version__.split(".")[0]) < 3 or keras.backend.backend() != "tensorflow":
+    raise ImportError(
+        "keras_gan needs Keras 3 with the TensorFlow backend. Received: keras "
+        f"{keras.__version__}, backend {keras.backend.backend()!r} (set KERAS_BACKEND=tensorflow)"
+    )
+
+from keras_gan import data  # noqa: E402
+from keras_gan import layers  # noqa: E402
+from keras_gan import losses  # noqa: E402
+from keras_gan import metrics  # noqa: E402
+from keras_gan import models  # noqa: E402
+from keras_gan import optimizers  # noqa: E402
+from keras_gan.models.gan import GAN  # noqa: E402
+from keras_gan.version import __version__  # noqa: E402
+
+__all__ = [
+    "GAN",
+    "__version__",
+    "data",
+    "layers",
+    "losses",
+    "metrics",
+    "models",
+    "optimizers",
+]

@@ -1,0 +1,27 @@
+"""Synthetic data sets with known densities: no download, for tests and quick runs."""
+
+import math
+
+import numpy as np
+
+
+def gaussian_1d(num_samples, mean=0.0, std=1.0, seed=None):
+    """Samples of N(mean, std^2) shaped `(num_samples, 1)`: the paper's Figure 1 setting."""
+    rng = np.random.default_rng(seed)
+    return rng.normal(mean, std, size=(num_samples, 1)).astype("float32")
+
+
+def ring_modes(num_modes=8, radius=2.0):
+    """The `(num_modes, 2)` centres of the ring mixture, evenly spaced on a circle."""
+    angles = 2 * math.pi * np.arange(num_modes) / num_modes
+    return (radius * np.stack([np.cos(angles), np.sin(angles)], axis=1)).astype("float32")
+
+
+def ring(num_samples, num_modes=8, radius=2.0, std=0.02, seed=None):
+    """An equal mixture of isotropic Gaussians on a circle, shaped `(num_samples, 2)`.
+
+    The 8-mode ring of the unrolled-GAN and VEEGAN papers (radius 2, std 0.02).
+    """
+    rng = np.random.default_rng(seed)
+    centres = ring_modes(num_modes, radius)[rng.integers(num_modes, size=num_samples)]
+    return (centres + rng.normal(0.0, std, size=(num_samples, 2))).astype("float32")

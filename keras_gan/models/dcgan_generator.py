@@ -1,0 +1,126 @@
+"""Convolutional generator of Radford et al. (2016) for small images."""
+
+import keras
+
+from keras_gan.models.dcgan_utils import resolution_steps
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
+class DCGANGenerator(keras.Model):
+    """DCGAN generator: dense projection, then transposed convolutions with BatchNorm.
+
+    For a 28x28 image the noise is projected to 7x7x(2*base_filters) and
+    upsampled twice; for 32x32 to 4x4x(4*base_filters) and upsampled three
+    times. Every hidden stage is BatchNorm + ReLU; the filter count halves at
+    each upsampling.
+
+    Args:
+        latent_dim: size of the noise vector z.
+        data_shape: `(H, H, C)` of the generated images, e.g. `(28, 28, 1)` or
+            `(32, 32, 3)`.
+        base_filters: filters of the last hidden stage; earlier stages double it.
+        kernel_size: side of the transposed-convolution kernels.
+        output_activation: `"sigmoid"` for pixels in [0, 1] (the package's image
+            convention), `"tanh"` for [-1, 1] as in the DCGAN paper.
+        synchronized_batch_norm: use `BatchNormalization(synchronized=True)`,
+            which averages statistics across replicas under `tf.distribute`.
+        **kwargs: base `keras.Model` arguments.
+
+    Reference:
+        Radford et al., "Unsupervised Representation Learning with Deep
+        Convolutional Generative Adversarial Networks", ICLR 2016,
+        arXiv:1511.06434.
+    """
+
+    def __init__(
+        self,
+        latent_dim=100,
+        data_shape=(28, 28, 1),
+        base_filters=64,
+        kernel_size=5,
+        output_activation="sigmoid",
+        synchronized_batch_norm=False,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        if int(latent_dim) <= 0:
+            raise ValueError(
+                f"`latent_dim` must be a positive integer. Received: latent_dim={latent_dim}"
+            )
+        self.latent_dim = int(latent_dim)
+        self.data_shape = tuple(int(d) for d in data_shape)
+        self.base_filters = int(base_filters)
+        self.kernel_size = int(kernel_size)
+        self.output_activation = output_activation
+        self.synchronized_batch_norm = bool(synchronized_batch_norm)
+        steps = resolution_steps(self.data_shape)
+        base = self.data_shape[0] // 2**steps
+        top_filters = self.base_filters * 2 ** (steps - 1)
+
+        def batch_norm(name):
+            return keras.layers.BatchNormalization(
+                synchronized=self.synchronized_batch_norm, name=name
+            )
+
+        self.project = keras.layers.Dense(base * base * top_filters, use_bias=False, name="project")
+        self.project_norm = batch_norm("project_norm")
+        self.reshape = keras.layers.Reshape((base, base, top_filters), name="reshape")
+        self.upsamples = []
+        self.norms = []
+        for i in range(steps - 1):
+            self.upsamples.append(
+                keras.layers.Conv2DTranspose(
+                    top_filters // 2 ** (i + 1),
+                    self.kernel_size,
+                    strides=2,
+                    padding="same",
+                    use_bias=False,
+                    name=f"upsample_{i}",
+                )
+            )
+            self.norms.append(batch_norm(f"upsample_{i}_norm"))
+        self.output_layer = keras.layers.Conv2DTranspose(
+            self.data_shape[-1],
+            self.kernel_size,
+            strides=2,
+            padding="same",
+            activation=output_activation,
+            name="output",
+        )
+
+    def build(self, input_shape=None):
+        shape = (None, self.latent_dim)
+        self.project.build(shape)
+        shape = self.project.compute_output_shape(shape)
+        self.project_norm.build(shape)
+        shape = self.reshape.compute_output_shape(shape)
+        for upsample, norm in zip(self.upsamples, self.norms, strict=True):
+            upsample.build(shape)
+            shape = upsample.compute_output_shape(shape)
+            norm.build(shape)
+        self.output_layer.build(shape)
+
+    def call(self, inputs, training=None):
+        x = self.project(inputs)
+        x = keras.ops.relu(self.project_norm(x, training=training))
+        x = self.reshape(x)
+        for upsample, norm in zip(self.upsamples, self.norms, strict=True):
+            x = keras.ops.relu(norm(upsample(x), training=training))
+        return self.output_layer(x)
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], *self.data_shape)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            {
+                "latent_dim": self.latent_dim,
+                "data_shape": self.data_shape,
+                "base_filters": self.base_filters,
+                "kernel_size": self.kernel_size,
+                "output_activation": self.output_activation,
+                "synchronized_batch_norm": self.synchronized_batch_norm,
+            }
+        )
+        return config

@@ -1,0 +1,97 @@
+"""The discriminator of Goodfellow et al. (2014): maxout units with dropout."""
+
+import keras
+
+from keras_gan.layers.maxout import Maxout
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
+class MaxoutDiscriminator(keras.Model):
+    """Maxout MLP with dropout that returns one logit per sample.
+
+    The defaults are the paper's MNIST discriminator (goodfeli/adversarial,
+    `mnist.yaml`): two layers of 240 maxout units with 5 pieces each, then one
+    logit; dropout keeps 80% of the inputs and 50% of the hidden units (inverted
+    dropout, as pylearn2's input scales of 1.25 and 2 did); weights uniform on
+    [-0.005, 0.005]. It returns logits: D(x) = sigmoid(logit).
+
+    Args:
+        hidden_units: number of maxout units of each hidden layer.
+        num_pieces: linear pieces per maxout unit.
+        input_dropout: dropout rate on the input.
+        hidden_dropout: dropout rate on the input of every later layer.
+        init_range: weights are initialised uniformly on
+            `[-init_range, init_range]` (the paper's `irange`).
+        **kwargs: base `keras.Model` arguments (`name`, `dtype`, ...).
+
+    Reference:
+        Goodfellow et al., "Generative Adversarial Nets", NIPS 2014,
+        arXiv:1406.2661; goodfeli/adversarial `mnist.yaml`.
+    """
+
+    def __init__(
+        self,
+        hidden_units=(240, 240),
+        num_pieces=5,
+        input_dropout=0.2,
+        hidden_dropout=0.5,
+        init_range=0.005,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        for arg, rate in (
+            ("input_dropout", input_dropout),
+            ("hidden_dropout", hidden_dropout),
+        ):
+            if not 0.0 <= float(rate) < 1.0:
+                raise ValueError(f"`{arg}` must be in [0, 1). Received: {arg}={rate}")
+        self.hidden_units = tuple(int(u) for u in hidden_units)
+        self.num_pieces = int(num_pieces)
+        self.input_dropout = float(input_dropout)
+        self.hidden_dropout = float(hidden_dropout)
+        self.init_range = float(init_range)
+        initializer = keras.initializers.RandomUniform(-self.init_range, self.init_range)
+        self.flatten = keras.layers.Flatten(name="flatten")
+        self.dropouts = [keras.layers.Dropout(self.input_dropout, name="dropout_0")]
+        self.hidden_layers = []
+        for i, units in enumerate(self.hidden_units):
+            self.hidden_layers.append(
+                Maxout(
+                    units,
+                    self.num_pieces,
+                    kernel_initializer=initializer,
+                    name=f"maxout_{i}",
+                )
+            )
+            self.dropouts.append(keras.layers.Dropout(self.hidden_dropout, name=f"dropout_{i + 1}"))
+        self.logit = keras.layers.Dense(1, kernel_initializer=initializer, name="logit")
+
+    def build(self, input_shape):
+        shape = self.flatten.compute_output_shape(input_shape)
+        for layer in self.hidden_layers:
+            layer.build(shape)
+            shape = layer.compute_output_shape(shape)
+        self.logit.build(shape)
+
+    def call(self, inputs, training=None):
+        x = self.flatten(inputs)
+        x = self.dropouts[0](x, training=training)
+        for layer, dropout in zip(self.hidden_layers, self.dropouts[1:], strict=True):
+            x = dropout(layer(x), training=training)
+        return self.logit(x)
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], 1)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            {
+                "hidden_units": self.hidden_units,
+                "num_pieces": self.num_pieces,
+                "input_dropout": self.input_dropout,
+                "hidden_dropout": self.hidden_dropout,
+                "init_range": self.init_range,
+            }
+        )
+        return config

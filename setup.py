@@ -1,0 +1,40 @@
+"""Packaging for keras_gan."""
+
+import pathlib
+import re
+
+import setuptools
+
+HERE = pathlib.Path(__file__).parent
+VERSION = re.search(
+    r'^__version__ = "([^"]+)"', (HERE / "keras_gan" / "version.py").read_text(), re.M
+).group(1)
+
+setuptools.setup(
+    name="keras-gan",
+    version=VERSION,
+    description="Generative adversarial networks in TensorFlow / Keras 3.",
+    long_description=(HERE / "README.md").read_text(),
+    long_description_content_type="text/markdown",
+    license="Apache-2.0",
+    python_requires=">=3.11",
+    packages=setuptools.find_packages(include=["keras_gan", "keras_gan.*"]),
+    install_requires=[
+        "tensorflow>=2.21,<2.22",
+        # 3.15 is the release the library is tested with; it includes the
+        # cross-replica gradient sum that custom train steps rely on.
+        "keras>=3.15,<4",
+        "tensorflow-datasets>=4.9.10",
+        # tensorflow-datasets 4.9.10 imports it without declaring it.
+        "importlib_resources",
+        "absl-py",
+        "numpy",
+    ],
+    extras_require={
+        "test": ["pytest>=8", "scipy", "ruff==0.17.6"],
+    },
+    classifiers=[
+        "Programming Language :: Python :: 3.11",
+        "Topic :: Scientific/Engineering :: Artificial Intelligence",
+    ],
+)

@@ -1,0 +1,106 @@
+"""The four network classes: shapes, the paper's settings, config and .keras round trips."""
+
+import keras
+import numpy as np
+import pytest
+
+from keras_gan.models import DCGANDiscriminator
+from keras_gan.models import DCGANGenerator
+from keras_gan.models import MaxoutDiscriminator
+from keras_gan.models import MLPGenerator
+from tests import test_case
+
+
+def test_mlp_generator_defaults_are_the_paper_generator():
+    generator = MLPGenerator()
+    z = keras.random.uniform((3, 100), seed=0)
+    samples = keras.ops.convert_to_numpy(generator(z))
+    assert samples.shape == (3, 28, 28, 1)
+    assert samples.min() >= 0.0 and samples.max() <= 1.0
+    units = [layer.units for layer in generator.hidden_layers] + [generator.output_layer.units]
+    assert units == [1200, 1200, 784]
+    kernel = generator.hidden_layers[0].get_weights()[0]
+    assert np.abs(kernel).max() <= 0.05
+
+
+def test_mlp_generator_output_bias_from_marginals():
+    marginals = np.linspace(0.0, 1.0, 16)
+    generator = MLPGenerator(latent_dim=4, data_shape=(4, 4, 1), output_bias_marginals=marginals)
+    generator.build()
+    bias = generator.output_layer.get_weights()[1]
+    p = np.clip(marginals, 1e-7, 1 - 1e-7)
+    np.testing.assert_allclose(bias, np.log(p / (1 - p)), rtol=1e-5)
+    # With zero weights the generator outputs exactly the data marginals.
+    generator.output_layer.set_weights(
+        [np.zeros_like(generator.output_layer.get_weights()[0]), bias]
+    )
+    samples = keras.ops.convert_to_numpy(generator(np.ones((1, 4), "float32")))
+    np.testing.assert_allclose(samples.reshape(-1), p, atol=1e-6)
+    with pytest.raises(ValueError, match="prod\\(data_shape\\) = 16 values. Received: 3 values"):
+        MLPGenerator(latent_dim=4, data_shape=(4, 4, 1), output_bias_marginals=[0.1, 0.2, 0.3])
+
+
+def test_maxout_discriminator_defaults_are_the_paper_discriminator():
+    discriminator = MaxoutDiscriminator()
+    logits = discriminator(np.zeros((3, 28, 28, 1), "float32"))
+    assert tuple(logits.shape) == (3, 1)
+    assert [(m.units, m.num_pieces) for m in discriminator.hidden_layers] == [
+        (240, 5),
+        (240, 5),
+    ]
+    assert [d.rate for d in discriminator.dropouts] == [0.2, 0.5, 0.5]
+
+
+def test_maxout_discriminator_dropout_only_in_training():
+    discriminator = MaxoutDiscriminator(hidden_units=(8,), num_pieces=2)
+    x = np.random.default_rng(0).uniform(size=(4, 10)).astype("float32")
+    inference = [keras.ops.convert_to_numpy(discriminator(x, training=False)) for _ in range(2)]
+    np.testing.assert_array_equal(inference[0], inference[1])
+    training = keras.ops.convert_to_numpy(discriminator(x, training=True))
+    assert not np.allclose(training, inference[0])
+
+
+@pytest.mark.parametrize("data_shape, num_upsamples", [((28, 28, 1), 2), ((32, 32, 3), 3)])
+def test_dcgan_pair_shapes(data_shape, num_upsamples):
+    generator = DCGANGenerator(latent_dim=16, data_shape=data_shape, base_filters=8)
+    discriminator = DCGANDiscriminator(data_shape=data_shape, base_filters=8)
+    images = generator(keras.random.normal((2, 16), seed=0))
+    assert tuple(images.shape) == (2, *data_shape)
+    assert len(generator.upsamples) + 1 == num_upsamples
+    assert len(discriminator.convs) == num_upsamples
+    assert tuple(discriminator(images).shape) == (2, 1)
+
+
+def test_dcgan_synchronized_batch_norm_option():
+    generator = DCGANGenerator(latent_dim=4, base_filters=4, synchronized_batch_norm=True)
+    assert generator.project_norm.synchronized
+    assert all(norm.synchronized for norm in generator.norms)
+
+
+@pytest.mark.parametrize("cls", [DCGANGenerator, DCGANDiscriminator])
+@pytest.mark.parametrize("shape", [(28, 32, 1), (6, 6, 1), (28, 28)])
+def test_dcgan_rejects_shapes_it_cannot_build(cls, shape):
+    with pytest.raises(ValueError, match=r"`data_shape` must .*Received: data_shape="):
+        cls(data_shape=shape)
+
+
+NETWORKS = [
+    (
+        lambda: MLPGenerator(
+            latent_dim=4, data_shape=(2,), hidden_units=(8,), output_activation=None
+        ),
+        (3, 4),
+    ),
+    (lambda: MaxoutDiscriminator(hidden_units=(6, 6), num_pieces=3), (3, 4, 4, 1)),
+    (lambda: DCGANGenerator(latent_dim=4, base_filters=4), (3, 4)),
+    (lambda: DCGANDiscriminator(base_filters=4), (3, 28, 28, 1)),
+]
+
+
+@pytest.mark.parametrize("make, input_shape", NETWORKS)
+def test_config_and_saving_round_trip(make, input_shape, tmp_path):
+    model = make()
+    inputs = np.random.default_rng(0).uniform(size=input_shape).astype("float32")
+    model(inputs)
+    test_case.assert_config_round_trip(model)
+    test_case.assert_saving_round_trip(model, inputs, tmp_path)
