@@ -29,6 +29,7 @@ setuptools.setup(
         "importlib_resources",
         "absl-py",
         "numpy",
+        "matplotlib",
     ],
     extras_require={
         "test": ["pytest>=8", "scipy", "ruff==0.17.6"],

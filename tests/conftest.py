@@ -1,0 +1,51 @@
+"""Shared fixtures: where the real MNIST files are, and MNIST prepared offline once."""
+
+import os
+import pathlib
+import socket
+
+import pytest
+
+REPO = pathlib.Path(__file__).resolve().parent.parent
+# The one setting that locates the four original MNIST IDX files.
+MNIST_DIR_VARIABLE = "KERAS_GAN_MNIST_DIR"
+DEFAULT_MNIST_DIR = REPO.parent / "shared" / "data" / "mnist"
+MNIST_FILES = (
+    "train-images-idx3-ubyte.gz",
+    "train-labels-idx1-ubyte.gz",
+    "t10k-images-idx3-ubyte.gz",
+    "t10k-labels-idx1-ubyte.gz",
+)
+
+
+@pytest.fixture(scope="session")
+def mnist_manual_dir():
+    """The folder holding MNIST's four IDX files; skips the test when it is absent."""
+    folder = pathlib.Path(os.environ.get(MNIST_DIR_VARIABLE, DEFAULT_MNIST_DIR))
+    missing = [name for name in MNIST_FILES if not (folder / name).is_file()]
+    if missing:
+        pytest.skip(
+            f"MNIST IDX files not found in {folder} (missing {missing}); "
+            f"set {MNIST_DIR_VARIABLE} to the folder holding them"
+        )
+    return folder
+
+
+@pytest.fixture(scope="session")
+def mnist_data_dir(mnist_manual_dir, tmp_path_factory):
+    """A TFDS data directory with `mnist` prepared from the IDX files, offline."""
+    from keras_gan.data import load_tfds_images
+
+    attempts = []
+
+    def refuse(sock, address, *args):
+        attempts.append(address)
+        raise OSError(f"network access during offline preparation: {address}")
+
+    data_dir = tmp_path_factory.mktemp("tfds")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(socket.socket, "connect", refuse)
+        patch.setattr(socket.socket, "connect_ex", refuse)
+        load_tfds_images("mnist", data_dir=data_dir, manual_dir=mnist_manual_dir)
+    assert not attempts, f"preparing MNIST from {mnist_manual_dir} tried to connect to {attempts}"
+    return data_dir
