@@ -8,6 +8,15 @@ if os.environ.get("TF_USE_LEGACY_KERAS", "").lower() in ("1", "true"):
         "Keras 2. Unset it before importing TensorFlow."
     )
 
+_backend = os.environ.get("KERAS_BACKEND", "tensorflow")
+if _backend != "tensorflow":
+    # Checked before importing Keras, which may fail on its own for a
+    # backend that is not installed and hide the reason.
+    raise ImportError(
+        "keras_gan needs Keras 3 with the TensorFlow backend. "
+        f"Received: backend {_backend!r} (set KERAS_BACKEND=tensorflow)"
+    )
+
 import keras  # noqa: E402
 
 if int(keras.__version__.split(".")[0]) < 3 or keras.backend.backend() != "tensorflow":
