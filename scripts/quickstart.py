@@ -19,7 +19,7 @@ from keras_gan.metrics import mode_coverage
 from keras_gan.plots import plot_samples_2d
 
 _OUTPUT_DIR = flags.DEFINE_string("output_dir", "runs/quickstart", "Where to write the results.")
-_EPOCHS = flags.DEFINE_integer("epochs", 10, "Passes over the 50,000 data points.", lower_bound=1)
+_EPOCHS = flags.DEFINE_integer("epochs", 25, "Passes over the 50,000 data points.", lower_bound=1)
 _SEED = flags.DEFINE_integer("seed", 0, "Seed of the weights and the noise.")
 
 

@@ -5,6 +5,14 @@ import pathlib
 import socket
 
 import pytest
+import tensorflow as tf
+
+# Two logical CPU devices for the tf.distribute tests; this must happen before
+# TensorFlow initialises its runtime, so here, before any test module runs.
+tf.config.set_logical_device_configuration(
+    tf.config.list_physical_devices("CPU")[0],
+    [tf.config.LogicalDeviceConfiguration(), tf.config.LogicalDeviceConfiguration()],
+)
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
 # The one setting that locates the four original MNIST IDX files.

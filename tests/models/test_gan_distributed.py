@@ -1,0 +1,82 @@
+"""GAN.train_step under tf.distribute: 2 logical CPU devices against one device."""
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from keras_gan import GAN
+
+DEVICES = ["/cpu:0", "/cpu:1"]
+
+
+@pytest.fixture(scope="module")
+def mirrored():
+    # One strategy for the module: CPU collectives do not like a second
+    # MirroredStrategy with new shapes in the same process.
+    return tf.distribute.MirroredStrategy(DEVICES)
+
+
+def dense_pair():
+    generator = keras.Sequential(
+        [keras.Input((3,)), keras.layers.Dense(8, activation="tanh"), keras.layers.Dense(2)]
+    )
+    discriminator = keras.Sequential(
+        [keras.Input((2,)), keras.layers.Dense(8, activation="tanh"), keras.layers.Dense(1)]
+    )
+    return generator, discriminator
+
+
+def train(strategy, loss, d_steps, simultaneous=False):
+    data = np.random.default_rng(0).normal(2.0, 0.5, size=(128, 2)).astype("float32")
+    with strategy.scope():
+        keras.utils.set_random_seed(0)
+        gan = GAN(*dense_pair(), d_steps=d_steps, simultaneous_updates=simultaneous, seed=7)
+        initial = [np.array(w) for w in gan.get_weights()]
+        gan.compile(
+            d_optimizer=keras.optimizers.SGD(0.2),
+            g_optimizer=keras.optimizers.SGD(0.2),
+            loss=loss,
+        )
+    history = gan.fit(data, batch_size=16 * d_steps, epochs=2, shuffle=False, verbose=0)
+    return gan, initial, history.history
+
+
+@pytest.mark.parametrize(
+    "loss, d_steps, simultaneous",
+    [
+        ("non_saturating", 1, False),
+        ("minimax", 1, False),
+        ("non_saturating", 2, False),
+        ("non_saturating", 1, True),
+    ],
+)
+def test_two_replicas_update_exactly_like_one_device(mirrored, loss, d_steps, simultaneous):
+    one, initial, one_history = train(
+        tf.distribute.OneDeviceStrategy("/cpu:0"), loss, d_steps, simultaneous
+    )
+    two, _, two_history = train(mirrored, loss, d_steps, simultaneous)
+    assert two.jit_compile is False  # "auto" under a strategy
+
+    moved = max(np.abs(w - w0).max() for w, w0 in zip(one.get_weights(), initial, strict=True))
+    assert moved > 0.05  # the comparison below is not between untrained models
+    for a, b in zip(one.get_weights(), two.get_weights(), strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
+    # Logged losses are global means, not divided by the replica count.
+    for key in ("d_loss", "g_loss", "d_real", "d_fake"):
+        np.testing.assert_allclose(one_history[key], two_history[key], rtol=1e-4)
+
+
+def test_replicas_draw_different_noise_that_makes_up_the_global_draw(mirrored):
+    with mirrored.scope():
+        gan = GAN(*dense_pair(), seed=0)
+    step_seed = tf.constant([5, 0], tf.int32)
+
+    @tf.function
+    def per_replica():
+        return mirrored.run(lambda: gan._training_noise(4, step_seed, draw=1))
+
+    slices = [np.asarray(v) for v in mirrored.experimental_local_results(per_replica())]
+    assert not np.allclose(slices[0], slices[1])
+    whole = gan.sample_latent(8, seed=tf.random.experimental.stateless_fold_in(step_seed, 1))
+    np.testing.assert_array_equal(np.concatenate(slices), np.asarray(whole))
