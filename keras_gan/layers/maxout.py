@@ -3,6 +3,8 @@
 import keras
 from keras import ops
 
+from keras_gan.validation import positive_int
+
 
 @keras.saving.register_keras_serializable(package="keras_gan")
 class Maxout(keras.layers.Layer):
@@ -37,14 +39,8 @@ class Maxout(keras.layers.Layer):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        if int(units) <= 0:
-            raise ValueError(f"`units` must be a positive integer. Received: units={units}")
-        if int(num_pieces) <= 0:
-            raise ValueError(
-                f"`num_pieces` must be a positive integer. Received: num_pieces={num_pieces}"
-            )
-        self.units = int(units)
-        self.num_pieces = int(num_pieces)
+        self.units = positive_int("units", units)
+        self.num_pieces = positive_int("num_pieces", num_pieces)
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
         self.bias_initializer = keras.initializers.get(bias_initializer)
         self.dense = keras.layers.Dense(

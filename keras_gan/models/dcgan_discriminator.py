@@ -3,6 +3,7 @@
 import keras
 
 from keras_gan.models.dcgan_utils import resolution_steps
+from keras_gan.validation import dropout_rate
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
@@ -38,13 +39,11 @@ class DCGANDiscriminator(keras.Model):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        if not 0.0 <= float(dropout) < 1.0:
-            raise ValueError(f"`dropout` must be in [0, 1). Received: dropout={dropout}")
         self.data_shape = tuple(int(d) for d in data_shape)
         self.base_filters = int(base_filters)
         self.kernel_size = int(kernel_size)
         self.leaky_relu_slope = float(leaky_relu_slope)
-        self.dropout = float(dropout)
+        self.dropout = dropout_rate("dropout", dropout)
         steps = resolution_steps(self.data_shape)
         self.convs = [
             keras.layers.Conv2D(

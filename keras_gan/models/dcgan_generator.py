@@ -3,6 +3,7 @@
 import keras
 
 from keras_gan.models.dcgan_utils import resolution_steps
+from keras_gan.validation import positive_int
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
@@ -43,11 +44,7 @@ class DCGANGenerator(keras.Model):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        if int(latent_dim) <= 0:
-            raise ValueError(
-                f"`latent_dim` must be a positive integer. Received: latent_dim={latent_dim}"
-            )
-        self.latent_dim = int(latent_dim)
+        self.latent_dim = positive_int("latent_dim", latent_dim)
         self.data_shape = tuple(int(d) for d in data_shape)
         self.base_filters = int(base_filters)
         self.kernel_size = int(kernel_size)

@@ -8,6 +8,7 @@ import tensorflow as tf
 from keras import ops
 
 from keras_gan import losses as gan_losses
+from keras_gan.validation import positive_int
 
 LATENT_DISTRIBUTIONS = ("uniform", "normal")
 
@@ -89,8 +90,7 @@ class GAN(keras.Model):
                 f"Unknown `latent_distribution`: expected one of {list(LATENT_DISTRIBUTIONS)}. "
                 f"Received: latent_distribution={latent_distribution!r}"
             )
-        if isinstance(d_steps, bool) or not isinstance(d_steps, int) or d_steps < 1:
-            raise ValueError(f"`d_steps` must be an integer >= 1. Received: d_steps={d_steps!r}")
+        d_steps = positive_int("d_steps", d_steps)
         if simultaneous_updates and d_steps != 1:
             raise ValueError(
                 "`simultaneous_updates=True` updates D and G from one minibatch, so it "
@@ -439,14 +439,7 @@ def _resolve_latent_dim(generator, latent_dim):
                 "Received: latent_dim=None"
             )
         latent_dim = declared
-    if (
-        isinstance(latent_dim, bool)
-        or not isinstance(latent_dim, int | np.integer)
-        or latent_dim <= 0
-    ):
-        raise ValueError(
-            f"`latent_dim` must be a positive integer. Received: latent_dim={latent_dim!r}"
-        )
+    latent_dim = positive_int("latent_dim", latent_dim)
     if declared is not None and int(declared) != int(latent_dim):
         raise ValueError(
             f"`latent_dim` does not match the generator's input size {declared}. "

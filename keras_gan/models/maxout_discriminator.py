@@ -3,6 +3,7 @@
 import keras
 
 from keras_gan.layers.maxout import Maxout
+from keras_gan.validation import dropout_rate
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
@@ -39,16 +40,10 @@ class MaxoutDiscriminator(keras.Model):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        for arg, rate in (
-            ("input_dropout", input_dropout),
-            ("hidden_dropout", hidden_dropout),
-        ):
-            if not 0.0 <= float(rate) < 1.0:
-                raise ValueError(f"`{arg}` must be in [0, 1). Received: {arg}={rate}")
         self.hidden_units = tuple(int(u) for u in hidden_units)
         self.num_pieces = int(num_pieces)
-        self.input_dropout = float(input_dropout)
-        self.hidden_dropout = float(hidden_dropout)
+        self.input_dropout = dropout_rate("input_dropout", input_dropout)
+        self.hidden_dropout = dropout_rate("hidden_dropout", hidden_dropout)
         self.init_range = float(init_range)
         initializer = keras.initializers.RandomUniform(-self.init_range, self.init_range)
         self.flatten = keras.layers.Flatten(name="flatten")

@@ -6,6 +6,8 @@ import keras
 import numpy as np
 from keras import ops
 
+from keras_gan.validation import positive_int
+
 
 @keras.saving.register_keras_serializable(package="keras_gan")
 class MLPGenerator(keras.Model):
@@ -53,11 +55,7 @@ class MLPGenerator(keras.Model):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        if int(latent_dim) <= 0:
-            raise ValueError(
-                f"`latent_dim` must be a positive integer. Received: latent_dim={latent_dim}"
-            )
-        self.latent_dim = int(latent_dim)
+        self.latent_dim = positive_int("latent_dim", latent_dim)
         self.data_shape = tuple(int(d) for d in data_shape)
         self.hidden_units = tuple(int(u) for u in hidden_units)
         self.hidden_activation = hidden_activation

@@ -214,8 +214,8 @@ def test_jit_compile_auto_is_on_alone_and_off_under_a_strategy():
 
 
 BAD_ARGUMENTS = [
-    ({"d_steps": 0}, "`d_steps` must be an integer >= 1. Received: d_steps=0"),
-    ({"d_steps": 1.5}, "`d_steps` must be an integer >= 1. Received: d_steps=1.5"),
+    ({"d_steps": 0}, "`d_steps` must be a positive integer. Received: d_steps=0"),
+    ({"d_steps": 1.5}, "`d_steps` must be a positive integer. Received: d_steps=1.5"),
     (
         {"latent_dim": 0},
         "`latent_dim` must be a positive integer. Received: latent_dim=0",
