@@ -29,6 +29,7 @@ setuptools.setup(
         "importlib_resources",
         "absl-py",
         "numpy",
+        "requests",
         "matplotlib",
     ],
     extras_require={

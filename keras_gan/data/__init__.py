@@ -1,8 +1,28 @@
-"""Data sets: synthetic mixtures with known densities, and TFDS images."""
+"""Data sets (synthetic mixtures with known densities, image folders, .npz files,
+tensorflow-datasets) and the one input pipeline that feeds `GAN.fit`."""
 
+from keras_gan.data.datasets import load_dataset
+from keras_gan.data.image_folder import load_image_folder
+from keras_gan.data.npz_file import load_npz
+from keras_gan.data.pipeline import make_pipeline
 from keras_gan.data.synthetic import gaussian_1d
+from keras_gan.data.synthetic import grid
+from keras_gan.data.synthetic import grid_modes
+from keras_gan.data.synthetic import mixture_density
 from keras_gan.data.synthetic import ring
 from keras_gan.data.synthetic import ring_modes
 from keras_gan.data.tfds_images import load_tfds_images
 
-__all__ = ["gaussian_1d", "load_tfds_images", "ring", "ring_modes"]
+__all__ = [
+    "gaussian_1d",
+    "grid",
+    "grid_modes",
+    "load_dataset",
+    "load_image_folder",
+    "load_npz",
+    "load_tfds_images",
+    "make_pipeline",
+    "mixture_density",
+    "ring",
+    "ring_modes",
+]

@@ -2,31 +2,67 @@
 
 import os
 
+import requests
 import tensorflow as tf
 import tensorflow_datasets as tfds
+
+# Not re-exported by tfds' public API; it is the error for a file that fails its checksum.
+from tensorflow_datasets.core.download.download_manager import NonMatchingChecksumError
 
 
 def load_tfds_images(name, split="train", data_dir=None, manual_dir=None):
     """Loads a TFDS image data set as a `tf.data.Dataset` of float32 images in [0, 1].
 
     Args:
-        name: TFDS name, e.g. `"mnist"`.
+        name: TFDS name, e.g. `"mnist"`, `"fashion_mnist"`, `"cifar10"`.
         split: TFDS split, e.g. `"train"` or `"train[:50000]"`.
-        data_dir: TFDS data directory (prepared data is kept there).
+        data_dir: TFDS data directory (prepared data is kept and reused there).
         manual_dir: folder of the data set's original files (for MNIST the
             four `*-ubyte.gz` IDX files); the data set is then prepared from
-            them without any network access.
+            them without network access.
+
+    Returns:
+        A dataset of `(image, label)` pairs, images float32 in [0, 1].
 
     Raises:
-        ValueError: if `manual_dir` is given but is not a folder.
+        ValueError: for an unknown name, a `manual_dir` that is not a folder,
+            a file in it that is not the original (wrong checksum), or a data
+            set that needs a download when there is no network.
     """
     download_config = None
     if manual_dir is not None:
         if not os.path.isdir(manual_dir):
             raise ValueError(f"`manual_dir` is not a folder. Received: manual_dir={manual_dir!r}")
         download_config = tfds.download.DownloadConfig(manual_dir=os.fspath(manual_dir))
-    builder = tfds.builder(name, data_dir=data_dir)
-    builder.download_and_prepare(download_config=download_config)
+    try:
+        builder = tfds.builder(name, data_dir=data_dir)
+    except tfds.core.DatasetNotFoundError as error:
+        raise ValueError(
+            f"Unknown data set {name!r}: not a tensorflow-datasets name. Received: dataset={name!r}"
+        ) from error
+    if manual_dir is not None and not builder.is_prepared():
+        # Checked here because TFDS, missing a file, silently tries to download
+        # it and retries for minutes before failing without network.
+        expected = sorted(info.filename for info in builder.url_infos.values() if info.filename)
+        missing = [f for f in expected if not os.path.isfile(os.path.join(manual_dir, f))]
+        if missing:
+            raise ValueError(
+                f"{name!r} needs the files {expected} in manual_dir; missing: {missing}. "
+                f"Received: manual_dir={os.fspath(manual_dir)!r}"
+            )
+    try:
+        builder.download_and_prepare(download_config=download_config)
+    except NonMatchingChecksumError as error:
+        raise ValueError(
+            f"A file for {name!r} does not match the checksum tensorflow-datasets registers: "
+            f"it is corrupt or not the original file. {str(error).splitlines()[0]}"
+        ) from error
+    except (requests.exceptions.ConnectionError, ConnectionError) as error:
+        raise ValueError(
+            f"{name!r} is not prepared in data_dir={data_dir!r} and preparing it needs a "
+            f"download, which failed (no network?). Pass manual_dir= a folder holding the "
+            f"original files. Received: manual_dir={manual_dir!r}"
+        ) from error
     dataset = builder.as_dataset(split=split, as_supervised=True)
     return dataset.map(
         lambda image, label: (tf.cast(image, tf.float32) / 255.0, label),

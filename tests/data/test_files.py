@@ -1,0 +1,76 @@
+"""Image folders and .npz files: what they load, and the errors for bad ones."""
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from keras_gan.data import load_dataset
+from keras_gan.data import load_image_folder
+from keras_gan.data import load_npz
+
+
+def write_png(path, image):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(tf.io.encode_png(image).numpy())
+
+
+def test_folder_reads_every_image_below_it_in_sorted_order(tmp_path):
+    first = np.full((4, 4, 1), 255, np.uint8)
+    second = np.zeros((4, 4, 1), np.uint8)
+    write_png(tmp_path / "b" / "2.png", second)
+    write_png(tmp_path / "a" / "1.png", first)
+    (tmp_path / "notes.txt").write_text("not an image")
+    images = load_dataset("folder", data_dir=str(tmp_path))
+    assert images.shape == (2, 4, 4, 1) and images.dtype == np.float32
+    np.testing.assert_array_equal(images[0], 1.0)
+    np.testing.assert_array_equal(images[1], 0.0)
+
+
+def test_folder_errors_name_the_file(tmp_path):
+    write_png(tmp_path / "good.png", np.zeros((4, 4, 1), np.uint8))
+    (tmp_path / "broken.png").write_bytes(b"\x89PNG but not really")
+    with pytest.raises(ValueError, match=r"Cannot read image file '.*broken\.png'"):
+        load_image_folder(tmp_path)
+    (tmp_path / "broken.png").unlink()
+    write_png(tmp_path / "wide.png", np.zeros((4, 6, 1), np.uint8))
+    with pytest.raises(ValueError, match=r"Received: '.*wide\.png' of shape \(4, 6, 1\)"):
+        load_image_folder(tmp_path)
+
+
+def test_folder_missing_or_empty(tmp_path):
+    with pytest.raises(ValueError, match="does not exist. Received: data_dir='.*nowhere'"):
+        load_image_folder(tmp_path / "nowhere")
+    with pytest.raises(ValueError, match="No images"):
+        load_image_folder(tmp_path)
+    with pytest.raises(ValueError, match="reads its data from data_dir, which is not set"):
+        load_dataset("folder")
+
+
+def test_npz_scales_pixels_and_adds_a_channel(tmp_path):
+    path = tmp_path / "digits.npz"
+    np.savez(path, x=np.full((3, 5, 5), 51, np.uint8), y=np.arange(3))
+    images = load_dataset("npz", data_dir=str(path))
+    assert images.shape == (3, 5, 5, 1)
+    np.testing.assert_allclose(images, 0.2)
+    vectors = tmp_path / "points.npz"
+    np.savez(vectors, np.array([[0.5, -1.5]], np.float64))
+    np.testing.assert_array_equal(load_npz(vectors), np.array([[0.5, -1.5]], np.float32))
+
+
+def test_npz_errors(tmp_path):
+    with pytest.raises(ValueError, match="does not exist"):
+        load_npz(tmp_path / "missing.npz")
+    corrupt = tmp_path / "corrupt.npz"
+    corrupt.write_bytes(b"PK\x03\x04 truncated")
+    with pytest.raises(ValueError, match=r"Cannot read '.*corrupt\.npz' as an \.npz archive"):
+        load_npz(corrupt)
+    several = tmp_path / "several.npz"
+    np.savez(several, a=np.zeros((2, 2)), b=np.zeros((2, 2)))
+    with pytest.raises(ValueError, match=r"several arrays \['a', 'b'\] and none is named 'x'"):
+        load_npz(several)
+    with pytest.raises(ValueError, match=r"has no array 'c'"):
+        load_npz(several, key="c")
+    flat = tmp_path / "flat.npz"
+    np.savez(flat, x=np.zeros(5))
+    with pytest.raises(ValueError, match=r"Received: shape \(5,\)"):
+        load_npz(flat)
