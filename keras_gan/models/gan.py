@@ -104,6 +104,10 @@ class GAN(keras.Model):
         self.simultaneous_updates = bool(simultaneous_updates)
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed, name="seed_generator")
+        # Evaluation has its own stream, so validation never changes training.
+        self.eval_seed_generator = keras.random.SeedGenerator(
+            None if seed is None else seed + 1, name="eval_seed_generator"
+        )
         self.data_shape = self._build_pair()
         self.built = True
         self.d_optimizer = None
@@ -253,9 +257,9 @@ class GAN(keras.Model):
                 a shape-`(2,)` integer seed tensor, or None for fresh noise.
         """
         if seed is None:
-            seed = tf.random.uniform((2,), maxval=2**31 - 1, dtype=tf.int32)
+            seed = tf.random.uniform((2,), maxval=2**62, dtype=tf.int64)
         elif isinstance(seed, int | np.integer):
-            seed = tf.constant([int(seed), 0], dtype=tf.int32)
+            seed = tf.constant([int(seed), 0], dtype=tf.int64)
         shape = tf.stack([tf.cast(batch_size, tf.int32), self.latent_dim])
         if self.latent_distribution == "uniform":
             limit = math.sqrt(3.0)
@@ -308,7 +312,7 @@ class GAN(keras.Model):
         real = self._real_batch(data)
         # One draw from the model's SeedGenerator per step; every noise draw
         # of the step is derived from it statelessly.
-        step_seed = tf.cast(self.seed_generator.next(), tf.int32)
+        step_seed = tf.cast(self.seed_generator.next(), tf.int64)
         if self.simultaneous_updates:
             self._simultaneous_step(real, step_seed)
         else:
@@ -367,7 +371,7 @@ class GAN(keras.Model):
 
     def test_step(self, data):
         real = self._real_batch(data)
-        step_seed = tf.cast(self.seed_generator.next(), tf.int32)
+        step_seed = tf.cast(self.eval_seed_generator.next(), tf.int64)
         z = self._training_noise(ops.shape(real)[0], step_seed, draw=0)
         real_logits = self._logits(real, training=False)
         fake_logits = self._logits(self.generator(z, training=False), training=False)

@@ -140,6 +140,20 @@ def test_validation_data_reports_the_losses_without_updating():
         np.testing.assert_array_equal(before, after)
 
 
+def test_validation_does_not_change_the_training_run():
+    def run(**kwargs):
+        keras.utils.set_random_seed(0)
+        gan = compiled_gan(seed=4)
+        gan.fit(
+            test_case.small_images(32), batch_size=8, epochs=2, verbose=0, shuffle=False, **kwargs
+        )
+        return gan.get_weights()
+
+    validation = {"validation_data": test_case.small_images(16, seed=1)}
+    for a, b in zip(run(), run(**validation), strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
 @pytest.mark.parametrize("loss", ["non_saturating", "minimax"])
 def test_same_seed_same_run_different_seed_different_run(loss):
     def run(seed):
@@ -164,6 +178,9 @@ def test_generate_and_call():
     np.testing.assert_allclose(keras.ops.convert_to_numpy(gan(z)), samples, rtol=1e-6)
     with pytest.raises(ValueError, match="`num_samples` must be >= 1. Received: num_samples=0"):
         gan.generate(0)
+    # Seeds use the full 64-bit range (the export's `generate` takes an int64 seed).
+    np.testing.assert_array_equal(gan.generate(2, seed=2**40), gan.generate(2, seed=2**40))
+    assert not np.allclose(gan.generate(2, seed=2**40), gan.generate(2, seed=2**40 + 1))
 
 
 @pytest.mark.parametrize("distribution, check", [("uniform", "uniform"), ("normal", "normal")])

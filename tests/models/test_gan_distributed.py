@@ -70,7 +70,7 @@ def test_two_replicas_update_exactly_like_one_device(mirrored, loss, d_steps, si
 def test_replicas_draw_different_noise_that_makes_up_the_global_draw(mirrored):
     with mirrored.scope():
         gan = GAN(*dense_pair(), seed=0)
-    step_seed = tf.constant([5, 0], tf.int32)
+    step_seed = tf.constant([5, 0], tf.int64)
 
     @tf.function
     def per_replica():
