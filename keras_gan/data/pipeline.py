@@ -3,6 +3,8 @@
 import numpy as np
 import tensorflow as tf
 
+from keras_gan.validation import positive_int
+
 # Shuffle buffer for data sets that are not in memory as one array.
 STREAM_SHUFFLE_BUFFER = 10_000
 
@@ -28,8 +30,7 @@ def make_pipeline(samples, batch_size, output_range=None, shuffle=True, seed=Non
     Raises:
         ValueError: if `batch_size` is not positive or larger than the data.
     """
-    if isinstance(batch_size, bool) or int(batch_size) != batch_size or batch_size < 1:
-        raise ValueError(f"`batch_size` must be a positive integer. Received: {batch_size!r}")
+    batch_size = positive_int("batch_size", batch_size)
     if isinstance(samples, np.ndarray):
         num_samples = len(samples)
         buffer = num_samples

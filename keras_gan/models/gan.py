@@ -326,8 +326,7 @@ class GAN(keras.Model):
             real_logits = self._logits(real, training=True)
             fake_logits = self._logits(fake, training=True)
             d_loss = self._discriminator_loss(real_logits, fake_logits)
-            objective = self.d_loss_weight * d_loss + _sum(self.discriminator.losses)
-            objective = self.d_optimizer.scale_loss(_per_replica(objective))
+            objective = self._objective(d_loss, self.discriminator, self.d_optimizer)
         variables = self.discriminator.trainable_variables
         self.d_optimizer.apply(tape.gradient(objective, variables), variables)
         self._track_discriminator(d_loss, real_logits, fake_logits)
@@ -337,8 +336,7 @@ class GAN(keras.Model):
         with tf.GradientTape() as tape:
             fake_logits = self._logits(self.generator(z, training=True), training=True)
             g_loss = self._generator_loss(fake_logits)
-            objective = g_loss + _sum(self.generator.losses)
-            objective = self.g_optimizer.scale_loss(_per_replica(objective))
+            objective = self._objective(g_loss, self.generator, self.g_optimizer)
         variables = self.generator.trainable_variables
         self.g_optimizer.apply(tape.gradient(objective, variables), variables)
         self.g_loss_tracker.update_state(g_loss)
@@ -351,10 +349,8 @@ class GAN(keras.Model):
             fake_logits = self._logits(fake, training=True)
             d_loss = self._discriminator_loss(real_logits, fake_logits)
             g_loss = self._generator_loss(fake_logits)
-            d_objective = self.d_loss_weight * d_loss + _sum(self.discriminator.losses)
-            d_objective = self.d_optimizer.scale_loss(_per_replica(d_objective))
-            g_objective = g_loss + _sum(self.generator.losses)
-            g_objective = self.g_optimizer.scale_loss(_per_replica(g_objective))
+            d_objective = self._objective(d_loss, self.discriminator, self.d_optimizer)
+            g_objective = self._objective(g_loss, self.generator, self.g_optimizer)
         d_variables = self.discriminator.trainable_variables
         g_variables = self.generator.trainable_variables
         # Both gradients are taken before either update, from one forward pass.
@@ -365,6 +361,14 @@ class GAN(keras.Model):
         self.g_optimizer.apply(g_grads, g_variables)
         self._track_discriminator(d_loss, real_logits, fake_logits)
         self.g_loss_tracker.update_state(g_loss)
+
+    def _objective(self, loss, network, optimizer):
+        """What a network's gradients are taken of: its loss (D's weighted),
+        its regularisation losses, scaled for the replica count and for the
+        optimizer's loss scaling (mixed precision)."""
+        weight = self.d_loss_weight if network is self.discriminator else 1.0
+        total = weight * loss + _sum(network.losses)
+        return optimizer.scale_loss(_per_replica(total))
 
     def test_step(self, data):
         real = self._real_batch(data)

@@ -3,6 +3,9 @@
 import keras
 from keras import ops
 
+from keras_gan.optimizers.schedules import FlooredExponentialDecay
+from keras_gan.optimizers.schedules import LinearRamp
+
 
 @keras.saving.register_keras_serializable(package="keras_gan")
 class ScheduledMomentumSGD(keras.optimizers.SGD):
@@ -59,9 +62,6 @@ def paper_mnist_sgd(steps_per_epoch=500):
         steps_per_epoch: updates per epoch, to place the momentum ramp
             (500 = the paper's 50,000 training images in batches of 100).
     """
-    from keras_gan.optimizers.schedules import FlooredExponentialDecay
-    from keras_gan.optimizers.schedules import LinearRamp
-
     return ScheduledMomentumSGD(
         learning_rate=FlooredExponentialDecay(0.1, decay_factor=1.000004, minimum=1e-6),
         momentum=LinearRamp(0.5, 0.7, start_step=steps_per_epoch, end_step=250 * steps_per_epoch),
