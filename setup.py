@@ -31,7 +31,14 @@ setuptools.setup(
         "numpy",
         "requests",
         "matplotlib",
+        # TensorFlow 2.21 no longer brings it; the training script writes TensorBoard logs.
+        "tensorboard>=2.21,<2.22",
+        # Builds the PredictionLog warmup records TF Serving replays when loading an export.
+        "tensorflow-serving-api>=2.21,<2.22",
     ],
+    entry_points={
+        "console_scripts": ["keras-gan-train = keras_gan.train.cli:run"],
+    },
     extras_require={
         "test": ["pytest>=8", "scipy", "ruff==0.17.6"],
     },

@@ -26,11 +26,14 @@ if int(keras.__version__.split(".")[0]) < 3 or keras.backend.backend() != "tenso
     )
 
 from keras_gan import data  # noqa: E402
+from keras_gan import distribute  # noqa: E402
+from keras_gan import export  # noqa: E402
 from keras_gan import layers  # noqa: E402
 from keras_gan import losses  # noqa: E402
 from keras_gan import metrics  # noqa: E402
 from keras_gan import models  # noqa: E402
 from keras_gan import optimizers  # noqa: E402
+from keras_gan import train  # noqa: E402
 from keras_gan.models.gan import GAN  # noqa: E402
 from keras_gan.version import __version__  # noqa: E402
 
@@ -38,9 +41,12 @@ __all__ = [
     "GAN",
     "__version__",
     "data",
+    "distribute",
+    "export",
     "layers",
     "losses",
     "metrics",
     "models",
     "optimizers",
+    "train",
 ]

@@ -5,6 +5,7 @@ import matplotlib
 matplotlib.use("Agg")  # files only: no display is needed or assumed
 
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 
 
 def plot_samples_2d(samples, data, path, title=None):
@@ -23,6 +24,75 @@ def plot_samples_2d(samples, data, path, title=None):
     axes.legend(loc="upper right")
     if title:
         axes.set_title(title)
+    figure.tight_layout()
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+
+
+def plot_samples_1d(samples, data, path, title=None):
+    """Histograms of generated 1-D samples against the data, as in the paper's Figure 1.
+
+    Args:
+        samples: `(n, 1)` generated samples.
+        data: `(m, 1)` samples of the data distribution.
+        path: PNG file to write.
+        title: optional figure title.
+    """
+    figure, axes = plt.subplots(figsize=(6, 4))
+    low = min(samples.min(), data.min())
+    high = max(samples.max(), data.max())
+    bins = np.linspace(low, high, 60)
+    axes.hist(data.ravel(), bins=bins, density=True, color="black", alpha=0.4, label="data")
+    axes.hist(
+        samples.ravel(), bins=bins, density=True, color="tab:green", alpha=0.5, label="generated"
+    )
+    axes.set_xlabel("x")
+    axes.set_ylabel("density")
+    axes.legend(loc="upper right")
+    if title:
+        axes.set_title(title)
+    figure.tight_layout()
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+
+
+def plot_image_grid(images, path, title=None):
+    """Writes images `(n, height, width, channels)` in [0, 1] as one square-ish grid."""
+    images = np.clip(np.asarray(images, dtype="float32"), 0.0, 1.0)
+    count, height, width, channels = images.shape
+    columns = int(np.ceil(np.sqrt(count)))
+    rows = int(np.ceil(count / columns))
+    grid = np.ones((rows * (height + 1) + 1, columns * (width + 1) + 1, channels), "float32")
+    for index, image in enumerate(images):
+        row, column = divmod(index, columns)
+        top, left = 1 + row * (height + 1), 1 + column * (width + 1)
+        grid[top : top + height, left : left + width] = image
+    figure, axes = plt.subplots(figsize=(5, 5 * grid.shape[0] / grid.shape[1]))
+    axes.imshow(grid[..., 0] if channels == 1 else grid, cmap="gray", vmin=0.0, vmax=1.0)
+    axes.axis("off")
+    if title:
+        axes.set_title(title)
+    figure.tight_layout()
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+
+
+def plot_losses(history, path):
+    """Plots per-epoch `d_loss`, `g_loss`, `d_real`, `d_fake` from a list of dicts."""
+    epochs = [record["epoch"] for record in history]
+    figure, (losses, outputs) = plt.subplots(1, 2, figsize=(10, 4))
+    for name in ("d_loss", "g_loss"):
+        losses.plot(epochs, [record[name] for record in history], marker=".", label=name)
+    losses.set_xlabel("epoch")
+    losses.set_ylabel("loss (epoch mean)")
+    losses.legend()
+    for name, label in (("d_real", "D(x), data"), ("d_fake", "D(G(z)), generated")):
+        outputs.plot(epochs, [record[name] for record in history], marker=".", label=label)
+    outputs.axhline(0.5, color="gray", linestyle=":", label="equilibrium, 1/2")
+    outputs.set_xlabel("epoch")
+    outputs.set_ylim(0.0, 1.0)
+    outputs.set_ylabel("mean discriminator output")
+    outputs.legend()
     figure.tight_layout()
     figure.savefig(path, dpi=100)
     plt.close(figure)

@@ -4,6 +4,7 @@ tensorflow-datasets) and the one input pipeline that feeds `GAN.fit`."""
 from keras_gan.data.datasets import load_dataset
 from keras_gan.data.image_folder import load_image_folder
 from keras_gan.data.npz_file import load_npz
+from keras_gan.data.pipeline import make_epoch_pipeline
 from keras_gan.data.pipeline import make_pipeline
 from keras_gan.data.synthetic import gaussian_1d
 from keras_gan.data.synthetic import grid
@@ -21,6 +22,7 @@ __all__ = [
     "load_image_folder",
     "load_npz",
     "load_tfds_images",
+    "make_epoch_pipeline",
     "make_pipeline",
     "mixture_density",
     "ring",

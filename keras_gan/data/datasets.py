@@ -11,6 +11,11 @@ SYNTHETIC = {
     "grid": lambda n, seed: synthetic.grid(n, seed=seed),
 }
 FILE_SETS = ("folder", "npz")
+# Mixtures whose modes are known: (mode centres, the std of every mode).
+MODES = {
+    "ring": (synthetic.ring_modes(), 0.02),
+    "grid": (synthetic.grid_modes(), 0.05),
+}
 
 
 def load_dataset(name, data_dir=None, manual_dir=None, split="train", num_samples=50000, seed=0):

@@ -1,5 +1,6 @@
 """A folder of image files as a data set."""
 
+import os
 import pathlib
 
 import numpy as np
@@ -27,6 +28,8 @@ def load_image_folder(path):
     folder = pathlib.Path(path)
     if not folder.is_dir():
         raise ValueError(f"The image folder does not exist. Received: data_dir={str(path)!r}")
+    if not os.access(folder, os.R_OK | os.X_OK):
+        raise ValueError(f"The image folder is not readable. Received: data_dir={str(path)!r}")
     files = sorted(f for f in folder.rglob("*") if f.suffix.lower() in IMAGE_SUFFIXES)
     if not files:
         raise ValueError(

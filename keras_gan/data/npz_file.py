@@ -21,7 +21,8 @@ def load_npz(path, key=None):
 
     Raises:
         ValueError: if the file is missing or not an `.npz` archive, the array
-            is not found, or it holds fewer than one sample dimension.
+            is not found, holds fewer than one sample dimension, or holds NaN
+            or infinite values.
     """
     if not os.path.isfile(path):
         raise ValueError(f"The .npz file does not exist. Received: data_dir={str(path)!r}")
@@ -47,6 +48,12 @@ def load_npz(path, key=None):
         raise ValueError(
             f"The array {key!r} in {str(path)!r} must be shaped (num_samples, ...). "
             f"Received: shape {array.shape}"
+        )
+    if np.issubdtype(array.dtype, np.floating) and not np.isfinite(array).all():
+        first = int(np.argwhere(~np.isfinite(array.reshape(len(array), -1)))[0, 0])
+        raise ValueError(
+            f"The array {key!r} in {str(path)!r} holds NaN or infinite values "
+            f"(the first in sample {first}); a GAN cannot learn from them."
         )
     if array.ndim == 3:
         array = array[..., None]

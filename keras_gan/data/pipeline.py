@@ -30,6 +30,99 @@ def make_pipeline(samples, batch_size, output_range=None, shuffle=True, seed=Non
     Raises:
         ValueError: if `batch_size` is not positive or larger than the data.
     """
+    dataset, buffer = _prepared(samples, batch_size, output_range, cache)
+    if shuffle:
+        dataset = dataset.shuffle(buffer, seed=seed, reshuffle_each_iteration=True)
+    return dataset.batch(batch_size, drop_remainder=True).prefetch(tf.data.AUTOTUNE)
+
+
+def make_epoch_pipeline(
+    samples,
+    batch_size,
+    seed,
+    epochs,
+    start_step=0,
+    steps_per_epoch=None,
+    output_range=None,
+):
+    """The batches of a run from step `start_step` to its end, in one dataset.
+
+    Epoch `e` reads the data in a permutation drawn by a stateless random op
+    from `(seed, e)` alone: not from how many epochs this process has read,
+    nor from any global seed. So a run resumed at step `s`, in any process,
+    reads exactly the batches the uninterrupted run read from step `s` on.
+    Pass `steps_per_epoch` to `fit` as well, so Keras keeps one iterator
+    across epochs. The samples are held in memory.
+
+    Args:
+        samples: a NumPy array `(N, ...)`, or a finite `tf.data.Dataset` of
+            samples or of `(sample, label)` pairs (read into memory once).
+        batch_size: samples per batch; partial batches are dropped.
+        seed: the run's seed.
+        epochs: the run's total number of epochs.
+        start_step: batches already trained on.
+        steps_per_epoch: batches per epoch (None: every full batch).
+        output_range: as for `make_pipeline`.
+
+    Returns:
+        `(dataset, steps_per_epoch)`.
+
+    Raises:
+        ValueError: if a batch or `steps_per_epoch` does not fit in the data.
+    """
+    batch_size = positive_int("batch_size", batch_size)
+    samples = to_array(samples)
+    num_samples = len(samples)
+    available = num_samples // batch_size
+    if available < 1:
+        raise ValueError(
+            f"`batch_size` is larger than the data set ({num_samples} samples), so no "
+            f"full batch can be formed. Received: batch_size={batch_size}"
+        )
+    if steps_per_epoch is None:
+        steps_per_epoch = available
+    elif not 1 <= steps_per_epoch <= available:
+        raise ValueError(
+            f"`steps_per_epoch` must be in 1..{available}, the full batches of {batch_size} "
+            f"in {num_samples} samples. Received: steps_per_epoch={steps_per_epoch}"
+        )
+    data = tf.constant(samples)
+    scale, shift = 1.0, 0.0
+    if output_range is not None:
+        low, high = (float(v) for v in output_range)
+        scale, shift = high - low, low
+    run_seed = tf.constant(int(seed), tf.int64)
+
+    def epoch(index):
+        order = tf.random.experimental.stateless_shuffle(
+            tf.range(num_samples), seed=tf.stack([run_seed, index])
+        )
+        indices = tf.data.Dataset.from_tensor_slices(order[: steps_per_epoch * batch_size])
+        return indices.batch(batch_size, drop_remainder=True)
+
+    def gather(indices):
+        return tf.gather(data, indices) * scale + shift
+
+    first_epoch, skip = divmod(int(start_step), steps_per_epoch)
+    batches = tf.data.Dataset.range(first_epoch, epochs).flat_map(epoch).skip(skip)
+    batches = batches.map(gather, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
+    return batches.prefetch(tf.data.AUTOTUNE), steps_per_epoch
+
+
+def to_array(samples):
+    """Samples as one float32 NumPy array; a dataset is read to its end (labels dropped)."""
+    if isinstance(samples, np.ndarray):
+        return samples.astype("float32", copy=False)
+    if isinstance(samples.element_spec, tuple):
+        samples = samples.map(lambda sample, *_: sample)
+    chunks = [chunk.numpy() for chunk in samples.batch(4096)]
+    if not chunks:
+        raise ValueError("The data set holds no samples.")
+    return np.concatenate(chunks).astype("float32", copy=False)
+
+
+def _prepared(samples, batch_size, output_range, cache):
+    """Samples as a scaled, cached dataset, and a shuffle buffer that suits them."""
     batch_size = positive_int("batch_size", batch_size)
     if isinstance(samples, np.ndarray):
         num_samples = len(samples)
@@ -54,6 +147,4 @@ def make_pipeline(samples, batch_size, output_range=None, shuffle=True, seed=Non
         )
     if cache:
         dataset = dataset.cache()
-    if shuffle:
-        dataset = dataset.shuffle(buffer, seed=seed, reshuffle_each_iteration=True)
-    return dataset.batch(batch_size, drop_remainder=True).prefetch(tf.data.AUTOTUNE)
+    return dataset, buffer

@@ -51,7 +51,7 @@ class ScheduledMomentumSGD(keras.optimizers.SGD):
         return config
 
 
-def paper_mnist_sgd(steps_per_epoch=500):
+def paper_mnist_sgd(steps_per_epoch=500, learning_rate=0.1):
     """The published MNIST optimizer (goodfeli/adversarial `mnist.yaml`).
 
     SGD with learning rate 0.1 divided by 1.000004 every update (floor 1e-6),
@@ -61,8 +61,9 @@ def paper_mnist_sgd(steps_per_epoch=500):
     Args:
         steps_per_epoch: updates per epoch, to place the momentum ramp
             (500 = the paper's 50,000 training images in batches of 100).
+        learning_rate: the learning rate of the first update (the paper: 0.1).
     """
     return ScheduledMomentumSGD(
-        learning_rate=FlooredExponentialDecay(0.1, decay_factor=1.000004, minimum=1e-6),
+        learning_rate=FlooredExponentialDecay(learning_rate, decay_factor=1.000004, minimum=1e-6),
         momentum=LinearRamp(0.5, 0.7, start_step=steps_per_epoch, end_step=250 * steps_per_epoch),
     )

@@ -74,3 +74,19 @@ def test_npz_errors(tmp_path):
     np.savez(flat, x=np.zeros(5))
     with pytest.raises(ValueError, match=r"Received: shape \(5,\)"):
         load_npz(flat)
+
+
+def test_npz_with_nan_or_inf_is_rejected_naming_the_sample(tmp_path):
+    path = tmp_path / "points.npz"
+    points = np.zeros((5, 2), np.float32)
+    points[3, 1] = np.inf
+    np.savez(path, x=points)
+    with pytest.raises(ValueError, match=r"NaN or infinite values \(the first in sample 3\)"):
+        load_npz(path)
+
+
+def test_unreadable_folder_is_named(tmp_path, monkeypatch):
+    # Root reads everything, so the permission answer is simulated.
+    monkeypatch.setattr("os.access", lambda path, mode: False)
+    with pytest.raises(ValueError, match="not readable. Received: data_dir="):
+        load_image_folder(tmp_path)

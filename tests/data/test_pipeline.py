@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+from keras_gan.data import make_epoch_pipeline
 from keras_gan.data import make_pipeline
 
 
@@ -32,3 +33,42 @@ def test_labels_are_dropped_from_datasets_of_pairs():
 def test_bad_batch_size(batch_size, message):
     with pytest.raises(ValueError, match=f"{message}.*{batch_size}"):
         make_pipeline(np.zeros((10, 1), "float32"), batch_size=batch_size)
+
+
+def _order(dataset):
+    return np.concatenate([batch.numpy().ravel() for batch in dataset]).tolist()
+
+
+def test_epoch_pipeline_resumed_at_any_step_reads_what_the_whole_run_read():
+    samples = np.arange(40, dtype="float32")[:, None]
+    whole, steps = make_epoch_pipeline(samples, 4, seed=3, epochs=3)
+    assert steps == 10
+    full = _order(whole)
+    assert len(full) == 3 * 40
+    for epoch in range(3):  # every epoch is a permutation of the data
+        assert sorted(full[epoch * 40 : (epoch + 1) * 40]) == list(range(40))
+    assert full[:40] != full[40:80]
+    for start_step in (1, 10, 17):
+        resumed, _ = make_epoch_pipeline(samples, 4, seed=3, epochs=3, start_step=start_step)
+        assert _order(resumed) == full[start_step * 4 :]
+    other_seed, _ = make_epoch_pipeline(samples, 4, seed=4, epochs=3)
+    assert _order(other_seed) != full
+    tf.random.set_seed(123)  # no global seed changes the order
+    assert _order(make_epoch_pipeline(samples, 4, seed=3, epochs=3)[0]) == full
+
+
+def test_epoch_pipeline_reads_datasets_into_memory_and_scales():
+    pairs = tf.data.Dataset.from_tensor_slices((np.full((8, 2), 0.5, "float32"), np.arange(8)))
+    dataset, steps = make_epoch_pipeline(pairs, 4, seed=0, epochs=1, output_range=(-1, 1))
+    assert steps == 2
+    np.testing.assert_array_equal(np.concatenate(list(dataset.as_numpy_iterator())), 0.0)
+
+
+def test_epoch_pipeline_steps_per_epoch_takes_the_first_batches_of_each_epoch():
+    samples = np.arange(40, dtype="float32")[:, None]
+    full = _order(make_epoch_pipeline(samples, 4, seed=0, epochs=2)[0])
+    short, steps = make_epoch_pipeline(samples, 4, seed=0, epochs=2, steps_per_epoch=3)
+    assert steps == 3
+    assert _order(short) == full[:12] + full[40:52]
+    with pytest.raises(ValueError, match=r"must be in 1..10, the full batches of 4 in 40 samples"):
+        make_epoch_pipeline(samples, 4, seed=0, epochs=2, steps_per_epoch=11)

@@ -1,0 +1,116 @@
+"""`tf.distribute` strategies by name, for `scripts/train.py --strategy`.
+
+Model code does not change with the strategy: build and compile the GAN inside
+`strategy.scope()` and call `fit` with the global batch size.
+"""
+
+import json
+import os
+
+import tensorflow as tf
+
+STRATEGY_NAMES = ("default", "one_device", "mirrored", "multi_worker", "tpu")
+
+
+def get_strategy(name="default", num_cpu_devices=0, tpu=""):
+    """Returns the `tf.distribute.Strategy` called `name`.
+
+    Args:
+        name: `"default"` (no distribution), `"one_device"` (the first GPU,
+            else the CPU), `"mirrored"` (all local GPUs, or `num_cpu_devices`
+            logical CPUs), `"multi_worker"` (`MultiWorkerMirroredStrategy`,
+            cluster from the `TF_CONFIG` environment variable), `"tpu"`
+            (`TPUStrategy` on the TPU named by `tpu`).
+        num_cpu_devices: with `"mirrored"`, split the CPU into this many
+            logical devices and mirror over them (for testing without GPUs).
+            Must be set before TensorFlow first touches a device.
+        tpu: TPU name or `grpc://` address; `""` finds the TPU of a Cloud TPU
+            VM, or of `TPU_NAME`.
+
+    Returns:
+        A strategy.
+
+    Raises:
+        ValueError: for an unknown name, a missing or malformed `TF_CONFIG`,
+            logical devices that can no longer be set up, or no reachable TPU.
+    """
+    if name == "default":
+        return tf.distribute.get_strategy()
+    if name == "one_device":
+        gpus = tf.config.list_logical_devices("GPU")
+        return tf.distribute.OneDeviceStrategy(gpus[0].name if gpus else "/cpu:0")
+    if name == "mirrored":
+        if num_cpu_devices:
+            return tf.distribute.MirroredStrategy(_logical_cpus(num_cpu_devices))
+        return tf.distribute.MirroredStrategy()
+    if name == "multi_worker":
+        _check_tf_config()
+        return tf.distribute.MultiWorkerMirroredStrategy()
+    if name == "tpu":
+        return _tpu_strategy(tpu)
+    raise ValueError(
+        f"Unknown strategy: expected one of {list(STRATEGY_NAMES)}. Received: strategy={name!r}"
+    )
+
+
+def is_chief(strategy):
+    """Whether this process writes files: always, except on non-chief workers."""
+    resolver = getattr(strategy.extended, "_cluster_resolver", None)
+    if resolver is None or not resolver.cluster_spec().as_dict():
+        return True
+    task_type, task_id = resolver.task_type, resolver.task_id
+    if task_type == "chief":
+        return True
+    has_chief = "chief" in resolver.cluster_spec().as_dict()
+    return not has_chief and task_type == "worker" and task_id == 0
+
+
+def _logical_cpus(count):
+    cpu = tf.config.list_physical_devices("CPU")[0]
+    try:
+        tf.config.set_logical_device_configuration(
+            cpu, [tf.config.LogicalDeviceConfiguration()] * count
+        )
+    except RuntimeError:
+        # Devices are fixed once TensorFlow is initialised; fine if they match.
+        pass
+    devices = tf.config.list_logical_devices("CPU")
+    if len(devices) != count:
+        raise ValueError(
+            f"TensorFlow was already initialised with {len(devices)} CPU device(s), so "
+            f"{count} logical CPU devices cannot be set up in this process. "
+            f"Received: num_cpu_devices={count}"
+        )
+    return [device.name for device in devices]
+
+
+def _check_tf_config():
+    raw = os.environ.get("TF_CONFIG")
+    if not raw:
+        raise ValueError(
+            "strategy='multi_worker' reads the cluster from the TF_CONFIG environment "
+            "variable, which is not set. Received: TF_CONFIG unset"
+        )
+    try:
+        config = json.loads(raw)
+        config["cluster"]["worker"]
+        config["task"]["type"], config["task"]["index"]
+    except (ValueError, KeyError, TypeError) as error:
+        raise ValueError(
+            "TF_CONFIG must be JSON with 'cluster' (listing 'worker' addresses) and "
+            f"'task' ('type', 'index'). Received: TF_CONFIG={raw!r}"
+        ) from error
+
+
+def _tpu_strategy(tpu):
+    try:
+        resolver = tf.distribute.cluster_resolver.TPUClusterResolver(tpu=tpu or None)
+        tf.config.experimental_connect_to_cluster(resolver)
+        tf.tpu.experimental.initialize_tpu_system(resolver)
+    except (ValueError, RuntimeError, tf.errors.OpError) as error:
+        detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error)
+        raise ValueError(
+            f"No TPU could be reached ({detail}). On a Cloud TPU VM leave --tpu empty; "
+            f"elsewhere name the TPU or its grpc:// address. Received: tpu={tpu!r}"
+        ) from error
+    return tf.distribute.TPUStrategy(resolver)

@@ -1,0 +1,189 @@
+"""A trained generator as a SavedModel that TensorFlow Serving loads and serves."""
+
+import math
+import os
+import pathlib
+import re
+import shutil
+
+import keras
+import tensorflow as tf
+
+WARMUP_FILE = "tf_serving_warmup_requests"
+DEFAULT_MAX_SAMPLES = 1024
+_MODEL_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
+
+
+def export_generator(
+    gan,
+    export_base,
+    model_name="generator",
+    version=None,
+    max_samples=DEFAULT_MAX_SAMPLES,
+    output_range=(0.0, 1.0),
+    warmup=True,
+):
+    """Exports `gan`'s generator to `<export_base>/<model_name>/<version>/`.
+
+    Signatures (the serving contract, also in the README):
+        `serving_default`: `latent` float32 `[batch, latent_dim]` ->
+            `samples` float32 `[batch, *data_shape]`.
+        `generate`: `num_samples` int32 scalar, `seed` int64 scalar ->
+            `samples`. Stateless random ops: the same seed gives the same
+            samples in every process and equals `gan.generate(n, seed=seed)`.
+            `num_samples` outside 1..`max_samples` is an InvalidArgument error.
+        `generate_png` (image generators only): the same inputs -> `png`,
+            string `[num_samples]`, PNG-encoded uint8 images.
+
+    The version is written to a hidden temporary folder and renamed into
+    place, so a model server never sees half a version, and an existing
+    version is never overwritten.
+
+    Args:
+        gan: a `keras_gan.GAN` (its generator, latent size and latent
+            distribution are exported).
+        export_base: the model server's base path.
+        model_name: folder name of the model under `export_base`.
+        version: positive integer; default one more than the highest present.
+        max_samples: the largest `num_samples` a request may ask for.
+        output_range: `(low, high)` of the generator's image output, mapped
+            to [0, 1] in the served `samples`.
+        warmup: write `assets.extra/tf_serving_warmup_requests`.
+
+    Returns:
+        The path of the new version.
+
+    Raises:
+        ValueError: for a bad name, version or limit, or an existing version.
+    """
+    if not _MODEL_NAME.match(model_name):
+        raise ValueError(
+            "`model_name` must be letters, digits, '_', '-' or '.'. "
+            f"Received: model_name={model_name!r}"
+        )
+    if isinstance(max_samples, bool) or not isinstance(max_samples, int) or max_samples < 1:
+        raise ValueError(f"`max_samples` must be an integer >= 1. Received: {max_samples!r}")
+    model_dir = pathlib.Path(export_base) / model_name
+    versions = existing_versions(model_dir)
+    if version is None:
+        version = max(versions, default=0) + 1
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise ValueError(f"`version` must be a positive integer. Received: version={version!r}")
+    final = model_dir / str(version)
+    if final.exists():
+        raise ValueError(
+            f"Version {version} of {model_name!r} exists already and is never overwritten. "
+            f"Received: version={version}, export_base={os.fspath(export_base)!r}"
+        )
+
+    archive = _archive(gan, max_samples, output_range)
+    model_dir.mkdir(parents=True, exist_ok=True)
+    # A non-numeric name: TF Serving ignores it, so a half-written export is never served.
+    partial = model_dir / f".partial-{version}-{os.getpid()}"
+    shutil.rmtree(partial, ignore_errors=True)
+    try:
+        archive.write_out(str(partial), verbose=False)
+        if warmup:
+            image = len(gan.data_shape) == 3
+            write_warmup_requests(partial, model_name, gan.latent_dim, image=image)
+        os.rename(partial, final)
+    finally:
+        shutil.rmtree(partial, ignore_errors=True)
+    return final
+
+
+def existing_versions(model_dir):
+    """The integer version folders under `model_dir`, sorted."""
+    if not pathlib.Path(model_dir).is_dir():
+        return []
+    return sorted(int(p.name) for p in pathlib.Path(model_dir).iterdir() if p.name.isdigit())
+
+
+def _archive(gan, max_samples, output_range):
+    generator = gan.generator
+    latent_dim = int(gan.latent_dim)
+    uniform = gan.latent_distribution == "uniform"
+    image = len(gan.data_shape) == 3
+    low, high = (float(v) for v in output_range)
+
+    def samples_of(latent):
+        samples = generator(latent, training=False)
+        if image and (low, high) != (0.0, 1.0):
+            samples = (samples - low) / (high - low)
+        return tf.cast(samples, tf.float32)
+
+    def latent_of(num_samples, seed):
+        tf.debugging.assert_greater_equal(num_samples, 1, message="num_samples must be at least 1")
+        tf.debugging.assert_less_equal(
+            num_samples,
+            max_samples,
+            message=f"num_samples must be at most {max_samples}, the limit set at export",
+        )
+        shape = tf.stack([num_samples, latent_dim])
+        seed = tf.stack([seed, tf.constant(0, tf.int64)])
+        if uniform:
+            limit = math.sqrt(3.0)
+            return tf.random.stateless_uniform(shape, seed, minval=-limit, maxval=limit)
+        return tf.random.stateless_normal(shape, seed)
+
+    archive = keras.export.ExportArchive()
+    archive.track(generator)
+    latent_spec = tf.TensorSpec([None, latent_dim], tf.float32, name="latent")
+    count_spec = tf.TensorSpec([], tf.int32, name="num_samples")
+    seed_spec = tf.TensorSpec([], tf.int64, name="seed")
+
+    # The first endpoint becomes `serving_default`.
+    archive.add_endpoint(
+        "serving_default",
+        lambda latent: {"samples": samples_of(latent)},
+        input_signature=[latent_spec],
+    )
+    archive.add_endpoint(
+        "generate",
+        lambda num_samples, seed: {"samples": samples_of(latent_of(num_samples, seed))},
+        input_signature=[count_spec, seed_spec],
+    )
+    if image:
+
+        def generate_png(num_samples, seed):
+            samples = samples_of(latent_of(num_samples, seed))
+            pixels = tf.cast(tf.round(tf.clip_by_value(samples, 0.0, 1.0) * 255.0), tf.uint8)
+            png = tf.map_fn(tf.io.encode_png, pixels, fn_output_signature=tf.string)
+            return {"png": png}
+
+        archive.add_endpoint("generate_png", generate_png, input_signature=[count_spec, seed_spec])
+    return archive
+
+
+def write_warmup_requests(version_dir, model_name, latent_dim, image):
+    """Writes a TFRecord of PredictionLogs that TF Serving replays when it loads."""
+    from tensorflow_serving.apis import model_pb2
+    from tensorflow_serving.apis import predict_pb2
+    from tensorflow_serving.apis import prediction_log_pb2
+
+    requests = {
+        "serving_default": {"latent": tf.make_tensor_proto(tf.zeros([2, latent_dim]))},
+        "generate": _seeded_inputs(),
+    }
+    if image:
+        requests["generate_png"] = _seeded_inputs()
+    folder = pathlib.Path(version_dir) / "assets.extra"
+    folder.mkdir(parents=True, exist_ok=True)
+    with tf.io.TFRecordWriter(str(folder / WARMUP_FILE)) as writer:
+        for signature, inputs in requests.items():
+            request = predict_pb2.PredictRequest(
+                model_spec=model_pb2.ModelSpec(name=model_name, signature_name=signature)
+            )
+            for key, proto in inputs.items():
+                request.inputs[key].CopyFrom(proto)
+            log = prediction_log_pb2.PredictionLog(
+                predict_log=prediction_log_pb2.PredictLog(request=request)
+            )
+            writer.write(log.SerializeToString())
+
+
+def _seeded_inputs():
+    return {
+        "num_samples": tf.make_tensor_proto(2, dtype=tf.int32),
+        "seed": tf.make_tensor_proto(0, dtype=tf.int64),
+    }

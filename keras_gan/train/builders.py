@@ -1,0 +1,94 @@
+"""The GAN a `TrainConfig` describes, built and compiled."""
+
+import keras
+import numpy as np
+
+from keras_gan.models.dcgan_discriminator import DCGANDiscriminator
+from keras_gan.models.dcgan_generator import DCGANGenerator
+from keras_gan.models.gan import GAN
+from keras_gan.models.maxout_discriminator import MaxoutDiscriminator
+from keras_gan.models.mlp_generator import MLPGenerator
+from keras_gan.optimizers.scheduled_momentum_sgd import paper_mnist_sgd
+
+
+def is_image_shape(data_shape):
+    return len(data_shape) == 3
+
+
+def build_gan(config, data_shape, steps_per_epoch, pixel_means=None):
+    """Builds and compiles the GAN of `config` for samples of `data_shape`.
+
+    Images (height, width, channels) are modelled in [0, 1] with a sigmoid
+    output; vectors with a linear output.
+
+    Args:
+        config: a validated `TrainConfig`.
+        data_shape: shape of one sample.
+        steps_per_epoch: updates per epoch (places the paper's momentum ramp).
+        pixel_means: mean of each data value, for `output_bias_from_data`.
+
+    Raises:
+        ValueError: if the model cannot take data of this shape.
+    """
+    image = is_image_shape(data_shape)
+    output_activation = "sigmoid" if image else "linear"
+    if config.model == "dcgan":
+        if not image:
+            raise ValueError(
+                "--model=dcgan needs images (height, width, channels). Received: "
+                f"--dataset={config.dataset} with samples of shape {tuple(data_shape)}"
+            )
+        generator = DCGANGenerator(
+            latent_dim=config.latent_dim,
+            data_shape=data_shape,
+            base_filters=config.filters,
+            output_activation=output_activation,
+            synchronized_batch_norm=config.sync_batch_norm,
+            name="generator",
+        )
+        discriminator = DCGANDiscriminator(
+            data_shape=data_shape, base_filters=config.filters, name="discriminator"
+        )
+    else:
+        generator = MLPGenerator(
+            latent_dim=config.latent_dim,
+            data_shape=data_shape,
+            hidden_units=config.g_units,
+            output_activation=output_activation,
+            output_bias_marginals=(
+                np.asarray(pixel_means).reshape(-1) if config.output_bias_from_data else None
+            ),
+            name="generator",
+        )
+        discriminator = MaxoutDiscriminator(
+            hidden_units=config.d_units,
+            num_pieces=config.d_pieces,
+            input_dropout=config.d_input_dropout,
+            hidden_dropout=config.d_hidden_dropout,
+            name="discriminator",
+        )
+    gan = GAN(
+        generator,
+        discriminator,
+        latent_distribution=config.latent_distribution,
+        d_steps=config.d_steps,
+        simultaneous_updates=config.simultaneous_updates,
+        seed=config.seed,
+        name="gan",
+    )
+    gan.compile(
+        d_optimizer=_optimizer(config, config.d_learning_rate, steps_per_epoch),
+        g_optimizer=_optimizer(config, config.g_learning_rate, steps_per_epoch),
+        loss=config.loss,
+        d_loss_weight=config.d_loss_weight,
+        steps_per_execution=config.steps_per_execution,
+    )
+    return gan
+
+
+def _optimizer(config, learning_rate, steps_per_epoch):
+    if config.optimizer == "paper_sgd":
+        return paper_mnist_sgd(steps_per_epoch, learning_rate=learning_rate)
+    if config.optimizer == "sgd":
+        return keras.optimizers.SGD(learning_rate, momentum=config.momentum)
+    return keras.optimizers.Adam(learning_rate, beta_1=config.beta_1)

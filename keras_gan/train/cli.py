@@ -1,0 +1,164 @@
+"""Command line of `scripts/train.py` and `keras-gan-train`: absl flags -> `train`.
+
+Flags are defined here, in a module `import keras_gan` never loads, so the
+library itself never parses or reads flags.
+"""
+
+import dataclasses
+import signal
+import sys
+
+from absl import app
+from absl import flags
+
+
+def define_flags(flag_values=flags.FLAGS):
+    """Defines the training flags, with `TrainConfig`'s defaults, on `flag_values`."""
+    from keras_gan.train.config import TrainConfig
+
+    d = TrainConfig()
+    fv = {"flag_values": flag_values}
+
+    # Run.
+    flags.DEFINE_string(
+        "run_dir", d.run_dir, "Folder for everything the run writes (required).", **fv
+    )
+    flags.DEFINE_bool(
+        "resume", d.resume, "Continue the run in --run_dir from its last checkpoint.", **fv
+    )
+    flags.DEFINE_bool("export", d.export, "Export the generator as a SavedModel at the end.", **fv)
+    flags.DEFINE_integer(
+        "checkpoints_to_keep", d.checkpoints_to_keep, "Newest checkpoints kept.", **fv
+    )
+    # Data.
+    flags.DEFINE_string(
+        "dataset",
+        d.dataset,
+        "ring, grid, gaussian_1d (synthetic); folder (images under --data_dir); npz "
+        "(the .npz file --data_dir); or a tensorflow-datasets name (mnist, cifar10, ...).",
+        **fv,
+    )
+    flags.DEFINE_string(
+        "data_dir", d.data_dir, "Image folder / .npz file, or TFDS's data directory.", **fv
+    )
+    flags.DEFINE_string(
+        "manual_dir", d.manual_dir, "Folder of a TFDS data set's original files (offline).", **fv
+    )
+    flags.DEFINE_string("split", d.split, "TFDS split, e.g. train or train[:50000].", **fv)
+    flags.DEFINE_integer("num_samples", d.num_samples, "Size of a synthetic data set.", **fv)
+    # Model.
+    flags.DEFINE_string("model", d.model, "mlp (the paper's MLP/maxout pair) or dcgan.", **fv)
+    flags.DEFINE_integer("latent_dim", d.latent_dim, "Size of the noise vector z.", **fv)
+    flags.DEFINE_string("latent_distribution", d.latent_distribution, "uniform or normal.", **fv)
+    flags.DEFINE_list("g_units", list(map(str, d.g_units)), "mlp: generator hidden units.", **fv)
+    flags.DEFINE_list("d_units", list(map(str, d.d_units)), "mlp: maxout units per layer.", **fv)
+    flags.DEFINE_integer("d_pieces", d.d_pieces, "mlp: pieces per maxout unit.", **fv)
+    flags.DEFINE_float("d_input_dropout", d.d_input_dropout, "mlp: dropout on D's input.", **fv)
+    flags.DEFINE_float("d_hidden_dropout", d.d_hidden_dropout, "mlp: dropout in D's layers.", **fv)
+    flags.DEFINE_integer("filters", d.filters, "dcgan: filters of the first/last conv layer.", **fv)
+    flags.DEFINE_bool(
+        "output_bias_from_data",
+        d.output_bias_from_data,
+        "mlp: G's output bias from data means.",
+        **fv,
+    )
+    flags.DEFINE_bool(
+        "sync_batch_norm", d.sync_batch_norm, "dcgan: BatchNorm synced across replicas.", **fv
+    )
+    # The game.
+    flags.DEFINE_string("loss", d.loss, "Generator loss: non_saturating or minimax.", **fv)
+    flags.DEFINE_integer("d_steps", d.d_steps, "Discriminator steps per generator step (k).", **fv)
+    flags.DEFINE_bool(
+        "simultaneous_updates",
+        d.simultaneous_updates,
+        "Update D and G from one forward pass.",
+        **fv,
+    )
+    flags.DEFINE_float("d_loss_weight", d.d_loss_weight, "Factor on the discriminator loss.", **fv)
+    # Optimizers.
+    flags.DEFINE_string(
+        "optimizer", d.optimizer, "adam, sgd, or paper_sgd (the paper's schedules).", **fv
+    )
+    flags.DEFINE_float("d_learning_rate", d.d_learning_rate, "Discriminator learning rate.", **fv)
+    flags.DEFINE_float("g_learning_rate", d.g_learning_rate, "Generator learning rate.", **fv)
+    flags.DEFINE_float("beta_1", d.beta_1, "adam: beta_1.", **fv)
+    flags.DEFINE_float("momentum", d.momentum, "sgd: momentum.", **fv)
+    # Run length and randomness.
+    flags.DEFINE_integer("batch_size", d.batch_size, "Global batch size (all replicas).", **fv)
+    flags.DEFINE_integer("epochs", d.epochs, "Epochs to train.", **fv)
+    flags.DEFINE_integer("steps", d.steps, "Steps per epoch; 0: one pass over the data.", **fv)
+    flags.DEFINE_integer("seed", d.seed, "Seed of weights, noise and data order.", **fv)
+    # Hardware.
+    flags.DEFINE_string(
+        "strategy", d.strategy, "default, one_device, mirrored, multi_worker, tpu.", **fv
+    )
+    flags.DEFINE_integer(
+        "num_cpu_devices", d.num_cpu_devices, "mirrored: logical CPU devices.", **fv
+    )
+    flags.DEFINE_string("tpu", d.tpu, "tpu: TPU name or grpc:// address.", **fv)
+    flags.DEFINE_integer(
+        "steps_per_execution", d.steps_per_execution, "Steps per tf.function call.", **fv
+    )
+
+
+def config_from_flags(flag_values=flags.FLAGS):
+    """The `TrainConfig` the parsed `flag_values` describe."""
+    from keras_gan.train.config import TrainConfig
+
+    values = {}
+    for field in dataclasses.fields(TrainConfig):
+        value = flag_values[field.name].value
+        if field.name in ("g_units", "d_units"):
+            value = tuple(_int_or_text(v) for v in value)
+        values[field.name] = value
+    return TrainConfig(**values)
+
+
+def _int_or_text(text):
+    try:
+        return int(text)
+    except ValueError:
+        return text  # validate() names it
+
+
+def main(argv):
+    if len(argv) > 1:
+        _error(f"unexpected arguments {argv[1:]}; every setting is a --flag")
+    import tensorflow as tf
+
+    from keras_gan.train.trainer import TrainingDiverged
+    from keras_gan.train.trainer import train
+
+    tf.get_logger().setLevel("WARNING")  # keeps SavedModel-writing chatter off stderr
+
+    try:
+        result = train(config_from_flags())
+    except (ValueError, TrainingDiverged) as error:
+        _error(error)
+    if result.stopped_by:
+        print(
+            f"stopped by {result.stopped_by} at step {result.step} of {result.total_steps}; "
+            f"checkpoint {result.checkpoint}. Continue with the same flags and --resume.",
+            file=sys.stderr,
+        )
+        sys.exit(128 + signal.Signals[result.stopped_by].value)
+    print(f"done: step {result.step} of {result.total_steps}; checkpoint {result.checkpoint}")
+    if result.mode_coverage:
+        coverage = result.mode_coverage
+        print(
+            f"modes covered: {coverage['modes_covered']} of {coverage['num_modes']}; "
+            f"samples within 3 std of a mode: {coverage['high_quality_fraction']:.0%}"
+        )
+    if result.export_path:
+        print(f"exported the generator to {result.export_path}")
+
+
+def _error(message):
+    print(f"{sys.argv[0]}: error: {message}", file=sys.stderr)
+    sys.exit(1)
+
+
+def run():
+    """Entry point of `keras-gan-train`."""
+    define_flags()
+    app.run(main)

@@ -1,0 +1,172 @@
+"""Everything a training run is made from, as one validated value."""
+
+import dataclasses
+import math
+
+from keras_gan.data.datasets import FILE_SETS
+from keras_gan.data.datasets import SYNTHETIC
+from keras_gan.distribute import STRATEGY_NAMES
+from keras_gan.losses import gan_losses
+from keras_gan.models.gan import LATENT_DISTRIBUTIONS
+
+MODELS = ("mlp", "dcgan")
+OPTIMIZERS = ("adam", "sgd", "paper_sgd")
+
+# Flags a resumed run may change: how long it runs, where it reads data from,
+# what hardware it uses. Every other field defines the run; a run directory
+# refuses to continue under a config that differs in one of those.
+RESUMABLE_CHANGES = frozenset(
+    {
+        "run_dir",
+        "resume",
+        "epochs",
+        "export",
+        "data_dir",
+        "manual_dir",
+        "strategy",
+        "num_cpu_devices",
+        "tpu",
+        "steps_per_execution",
+    }
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class TrainConfig:
+    """A training run: data, model, game, optimizers, run length, outputs.
+
+    Field names are the flag names of `scripts/train.py`; `validate` gives the
+    errors a user sees for bad flags, naming the flag and the value received.
+    """
+
+    run_dir: str = ""
+    # Data.
+    dataset: str = "ring"
+    data_dir: str = ""
+    manual_dir: str = ""
+    split: str = "train"
+    num_samples: int = 50000
+    # Model.
+    model: str = "mlp"
+    latent_dim: int = 100
+    latent_distribution: str = "uniform"
+    g_units: tuple = (1200, 1200)
+    d_units: tuple = (240, 240)
+    d_pieces: int = 5
+    d_input_dropout: float = 0.2
+    d_hidden_dropout: float = 0.5
+    filters: int = 64
+    output_bias_from_data: bool = False
+    sync_batch_norm: bool = False
+    # The game.
+    loss: str = "non_saturating"
+    d_steps: int = 1
+    simultaneous_updates: bool = False
+    d_loss_weight: float = 1.0
+    # Optimizers.
+    optimizer: str = "adam"
+    d_learning_rate: float = 2e-4
+    g_learning_rate: float = 2e-4
+    beta_1: float = 0.5
+    momentum: float = 0.0
+    # Run length and randomness.
+    batch_size: int = 100
+    epochs: int = 1
+    steps: int = 0
+    seed: int = 0
+    # Hardware.
+    strategy: str = "default"
+    num_cpu_devices: int = 0
+    tpu: str = ""
+    steps_per_execution: int = 1
+    # Outputs.
+    export: bool = True
+    resume: bool = False
+    checkpoints_to_keep: int = 3
+
+    def __post_init__(self):
+        # Lists from flags become tuples, so configs compare and hash by value.
+        for name in ("g_units", "d_units"):
+            object.__setattr__(self, name, tuple(getattr(self, name)))
+
+    def validate(self):
+        """Returns self, or raises `ValueError` naming the first bad flag."""
+        if not self.run_dir:
+            _fail("run_dir", self.run_dir, "is required: the folder the run writes to")
+        known = sorted(SYNTHETIC) + list(FILE_SETS)
+        if not self.dataset:
+            _fail("dataset", self.dataset, f"is required: one of {known} or a TFDS name")
+        if self.dataset in FILE_SETS and not self.data_dir:
+            _fail("data_dir", self.data_dir, f"is required with --dataset={self.dataset}")
+        _choice("model", self.model, MODELS)
+        _choice("latent_distribution", self.latent_distribution, LATENT_DISTRIBUTIONS)
+        _choice("loss", self.loss, gan_losses.names())
+        _choice("optimizer", self.optimizer, OPTIMIZERS)
+        _choice("strategy", self.strategy, STRATEGY_NAMES)
+        for name in ("latent_dim", "d_pieces", "filters", "d_steps", "batch_size", "epochs"):
+            _at_least(name, getattr(self, name), 1)
+        for name in ("num_samples", "steps_per_execution", "checkpoints_to_keep"):
+            _at_least(name, getattr(self, name), 1)
+        for name in ("steps", "num_cpu_devices"):
+            _at_least(name, getattr(self, name), 0)
+        for name in ("g_units", "d_units"):
+            units = getattr(self, name)
+            if not units or any(not isinstance(u, int) or u < 1 for u in units):
+                _fail(name, ",".join(map(str, units)), "must be positive integers, e.g. 128,128")
+        for name in ("d_input_dropout", "d_hidden_dropout"):
+            if not 0.0 <= getattr(self, name) < 1.0:
+                _fail(name, getattr(self, name), "must be in [0, 1)")
+        for name in ("d_learning_rate", "g_learning_rate", "d_loss_weight"):
+            value = getattr(self, name)
+            if not (math.isfinite(value) and value > 0):
+                _fail(name, value, "must be a positive number")
+        for name in ("beta_1", "momentum"):
+            if not 0.0 <= getattr(self, name) < 1.0:
+                _fail(name, getattr(self, name), "must be in [0, 1)")
+        if self.simultaneous_updates and self.d_steps != 1:
+            _fail("d_steps", self.d_steps, "must be 1 with --simultaneous_updates")
+        if self.num_cpu_devices and self.strategy != "mirrored":
+            _fail("num_cpu_devices", self.num_cpu_devices, "needs --strategy=mirrored")
+        if self.batch_size % self.d_steps:
+            _fail(
+                "batch_size",
+                self.batch_size,
+                f"must be a multiple of --d_steps={self.d_steps}: each batch is split "
+                "into d_steps discriminator minibatches",
+            )
+        return self
+
+    def to_dict(self):
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in vars(self).items()}
+
+    @classmethod
+    def from_dict(cls, values):
+        """Builds a config from `to_dict` output; unknown keys are an error."""
+        names = {field.name for field in dataclasses.fields(cls)}
+        unknown = sorted(set(values) - names)
+        if unknown:
+            raise ValueError(f"Unknown config keys {unknown}. Received: {sorted(values)}")
+        return cls(**values)
+
+    def defining_differences(self, other):
+        """Fields, other than run length and hardware, where `other` differs."""
+        mine, theirs = self.to_dict(), other.to_dict()
+        return {
+            name: (theirs[name], mine[name])
+            for name in mine
+            if name not in RESUMABLE_CHANGES and mine[name] != theirs[name]
+        }
+
+
+def _fail(name, value, requirement):
+    raise ValueError(f"--{name} {requirement}. Received: --{name}={value}")
+
+
+def _choice(name, value, choices):
+    if value not in choices:
+        _fail(name, value, f"must be one of {', '.join(sorted(choices))}")
+
+
+def _at_least(name, value, minimum):
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        _fail(name, value, f"must be an integer >= {minimum}")

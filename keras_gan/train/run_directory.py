@@ -1,0 +1,133 @@
+"""The folder a training run owns: its config, checkpoints, pictures, logs, export."""
+
+import json
+import os
+import pathlib
+import shutil
+
+import keras
+
+from keras_gan.train.config import TrainConfig
+
+CONFIG_FILE = "config.json"
+MODEL_FILE = "gan.keras"
+STATE_FILE = "state.json"
+CHECKPOINT_PREFIX = "step-"
+
+
+class RunDirectory:
+    """Paths inside a run directory, and its config and checkpoints.
+
+    Files are written to a temporary name and renamed into place, so a run
+    killed at any moment leaves every file either whole or absent.
+
+    Layout:
+        config.json            the run's config and the library versions
+        checkpoints/step-N/    gan.keras (both networks, both optimizers, the
+                               random state) and state.json (step, history)
+        samples/               epoch_NNNN.png after every epoch, losses.png
+        logs/                  TensorBoard scalars and sample images
+        export/                the exported generator (SavedModel)
+    """
+
+    def __init__(self, path):
+        self.path = pathlib.Path(path)
+        self.config_file = self.path / CONFIG_FILE
+        self.checkpoints = self.path / "checkpoints"
+        self.samples = self.path / "samples"
+        self.logs = self.path / "logs"
+        self.export = self.path / "export"
+
+    def read_config(self):
+        """The config stored in the run directory, or None if there is none."""
+        if not self.config_file.exists():
+            return None
+        try:
+            stored = json.loads(self.config_file.read_text())
+            return TrainConfig.from_dict(stored["config"])
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise ValueError(
+                f"{self.config_file} is not a readable keras_gan run config ({error}). "
+                f"Received: --run_dir={self.path}"
+            ) from error
+
+    def check_can_start(self, config):
+        """Raises `ValueError` unless `config` may start or continue a run here.
+
+        A new run needs a new or empty folder. An existing run continues only
+        with `resume` and a config that differs from the stored one at most in
+        run length, data location and hardware (`RESUMABLE_CHANGES`).
+        """
+        if self.path.exists() and not self.path.is_dir():
+            raise ValueError(f"--run_dir is not a folder. Received: --run_dir={self.path}")
+        stored = self.read_config()
+        if stored is None:
+            if config.resume:
+                raise ValueError(
+                    f"--resume: there is no run to resume in {self.path} (no {CONFIG_FILE}). "
+                    f"Received: --run_dir={self.path}"
+                )
+            if self.path.exists() and any(self.path.iterdir()):
+                raise ValueError(
+                    f"--run_dir exists and is not a keras_gan run directory (no {CONFIG_FILE}); "
+                    f"choose a new or empty folder. Received: --run_dir={self.path}"
+                )
+            return
+        differences = config.defining_differences(stored)
+        if differences:
+            listed = "; ".join(
+                f"--{name}={was} in the run, {now} now" for name, (was, now) in differences.items()
+            )
+            raise ValueError(
+                f"--run_dir holds a run with a different config ({listed}); use a new "
+                f"--run_dir for a new run. Received: --run_dir={self.path}"
+            )
+        if not config.resume:
+            raise ValueError(
+                "--run_dir already holds this run; pass --resume to continue it, or choose "
+                f"a new --run_dir. Received: --run_dir={self.path}"
+            )
+
+    def write_config(self, config, versions):
+        self.path.mkdir(parents=True, exist_ok=True)
+        content = {"config": config.to_dict(), "versions": versions}
+        _write_atomically(self.config_file, json.dumps(content, indent=2) + "\n")
+
+    def latest_checkpoint(self):
+        """`(model_path, state)` of the newest whole checkpoint, or None."""
+        for folder in reversed(self._checkpoint_folders()):
+            model, state = folder / MODEL_FILE, folder / STATE_FILE
+            if model.is_file() and state.is_file():
+                return model, json.loads(state.read_text())
+        return None
+
+    def save_checkpoint(self, gan, state, keep):
+        """Saves `gan` and `state` as checkpoint `state["step"]`; keeps the newest `keep`."""
+        self.checkpoints.mkdir(parents=True, exist_ok=True)
+        name = f"{CHECKPOINT_PREFIX}{state['step']:09d}"
+        final = self.checkpoints / name
+        partial = self.checkpoints / f".partial-{name}"
+        shutil.rmtree(partial, ignore_errors=True)
+        partial.mkdir()
+        gan.save(partial / MODEL_FILE)
+        (partial / STATE_FILE).write_text(json.dumps(state, indent=2) + "\n")
+        if final.exists():  # the same step saved again (e.g. a signal at an epoch end)
+            shutil.rmtree(final)
+        os.replace(partial, final)
+        for old in self._checkpoint_folders()[:-keep]:
+            shutil.rmtree(old)
+        return final
+
+    def load_checkpoint(self, model_path):
+        return keras.saving.load_model(model_path)
+
+    def _checkpoint_folders(self):
+        if not self.checkpoints.is_dir():
+            return []
+        return sorted(p for p in self.checkpoints.iterdir() if p.name.startswith(CHECKPOINT_PREFIX))
+
+
+def _write_atomically(path, text):
+    partial = path.with_name(f".partial-{path.name}")
+    partial.write_text(text)
+    os.replace(partial, path)

@@ -1,0 +1,102 @@
+"""Keeps a run safe: checkpoints every epoch and on SIGINT/SIGTERM, stops on NaN."""
+
+import math
+import signal
+import threading
+
+import keras
+import numpy as np
+
+WATCHED = ("d_loss", "g_loss")
+
+
+class RunKeeper(keras.callbacks.Callback):
+    """Checkpoints at every epoch end; stops cleanly on a signal or a NaN loss.
+
+    A SIGINT or SIGTERM lets the current step finish, then stops `fit`, and
+    the state at that step is checkpointed (a second signal acts as usual).
+    A non-finite `d_loss` or `g_loss` stops `fit` without saving, so the last
+    checkpoint stays the last good state.
+
+    The history of epoch means travels inside each checkpoint, so a resumed
+    run draws its loss curve from the first epoch.
+
+    Args:
+        run: the `RunDirectory`.
+        steps_per_epoch: updates per epoch.
+        history: epoch records of the checkpoint being resumed, or `[]`.
+        keep: checkpoints to keep.
+        write: False on workers that must not write files.
+    """
+
+    def __init__(self, run, steps_per_epoch, history, keep, write=True):
+        super().__init__()
+        self.run = run
+        self.steps_per_epoch = steps_per_epoch
+        self.history = list(history)
+        self.keep = keep
+        self.write = write
+        self.stopped_by = None  # name of the signal that stopped the run
+        self.diverged = None  # (loss name, value, step) of the first non-finite loss
+        self.last_checkpoint = None
+        self._previous_handlers = {}
+        self._epoch_start_step = 0
+
+    def step(self):
+        return int(keras.ops.convert_to_numpy(self.model.g_optimizer.iterations))
+
+    def on_train_begin(self, logs=None):
+        if threading.current_thread() is threading.main_thread():
+            for number in (signal.SIGINT, signal.SIGTERM):
+                self._previous_handlers[number] = signal.signal(number, self._on_signal)
+
+    def on_train_end(self, logs=None):
+        for number, handler in self._previous_handlers.items():
+            signal.signal(number, handler)
+        self._previous_handlers = {}
+
+    def _on_signal(self, number, frame):
+        self.stopped_by = signal.Signals(number).name
+        self.model.stop_training = True
+        # A second signal gets the previous behaviour (e.g. KeyboardInterrupt).
+        signal.signal(number, self._previous_handlers.get(number, signal.SIG_DFL))
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._epoch_start_step = self.step()
+
+    def on_train_batch_end(self, batch, logs=None):
+        for name in WATCHED:
+            value = float(np.asarray((logs or {}).get(name, 0.0)))
+            if not math.isfinite(value) and self.diverged is None:
+                self.diverged = (name, value, self.step())
+                self.model.stop_training = True
+
+    def on_epoch_end(self, epoch, logs=None):
+        if self.diverged is not None:
+            return
+        step = self.step()
+        record = {name: float(np.asarray(value)) for name, value in (logs or {}).items()}
+        # `steps` counts this fit's steps: an epoch resumed halfway has two records.
+        record.update(epoch=epoch + 1, steps=step - self._epoch_start_step)
+        self._merge(record)
+        if self.write:
+            state = {"step": step, "steps_per_epoch": self.steps_per_epoch}
+            state["history"] = self.history
+            self.last_checkpoint = self.run.save_checkpoint(self.model, state, self.keep)
+
+    def _merge(self, record):
+        """Adds an epoch record; the two halves of an interrupted epoch become one."""
+        if self.history and self.history[-1]["epoch"] == record["epoch"]:
+            first = self.history.pop()
+            total = first["steps"] + record["steps"]
+            merged = {
+                name: (first[name] * first["steps"] + record[name] * record["steps"]) / total
+                for name in record
+                if name in first and name not in ("epoch", "steps")
+            }
+            record = {**merged, "epoch": record["epoch"], "steps": total}
+        self.history.append(record)
+
+    def complete_history(self):
+        """Records of whole epochs, for the loss curve."""
+        return [r for r in self.history if r["steps"] == self.steps_per_epoch]

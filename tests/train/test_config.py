@@ -1,0 +1,98 @@
+import dataclasses
+
+import numpy as np
+import pytest
+from absl import flags
+
+from keras_gan.models.paper_mnist import paper_mnist_gan
+from keras_gan.train import TrainConfig
+from keras_gan.train import cli
+from keras_gan.train.builders import build_gan
+from tests.conftest import REPO
+
+CONFIGS = sorted((REPO / "configs").glob("*.cfg"))
+
+
+def parse(*argv):
+    """Parses `argv` with the script's flags into a config, in a private FlagValues."""
+    flag_values = flags.FlagValues()
+    cli.define_flags(flag_values)
+    flag_values(["train.py", *argv])
+    return cli.config_from_flags(flag_values)
+
+
+def test_the_shipped_configs_exist_and_are_valid():
+    assert {c.name for c in CONFIGS} >= {"quickstart.cfg", "paper_mnist.cfg", "dcgan_mnist.cfg"}
+    for path in CONFIGS:
+        config = parse(f"--flagfile={path}").validate()
+        assert config.run_dir == f"runs/{path.stem}"
+
+
+def test_flags_after_the_flagfile_override_it():
+    config = parse(f"--flagfile={REPO / 'configs/quickstart.cfg'}", "--epochs=2", "--run_dir=x")
+    assert (config.epochs, config.run_dir) == (2, "x")
+    assert config.g_units == (128, 128)
+
+
+def test_every_config_field_is_a_flag_with_the_same_default():
+    assert parse() == TrainConfig()
+
+
+def _marginals(shape):
+    return np.linspace(0.01, 0.99, np.prod(shape)).reshape(shape)
+
+
+def test_paper_config_builds_the_paper_preset():
+    """configs/paper_mnist.cfg is the core's paper_mnist_gan, layer for layer."""
+    config = parse(f"--flagfile={REPO / 'configs/paper_mnist.cfg'}")
+    assert (config.split, config.batch_size) == ("train[:50000]", 100)  # 500 steps per epoch
+    built = build_gan(config, (28, 28, 1), 500, _marginals((28, 28, 1)))
+    preset = paper_mnist_gan(_marginals(784), steps_per_epoch=500, seed=0)
+
+    def without_names(value):
+        if isinstance(value, dict):
+            return {k: without_names(v) for k, v in value.items() if k != "name"}
+        if isinstance(value, list):
+            return [without_names(v) for v in value]
+        return value
+
+    assert without_names(built.get_config()) == without_names(preset.get_config())
+    compiled, expected = built.get_compile_config(), preset.get_compile_config()
+    compiled.pop("steps_per_execution")
+    assert without_names(compiled) == without_names(expected)
+
+
+BAD = [
+    ({"run_dir": ""}, "--run_dir is required"),
+    ({"model": "resnet"}, "--model must be one of dcgan, mlp. Received: --model=resnet"),
+    ({"loss": "wasserstein"}, "--loss must be one of minimax, non_saturating"),
+    ({"epochs": 0}, "--epochs must be an integer >= 1. Received: --epochs=0"),
+    ({"batch_size": -5}, "--batch_size must be an integer >= 1. Received: --batch_size=-5"),
+    ({"steps": -1}, "--steps must be an integer >= 0"),
+    ({"d_input_dropout": 1.0}, r"--d_input_dropout must be in \[0, 1\). Received: "),
+    ({"g_learning_rate": 0.0}, "--g_learning_rate must be a positive number"),
+    ({"d_learning_rate": float("nan")}, "--d_learning_rate must be a positive number"),
+    ({"g_units": (128, "x")}, "--g_units must be positive integers, e.g. 128,128. Received: "),
+    ({"strategy": "gpu"}, "--strategy must be one of default, mirrored, multi_worker"),
+    ({"dataset": "npz"}, "--data_dir is required with --dataset=npz"),
+    ({"d_steps": 3, "batch_size": 100}, "--batch_size must be a multiple of --d_steps=3"),
+    ({"num_cpu_devices": 2}, "--num_cpu_devices needs --strategy=mirrored"),
+    (
+        {"simultaneous_updates": True, "d_steps": 2},
+        "--d_steps must be 1 with --simultaneous_updates",
+    ),
+]
+
+
+@pytest.mark.parametrize("changes, message", BAD, ids=[str(c) for c, _ in BAD])
+def test_bad_flags_name_the_flag_and_the_value(changes, message):
+    config = dataclasses.replace(TrainConfig(run_dir="somewhere"), **changes)
+    with pytest.raises(ValueError, match=message):
+        config.validate()
+
+
+def test_from_dict_rejects_unknown_keys():
+    values = TrainConfig().to_dict()
+    assert TrainConfig.from_dict(values) == TrainConfig()
+    with pytest.raises(ValueError, match=r"Unknown config keys \['colour'\]"):
+        TrainConfig.from_dict({**values, "colour": "red"})

@@ -1,0 +1,194 @@
+"""`keras_gan.train.train` called directly with tiny configs."""
+
+import dataclasses
+import json
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from keras_gan.data.pipeline import make_epoch_pipeline
+from keras_gan.train import TrainConfig
+from keras_gan.train import TrainingDiverged
+from keras_gan.train import train
+from keras_gan.train import trainer
+
+
+def tiny(run_dir, **changes):
+    """A ring GAN small enough to train in a second: 2 epochs of 10 steps."""
+    values = dict(
+        run_dir=str(run_dir),
+        dataset="ring",
+        num_samples=1000,
+        latent_dim=4,
+        latent_distribution="normal",
+        g_units=(16,),
+        d_units=(16,),
+        d_pieces=2,
+        d_input_dropout=0.0,
+        d_hidden_dropout=0.0,
+        d_learning_rate=1e-3,
+        g_learning_rate=1e-3,
+        batch_size=100,
+        epochs=2,
+        export=False,
+    )
+    values.update(changes)
+    return TrainConfig(**values)
+
+
+def test_a_run_writes_config_checkpoints_pictures_logs_and_export(tmp_path):
+    run = tmp_path / "run"
+    result = train(tiny(run, export=True))
+    assert (result.step, result.total_steps, result.stopped_by) == (20, 20, None)
+
+    stored = json.loads((run / "config.json").read_text())
+    assert stored["config"] == tiny(run, export=True).to_dict()
+    assert set(stored["versions"]) >= {"keras_gan", "tensorflow", "keras", "tensorflow_datasets"}
+
+    assert sorted(p.name for p in (run / "checkpoints").iterdir()) == [
+        "step-000000010",
+        "step-000000020",
+    ]
+    state = json.loads((run / "checkpoints/step-000000020/state.json").read_text())
+    assert [record["epoch"] for record in state["history"]] == [1, 2]
+    assert {"d_loss", "g_loss", "d_real", "d_fake"} <= set(state["history"][0])
+
+    pictures = sorted(p.name for p in (run / "samples").iterdir())
+    assert pictures == ["epoch_0001.png", "epoch_0002.png", "losses.png"]
+    for name in pictures:
+        assert (run / "samples" / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+    tags = _tensorboard_tags(run / "logs")
+    assert {"epoch_d_loss", "epoch_g_loss", "epoch_d_real", "epoch_d_fake"} <= tags["train"]
+    assert tags["samples"] == {"samples"}
+
+    assert result.export_path == str(run / "export" / "generator" / "1")
+    assert (run / "export/generator/1/saved_model.pb").is_file()
+    assert result.mode_coverage["num_modes"] == 8
+
+
+def _tensorboard_tags(logs):
+    tags = {}
+    for events in logs.rglob("events.out.tfevents.*"):
+        run_tags = tags.setdefault(events.parent.name, set())
+        for event in tf.compat.v1.train.summary_iterator(str(events)):
+            run_tags.update(value.tag for value in event.summary.value)
+    return tags
+
+
+def test_the_last_checkpoint_holds_the_trained_model(tmp_path):
+    result = train(tiny(tmp_path / "run"))
+    saved = keras.saving.load_model(tmp_path / "run/checkpoints/step-000000020/gan.keras")
+    for mine, theirs in zip(result.gan.variables, saved.variables, strict=True):
+        np.testing.assert_array_equal(np.asarray(mine), np.asarray(theirs))
+    assert int(saved.d_optimizer.iterations) == int(saved.g_optimizer.iterations) == 20
+
+
+def test_checkpoints_to_keep(tmp_path):
+    train(tiny(tmp_path / "run", epochs=4, checkpoints_to_keep=2))
+    names = sorted(p.name for p in (tmp_path / "run/checkpoints").iterdir())
+    assert names == ["step-000000030", "step-000000040"]
+
+
+def test_resume_with_more_epochs_equals_one_longer_run(tmp_path):
+    longer = train(tiny(tmp_path / "once", epochs=3))
+    train(tiny(tmp_path / "twice", epochs=1))
+    resumed = train(tiny(tmp_path / "twice", epochs=3, resume=True))
+    assert resumed.step == 30
+    for mine, theirs in zip(longer.gan.variables, resumed.gan.variables, strict=True):
+        np.testing.assert_array_equal(np.asarray(mine), np.asarray(theirs), err_msg=mine.path)
+    history = json.loads((tmp_path / "twice/checkpoints/step-000000030/state.json").read_text())
+    assert [r["epoch"] for r in history["history"]] == [1, 2, 3]
+
+
+def test_resuming_a_finished_run_trains_no_further(tmp_path):
+    train(tiny(tmp_path / "run"))
+    again = train(tiny(tmp_path / "run", resume=True))
+    assert again.step == 20
+    assert int(again.gan.g_optimizer.iterations) == 20
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({}, "--run_dir already holds this run; pass --resume to continue it"),
+        ({"latent_dim": 8}, "different config \\(--latent_dim=4 in the run, 8 now\\)"),
+        (
+            {"latent_dim": 8, "resume": True},
+            "different config \\(--latent_dim=4 in the run, 8 now\\)",
+        ),
+    ],
+)
+def test_an_existing_run_is_never_overwritten(tmp_path, changes, message):
+    run = tmp_path / "run"
+    train(tiny(run))
+    before = {p: p.read_bytes() for p in run.rglob("*") if p.is_file()}
+    with pytest.raises(ValueError, match=message):
+        train(dataclasses.replace(tiny(run), **changes))
+    after = {p: p.read_bytes() for p in run.rglob("*") if p.is_file()}
+    assert after == before
+
+
+def test_resume_needs_a_run(tmp_path):
+    with pytest.raises(ValueError, match="--resume: there is no run to resume in"):
+        train(tiny(tmp_path / "run", resume=True))
+    assert not (tmp_path / "run").exists()
+
+
+def test_a_folder_that_is_not_a_run_is_refused(tmp_path):
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(ValueError, match="is not a keras_gan run directory"):
+        train(tiny(tmp_path))
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"dataset": "no_such_dataset"}, "Unknown data set 'no_such_dataset'"),
+        ({"dataset": "folder", "data_dir": "/no/such/folder"}, "image folder does not exist"),
+        ({"dataset": "npz", "data_dir": "/no/such.npz"}, "The .npz file does not exist"),
+        ({"model": "dcgan"}, "--model=dcgan needs images"),
+        ({"batch_size": 2000}, "`batch_size` is larger than the data set \\(1000 samples\\)"),
+        ({"steps": 11}, "must be in 1..10"),
+        ({"epochs": 0}, "--epochs must be an integer >= 1"),
+    ],
+)
+def test_bad_input_fails_before_anything_is_written(tmp_path, changes, message):
+    with pytest.raises(ValueError, match=message):
+        train(tiny(tmp_path / "run", **changes))
+    assert not (tmp_path / "run").exists()
+
+
+def test_a_corrupt_image_file_is_named(tmp_path):
+    images = tmp_path / "images"
+    images.mkdir()
+    keras.utils.save_img(images / "a.png", np.zeros((8, 8, 1)), scale=False)
+    (images / "b.png").write_bytes(b"\x89PNG\r\n\x1a\n not really")
+    with pytest.raises(ValueError, match="Cannot read image file '.*b.png'"):
+        train(tiny(tmp_path / "run", dataset="folder", data_dir=str(images)))
+    assert not (tmp_path / "run").exists()
+
+
+def test_a_nan_loss_stops_the_run_naming_the_step_and_keeps_the_last_checkpoint(
+    tmp_path, monkeypatch
+):
+    # 1,000 points, 3 batches of 100 per epoch: put a NaN in a point that
+    # epoch 1 does not read and epoch 2 does, so one good epoch is saved first.
+    config = tiny(tmp_path / "run", steps=3, epochs=3)
+    order, _ = make_epoch_pipeline(np.arange(1000, dtype="float32")[:, None], 100, 0, 3, 0, 3)
+    batches = [b.numpy().ravel().astype(int) for b in order]
+    first_epoch, second_epoch = set(np.concatenate(batches[:3])), batches[3:6]
+    poisoned = next(int(i) for i in second_epoch[1] if i not in first_epoch)
+    points = np.random.default_rng(0).normal(size=(1000, 2)).astype("float32")
+    points[poisoned] = np.nan
+    monkeypatch.setattr(trainer, "load_dataset", lambda *args, **kwargs: points)
+
+    with pytest.raises(TrainingDiverged, match=r"d_loss became nan at step 5; training stopped"):
+        train(config)
+    checkpoints = sorted(p.name for p in (tmp_path / "run/checkpoints").iterdir())
+    assert checkpoints == ["step-000000003"]
+    good = keras.saving.load_model(tmp_path / "run/checkpoints/step-000000003/gan.keras")
+    assert all(np.isfinite(np.asarray(v)).all() for v in good.variables)
