@@ -9,7 +9,13 @@ and become one `keras_gan.train.TrainConfig`, which `keras_gan.train.train`
 runs.
 """
 
-from keras_gan.train import cli
+import os
+
+# TensorFlow's C++ start-up notices (oneDNN, CUDA, CPU features) are INFO
+# lines on stderr; keep stderr for warnings and errors. Must precede the import.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "1")
+
+from keras_gan.train import cli  # noqa: E402
 
 if __name__ == "__main__":
     cli.run()

@@ -2,5 +2,6 @@
 
 from keras_gan.export.generator_export import existing_versions
 from keras_gan.export.generator_export import export_generator
+from keras_gan.export.sources import load_trained_gan
 
-__all__ = ["existing_versions", "export_generator"]
+__all__ = ["existing_versions", "export_generator", "load_trained_gan"]

@@ -113,13 +113,19 @@ def _archive(gan, max_samples, output_range):
         return tf.cast(samples, tf.float32)
 
     def latent_of(num_samples, seed):
-        tf.debugging.assert_greater_equal(num_samples, 1, message="num_samples must be at least 1")
-        tf.debugging.assert_less_equal(
-            num_samples,
-            max_samples,
-            message=f"num_samples must be at most {max_samples}, the limit set at export",
-        )
-        shape = tf.stack([num_samples, latent_dim])
+        checks = [
+            tf.debugging.assert_greater_equal(
+                num_samples, 1, message="num_samples must be at least 1"
+            ),
+            tf.debugging.assert_less_equal(
+                num_samples,
+                max_samples,
+                message=f"num_samples must be at most {max_samples}, the limit set at export",
+            ),
+        ]
+        # The checks must run before the allocation they guard, not merely in the graph.
+        with tf.control_dependencies(checks):
+            shape = tf.stack([tf.identity(num_samples), latent_dim])
         seed = tf.stack([seed, tf.constant(0, tf.int64)])
         if uniform:
             limit = math.sqrt(3.0)

@@ -1,0 +1,50 @@
+"""Finds the trained GAN to export: a run directory, a checkpoint, or a `.keras` file."""
+
+import pathlib
+
+import keras
+
+from keras_gan.train.run_directory import MODEL_FILE
+from keras_gan.train.run_directory import RunDirectory
+
+
+def load_trained_gan(source):
+    """Loads the GAN saved at `source`.
+
+    Args:
+        source: a run directory (its newest checkpoint is used), one
+            checkpoint folder (`checkpoints/step-N`), or a `.keras` file.
+
+    Returns:
+        The loaded `GAN`.
+
+    Raises:
+        ValueError: if `source` holds no saved GAN or cannot be read.
+    """
+    path = pathlib.Path(source)
+    if path.is_dir():
+        latest = RunDirectory(path).latest_checkpoint()
+        if latest is not None:
+            path = latest[0]
+        elif (path / MODEL_FILE).is_file():
+            path = path / MODEL_FILE
+        else:
+            raise ValueError(
+                f"No checkpoint (checkpoints/step-N/{MODEL_FILE}) or {MODEL_FILE} in the folder. "
+                f"Received: source={str(source)!r}"
+            )
+    elif path.suffix != ".keras" or not path.is_file():
+        raise ValueError(
+            "The source must be a run directory, a checkpoint folder or an existing .keras "
+            f"file. Received: source={str(source)!r}"
+        )
+    try:
+        gan = keras.saving.load_model(path)
+    except Exception as error:  # Keras raises several types for unreadable files
+        raise ValueError(f"Cannot load a model from {str(path)!r}: {error}") from error
+    if not all(hasattr(gan, name) for name in ("generator", "latent_dim", "data_shape")):
+        raise ValueError(
+            f"{str(path)!r} holds a {type(gan).__name__}, not a keras_gan GAN. "
+            f"Received: source={str(source)!r}"
+        )
+    return gan
