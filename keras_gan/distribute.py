@@ -6,6 +6,7 @@ Model code does not change with the strategy: build and compile the GAN inside
 
 import json
 import os
+import socket
 
 import tensorflow as tf
 
@@ -103,11 +104,18 @@ def _check_tf_config():
 
 
 def _tpu_strategy(tpu):
+    if tpu.startswith("grpc://"):
+        # TensorFlow waits forever for an address that does not answer; ask first.
+        host, _, port = tpu.removeprefix("grpc://").rpartition(":")
+        try:
+            socket.create_connection((host, int(port)), timeout=10).close()
+        except (OSError, ValueError) as error:
+            raise ValueError(f"No TPU answers at {tpu} ({error}). Received: tpu={tpu!r}") from error
     try:
         resolver = tf.distribute.cluster_resolver.TPUClusterResolver(tpu=tpu or None)
         tf.config.experimental_connect_to_cluster(resolver)
         tf.tpu.experimental.initialize_tpu_system(resolver)
-    except (ValueError, RuntimeError, tf.errors.OpError) as error:
+    except (ValueError, RuntimeError, OSError, tf.errors.OpError) as error:
         detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error)
         raise ValueError(
             f"No TPU could be reached ({detail}). On a Cloud TPU VM leave --tpu empty; "

@@ -317,7 +317,7 @@ class GAN(keras.Model):
                 self._discriminator_step(real[i :: self.d_steps], step_seed, draw=i)
             batch_size = ops.shape(real)[0] // self.d_steps
             self._generator_step(batch_size, step_seed, draw=self.d_steps)
-        return {m.name: m.result() for m in self.metrics}
+        return self._metric_results()
 
     def _discriminator_step(self, real, step_seed, draw):
         z = self._training_noise(ops.shape(real)[0], step_seed, draw)
@@ -380,7 +380,20 @@ class GAN(keras.Model):
             self._discriminator_loss(real_logits, fake_logits), real_logits, fake_logits
         )
         self.g_loss_tracker.update_state(self._generator_loss(fake_logits))
-        return {m.name: m.result() for m in self.metrics}
+        return self._metric_results()
+
+    def _metric_results(self):
+        results = {m.name: m.result() for m in self.metrics}
+        strategy = tf.distribute.get_strategy()
+        if isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy) and (
+            strategy.extended._in_multi_worker_mode()
+        ):
+            # Keras averages step results across workers with
+            # strategy.reduce("MEAN", value, axis=0), which fails on scalars
+            # ("Invalid reduction dimension 0", tensorflow/tensorflow#72388).
+            # A length-1 axis reduces to the same scalar mean.
+            results = {name: ops.reshape(value, (1,)) for name, value in results.items()}
+        return results
 
     def _logits(self, samples, training):
         return ops.reshape(self.discriminator(samples, training=training), (-1,))

@@ -336,3 +336,17 @@ def test_export_script_from_a_run_directory(tmp_path):
     )
     assert missing.returncode == 1
     assert "error: The source must be a run directory" in missing.stderr.strip().splitlines()[-1]
+
+
+def test_the_shipped_models_config_names_the_export_layout():
+    from google.protobuf import text_format
+    from tensorflow_serving.config import model_server_config_pb2
+
+    text = (REPO / "export" / "models.config").read_text()
+    config = text_format.Parse(text, model_server_config_pb2.ModelServerConfig())
+    (model,) = config.model_config_list.config
+    assert (model.name, model.base_path, model.model_platform) == (
+        "generator",
+        "/models/generator",
+        "tensorflow",
+    )

@@ -192,3 +192,30 @@ def test_a_nan_loss_stops_the_run_naming_the_step_and_keeps_the_last_checkpoint(
     assert checkpoints == ["step-000000003"]
     good = keras.saving.load_model(tmp_path / "run/checkpoints/step-000000003/gan.keras")
     assert all(np.isfinite(np.asarray(v)).all() for v in good.variables)
+
+
+def _assert_same_variables(a, b, **tolerance):
+    everything = [
+        gan.variables + gan.d_optimizer.variables + gan.g_optimizer.variables for gan in (a, b)
+    ]
+    assert len(everything[0]) == len(everything[1])
+    for mine, theirs in zip(*everything, strict=True):
+        np.testing.assert_allclose(
+            np.asarray(mine), np.asarray(theirs), err_msg=mine.path, **tolerance
+        )
+
+
+def test_a_run_trained_on_two_replicas_resumes_on_one(tmp_path):
+    one_device = train(tiny(tmp_path / "one", epochs=2))
+    train(tiny(tmp_path / "moved", epochs=1, strategy="mirrored", num_cpu_devices=2))
+    resumed = train(tiny(tmp_path / "moved", epochs=2, resume=True))
+    assert resumed.step == 20
+    # Same global batches, noise and updates; only float summation order differs.
+    _assert_same_variables(one_device.gan, resumed.gan, rtol=1e-4, atol=1e-5)
+
+
+def test_steps_per_execution_does_not_change_the_run(tmp_path):
+    plain = train(tiny(tmp_path / "plain"))
+    grouped = train(tiny(tmp_path / "grouped", steps_per_execution=5))
+    assert grouped.gan.get_compile_config()["steps_per_execution"] == 5
+    _assert_same_variables(plain.gan, grouped.gan, rtol=0, atol=0)

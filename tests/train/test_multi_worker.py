@@ -1,0 +1,87 @@
+"""MultiWorkerMirroredStrategy with two real worker processes on this machine."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from keras_gan.train import train
+from tests.train.test_trainer import tiny
+
+WORKER = """
+import json, sys
+import numpy as np
+from keras_gan.train import TrainConfig, train
+
+result = train(TrainConfig(**json.loads(sys.argv[1])))
+variables = result.gan.variables + result.gan.d_optimizer.variables
+np.savez(sys.argv[2], *[np.asarray(v) for v in variables + result.gan.g_optimizer.variables])
+"""
+
+
+def _free_ports(count):
+    sockets = [socket.socket() for _ in range(count)]
+    for s in sockets:
+        s.bind(("127.0.0.1", 0))
+    ports = [s.getsockname()[1] for s in sockets]
+    for s in sockets:
+        s.close()
+    return ports
+
+
+@pytest.mark.slow
+def test_two_workers_finish_with_identical_weights_and_only_the_chief_writes(tmp_path):
+    cluster = {"worker": [f"127.0.0.1:{port}" for port in _free_ports(2)]}
+    processes = []
+    for index in range(2):
+        config = tiny(tmp_path / f"run{index}", strategy="multi_worker", export=True)
+        env = {
+            **os.environ,
+            "TF_CPP_MIN_LOG_LEVEL": "2",
+            "TF_CONFIG": json.dumps(
+                {"cluster": cluster, "task": {"type": "worker", "index": index}}
+            ),
+        }
+        argv = [
+            sys.executable,
+            "-c",
+            WORKER,
+            json.dumps(config.to_dict()),
+            str(tmp_path / f"w{index}.npz"),
+        ]
+        processes.append(
+            subprocess.Popen(
+                argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            )
+        )
+    try:
+        outputs = [p.communicate(timeout=300) for p in processes]
+    finally:
+        for p in processes:
+            p.kill()
+    for p, (_, stderr) in zip(processes, outputs, strict=True):
+        assert p.returncode == 0, stderr[-3000:]
+
+    chief, other = (np.load(tmp_path / f"w{i}.npz") for i in range(2))
+    assert len(chief.files) == len(other.files) > 0
+    for name in chief.files:
+        np.testing.assert_array_equal(chief[name], other[name], err_msg=name)
+
+    # The same global batches, noise and averaged gradients as on one device.
+    one_device = train(tiny(tmp_path / "one_device"))
+    gan = one_device.gan
+    expected = gan.variables + gan.d_optimizer.variables + gan.g_optimizer.variables
+    assert len(expected) == len(chief.files)
+    for index, variable in enumerate(expected):
+        np.testing.assert_allclose(
+            chief[f"arr_{index}"], np.asarray(variable), rtol=1e-4, atol=1e-5, err_msg=variable.path
+        )
+
+    # Worker 0 is the chief (no "chief" task in the cluster): it alone writes.
+    assert (tmp_path / "run0/checkpoints/step-000000020/gan.keras").is_file()
+    assert (tmp_path / "run0/export/generator/1/saved_model.pb").is_file()
+    assert not (tmp_path / "run1").exists()
