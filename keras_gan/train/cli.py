@@ -10,6 +10,7 @@ import sys
 
 from absl import app
 from absl import flags
+from absl import logging
 
 
 def define_flags(flag_values=flags.FLAGS):
@@ -129,7 +130,10 @@ def main(argv):
     from keras_gan.train.trainer import TrainingDiverged
     from keras_gan.train.trainer import train
 
-    tf.get_logger().setLevel("WARNING")  # keeps SavedModel-writing chatter off stderr
+    if not flags.FLAGS["verbosity"].present:
+        # Keeps TensorFlow's INFO chatter (e.g. while writing the SavedModel) off stderr.
+        logging.set_verbosity(logging.WARNING)
+        tf.get_logger().setLevel("WARNING")
 
     try:
         result = train(config_from_flags())
@@ -142,7 +146,9 @@ def main(argv):
             file=sys.stderr,
         )
         sys.exit(128 + signal.Signals[result.stopped_by].value)
+    run_dir = flags.FLAGS.run_dir
     print(f"done: step {result.step} of {result.total_steps}; checkpoint {result.checkpoint}")
+    print(f"pictures in {run_dir}/samples, TensorBoard logs in {run_dir}/logs")
     if result.mode_coverage:
         coverage = result.mode_coverage
         print(

@@ -219,3 +219,22 @@ def test_steps_per_execution_does_not_change_the_run(tmp_path):
     grouped = train(tiny(tmp_path / "grouped", steps_per_execution=5))
     assert grouped.gan.get_compile_config()["steps_per_execution"] == 5
     _assert_same_variables(plain.gan, grouped.gan, rtol=0, atol=0)
+
+
+def test_a_corrupt_idx_file_is_named_before_the_run_starts(tmp_path, mnist_manual_dir):
+    import shutil
+
+    copies = tmp_path / "idx"
+    shutil.copytree(mnist_manual_dir, copies)
+    labels = copies / "t10k-labels-idx1-ubyte.gz"
+    labels.write_bytes(labels.read_bytes()[:-100])  # truncated download
+    config = tiny(
+        tmp_path / "run",
+        dataset="mnist",
+        manual_dir=str(copies),
+        data_dir=str(tmp_path / "tfds"),
+        batch_size=100,
+    )
+    with pytest.raises(ValueError, match="does not match the checksum tensorflow-datasets"):
+        train(config)
+    assert not (tmp_path / "run").exists()
