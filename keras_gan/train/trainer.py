@@ -13,6 +13,8 @@ from keras_gan import plots
 from keras_gan.data.datasets import MODES
 from keras_gan.data.datasets import load_dataset
 from keras_gan.data.pipeline import make_epoch_pipeline
+from keras_gan.data.pipeline import to_array
+from keras_gan.export import existing_versions
 from keras_gan.export import export_generator
 from keras_gan.metrics.mode_coverage import mode_coverage
 from keras_gan.train.builders import build_gan
@@ -63,15 +65,16 @@ def train(config):
     strategy = distribute.get_strategy(config.strategy, config.num_cpu_devices, config.tpu)
     writes = distribute.is_chief(strategy)
 
-    samples = load_dataset(
-        config.dataset,
-        data_dir=config.data_dir or None,
-        manual_dir=config.manual_dir or None,
-        split=config.split,
-        num_samples=config.num_samples,
-        seed=config.seed,
+    samples = to_array(
+        load_dataset(
+            config.dataset,
+            data_dir=config.data_dir or None,
+            manual_dir=config.manual_dir or None,
+            split=config.split,
+            num_samples=config.num_samples,
+            seed=config.seed,
+        )
     )
-    data_shape = _sample_shape(samples)
     resumed = run.latest_checkpoint() if config.resume else None
     start_step = resumed[1]["step"] if resumed else 0
 
@@ -96,12 +99,11 @@ def train(config):
         if resumed:
             gan = run.load_checkpoint(resumed[0])
         else:
-            pixel_means = _means(samples) if config.output_bias_from_data else None
-            gan = build_gan(config, data_shape, steps_per_epoch, pixel_means)
+            pixel_means = samples.mean(axis=0) if config.output_bias_from_data else None
+            gan = build_gan(config, samples.shape[1:], steps_per_epoch, pixel_means)
 
     if writes:
         run.write_config(config, _versions())
-    total_steps = steps_per_epoch * config.epochs
     keeper = RunKeeper(
         run,
         steps_per_epoch,
@@ -109,47 +111,21 @@ def train(config):
         keep=config.checkpoints_to_keep,
         write=writes,
     )
-    picture_data = samples[:10000] if isinstance(samples, np.ndarray) else None
     callbacks = [
         keeper,
-        SamplePictures(run.samples, run.logs, picture_data, seed=config.seed, write=writes),
+        SamplePictures(run.samples, run.logs, samples[:10000], seed=config.seed, write=writes),
     ]
     if writes:
         callbacks.append(
             keras.callbacks.TensorBoard(str(run.logs), write_graph=False, update_freq="epoch")
         )
-    verbose = 1 if sys.stdout.isatty() else 2
     print(
-        f"keras_gan: {config.dataset} {data_shape}, {steps_per_epoch} steps per epoch, "
+        f"keras_gan: {config.dataset} {samples.shape[1:]}, {steps_per_epoch} steps per epoch, "
         f"{config.epochs} epochs, {strategy.num_replicas_in_sync} replica(s); "
         f"writing to {run.path}" + (f"; resuming at step {start_step}" if resumed else ""),
         flush=True,
     )
-
-    epoch, offset = divmod(start_step, steps_per_epoch)
-    if start_step < total_steps and offset:
-        # Finish the interrupted epoch first, then run whole epochs.
-        gan.fit(
-            dataset,
-            initial_epoch=epoch,
-            epochs=epoch + 1,
-            steps_per_epoch=steps_per_epoch - offset,
-            callbacks=callbacks,
-            verbose=verbose,
-            shuffle=False,  # the pipeline shuffles, by epoch
-        )
-        epoch += 1
-        dataset, _ = batches_from(epoch * steps_per_epoch)
-    if epoch < config.epochs and not _stopped(keeper):
-        gan.fit(
-            dataset,
-            initial_epoch=epoch,
-            epochs=config.epochs,
-            steps_per_epoch=steps_per_epoch,
-            callbacks=callbacks,
-            verbose=verbose,
-            shuffle=False,  # the pipeline shuffles, by epoch
-        )
+    trained = _fit(gan, config, dataset, batches_from, start_step, steps_per_epoch, callbacks)
 
     checkpoint = keeper.last_checkpoint or (resumed and resumed[0].parent)
     if keeper.diverged is not None:
@@ -158,11 +134,18 @@ def train(config):
             f"{name} became {value} at step {step}; training stopped. The last good "
             f"checkpoint is {checkpoint or 'none (no epoch finished)'}"
         )
-    step = keeper.step() if keeper.model is not None else start_step
+    step = keeper.step() if trained else start_step
+    total_steps = steps_per_epoch * config.epochs
     export_path = None
     if writes and keeper.complete_history():
         plots.plot_losses(keeper.complete_history(), run.samples / "losses.png")
-    if keeper.stopped_by is None and step >= total_steps and config.export and writes:
+    finished = keeper.stopped_by is None and step >= total_steps
+    if (
+        finished
+        and config.export
+        and writes
+        and (trained or not existing_versions(run.export / EXPORT_NAME))
+    ):
         export_path = export_generator(gan, run.export, model_name=EXPORT_NAME)
     coverage = None
     if config.dataset in MODES:
@@ -179,29 +162,38 @@ def train(config):
     )
 
 
-def _stopped(keeper):
-    return keeper.stopped_by is not None or keeper.diverged is not None
+def _fit(gan, config, dataset, batches_from, start_step, steps_per_epoch, callbacks):
+    """Trains from `start_step` to the end: the rest of an interrupted epoch, then whole ones.
 
-
-def _sample_shape(samples):
-    if isinstance(samples, np.ndarray):
-        return tuple(samples.shape[1:])
-    spec = samples.element_spec
-    spec = spec[0] if isinstance(spec, tuple) else spec
-    return tuple(spec.shape)
-
-
-def _means(samples):
-    """Mean of every value of the data (the paper's pixel marginals)."""
-    if isinstance(samples, np.ndarray):
-        return samples.mean(axis=0)
-    images = samples.map(lambda image, *_: image)
-    total = images.reduce(tf.zeros(images.element_spec.shape, tf.float64), _add_float64)
-    return (total / float(images.cardinality())).numpy()
-
-
-def _add_float64(total, image):
-    return total + tf.cast(image, tf.float64)
+    Returns whether anything was left to train.
+    """
+    keeper = callbacks[0]
+    options = dict(
+        callbacks=callbacks,
+        verbose=1 if sys.stdout.isatty() else 2,  # one line per epoch in logs
+        shuffle=False,  # the pipeline shuffles, by epoch
+    )
+    epoch, offset = divmod(start_step, steps_per_epoch)
+    trained = epoch < config.epochs
+    if offset and epoch < config.epochs:
+        gan.fit(
+            dataset,
+            initial_epoch=epoch,
+            epochs=epoch + 1,
+            steps_per_epoch=steps_per_epoch - offset,
+            **options,
+        )
+        epoch += 1
+        dataset, _ = batches_from(epoch * steps_per_epoch)
+    if epoch < config.epochs and keeper.stopped_by is None and keeper.diverged is None:
+        gan.fit(
+            dataset,
+            initial_epoch=epoch,
+            epochs=config.epochs,
+            steps_per_epoch=steps_per_epoch,
+            **options,
+        )
+    return trained
 
 
 def _versions():

@@ -103,11 +103,13 @@ def test_resume_with_more_epochs_equals_one_longer_run(tmp_path):
     assert [r["epoch"] for r in history["history"]] == [1, 2, 3]
 
 
-def test_resuming_a_finished_run_trains_no_further(tmp_path):
-    train(tiny(tmp_path / "run"))
-    again = train(tiny(tmp_path / "run", resume=True))
+def test_resuming_a_finished_run_trains_and_exports_no_further(tmp_path):
+    train(tiny(tmp_path / "run", export=True))
+    again = train(tiny(tmp_path / "run", resume=True, export=True))
     assert again.step == 20
     assert int(again.gan.g_optimizer.iterations) == 20
+    assert again.export_path is None
+    assert [p.name for p in (tmp_path / "run/export/generator").iterdir()] == ["1"]
 
 
 @pytest.mark.parametrize(
