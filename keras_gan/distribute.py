@@ -12,6 +12,11 @@ import tensorflow as tf
 
 STRATEGY_NAMES = ("default", "one_device", "mirrored", "multi_worker", "tpu")
 
+# One MirroredStrategy per device set and process: a second one restarts the
+# collective instance keys, and on CPUs its all-reduces then collide with the
+# first one's ("Shape mismatch in the collective instance 100").
+_MIRRORED = {}
+
 
 def get_strategy(name="default", num_cpu_devices=0, tpu=""):
     """Returns the `tf.distribute.Strategy` called `name`.
@@ -29,7 +34,8 @@ def get_strategy(name="default", num_cpu_devices=0, tpu=""):
             VM, or of `TPU_NAME`.
 
     Returns:
-        A strategy.
+        A strategy. `"mirrored"` returns the same object for the same devices
+        within a process, so that several runs in one process can share it.
 
     Raises:
         ValueError: for an unknown name, a missing or malformed `TF_CONFIG`,
@@ -41,9 +47,10 @@ def get_strategy(name="default", num_cpu_devices=0, tpu=""):
         gpus = tf.config.list_logical_devices("GPU")
         return tf.distribute.OneDeviceStrategy(gpus[0].name if gpus else "/cpu:0")
     if name == "mirrored":
-        if num_cpu_devices:
-            return tf.distribute.MirroredStrategy(_logical_cpus(num_cpu_devices))
-        return tf.distribute.MirroredStrategy()
+        devices = tuple(_logical_cpus(num_cpu_devices)) if num_cpu_devices else None
+        if devices not in _MIRRORED:
+            _MIRRORED[devices] = tf.distribute.MirroredStrategy(devices and list(devices))
+        return _MIRRORED[devices]
     if name == "multi_worker":
         _check_tf_config()
         return tf.distribute.MultiWorkerMirroredStrategy()

@@ -16,6 +16,8 @@ def test_strategies_by_name():
         "/job:localhost/replica:0/task:0/device:CPU:1",
     )
     assert distribute.is_chief(mirrored)
+    # One per process: a second MirroredStrategy's CPU all-reduces collide with the first's.
+    assert distribute.get_strategy("mirrored", num_cpu_devices=2) is mirrored
 
 
 def test_unknown_strategy():

@@ -6,15 +6,19 @@ import pytest
 import tensorflow as tf
 
 from keras_gan import GAN
-
-DEVICES = ["/cpu:0", "/cpu:1"]
+from keras_gan import distribute
 
 
 @pytest.fixture(scope="module")
 def mirrored():
-    # One strategy for the module: CPU collectives do not like a second
-    # MirroredStrategy with new shapes in the same process.
-    return tf.distribute.MirroredStrategy(DEVICES)
+    # The process's one MirroredStrategy over the two CPUs (see keras_gan.distribute):
+    # CPU collectives do not survive a second one with new shapes in the same process.
+    strategy = distribute.get_strategy("mirrored", num_cpu_devices=2)
+    assert [d.split("/")[-1] for d in strategy.extended.worker_devices] == [
+        "device:CPU:0",
+        "device:CPU:1",
+    ]
+    return strategy
 
 
 def dense_pair():
