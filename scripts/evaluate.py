@@ -1,0 +1,76 @@
+"""Evaluates a trained generator and writes the numbers as JSON.
+
+    python scripts/evaluate.py --model=runs/paper_mnist --dataset=mnist --metrics=parzen \
+        --manual_dir=../shared/data/mnist --output=runs/paper_mnist/evaluation.json
+
+--model is a run directory (its newest checkpoint), a checkpoint folder, a .keras
+file, or an exported SavedModel version folder (evaluated through its `generate`
+signature, exactly as a model server would answer).
+"""
+
+import json
+import os
+import pathlib
+import sys
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "1")  # see scripts/train.py
+
+from absl import app  # noqa: E402
+from absl import flags  # noqa: E402
+
+_MODEL = flags.DEFINE_string("model", None, "Run dir, checkpoint, .keras file or SavedModel.")
+_DATASET = flags.DEFINE_string("dataset", "mnist", "Data set name, as for training.")
+_METRICS = flags.DEFINE_list("metrics", ["parzen"], "Any of: parzen, mode_coverage.")
+_DATA_DIR = flags.DEFINE_string("data_dir", None, "TFDS data directory.")
+_MANUAL_DIR = flags.DEFINE_string("manual_dir", None, "Folder of the data set's original files.")
+_NUM_SAMPLES = flags.DEFINE_integer("num_samples", 10000, "Generated samples.", lower_bound=1)
+_SEED = flags.DEFINE_integer("seed", 0, "Seed of the generated samples.")
+_VALIDATION_SPLIT = flags.DEFINE_string(
+    "validation_split", "train[50000:51000]", "Split that chooses the Parzen width."
+)
+_TEST_SPLIT = flags.DEFINE_string("test_split", "test", "Split the Parzen estimate is reported on.")
+_OUTPUT = flags.DEFINE_string("output", None, "JSON file to write (not overwritten).")
+flags.mark_flag_as_required("model")
+
+
+def main(argv):
+    if len(argv) > 1:
+        _error(f"unexpected arguments {argv[1:]}; every setting is a --flag")
+    output = pathlib.Path(_OUTPUT.value) if _OUTPUT.value else None
+    if output is not None and output.exists():
+        _error(f"--output exists and is never overwritten. Received: --output={output}")
+    from keras_gan.metrics.evaluate import evaluate
+
+    try:
+        results = evaluate(
+            _MODEL.value,
+            _DATASET.value,
+            metrics=_METRICS.value,
+            data_dir=_DATA_DIR.value,
+            manual_dir=_MANUAL_DIR.value,
+            num_samples=_NUM_SAMPLES.value,
+            seed=_SEED.value,
+            validation_split=_VALIDATION_SPLIT.value,
+            test_split=_TEST_SPLIT.value,
+            progress=True,
+        )
+    except ValueError as error:
+        _error(error)
+    for key, value in results.items():
+        if not isinstance(value, dict):
+            print(f"{key:>22}  {value}")
+    if output is not None:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        partial = output.with_name(f".partial-{output.name}")
+        partial.write_text(json.dumps(results, indent=2) + "\n")
+        os.replace(partial, output)
+        print(f"wrote {output}")
+
+
+def _error(message):
+    print(f"{sys.argv[0]}: error: {message}", file=sys.stderr)
+    sys.exit(1)
+
+
+if __name__ == "__main__":
+    app.run(main)

@@ -1,0 +1,64 @@
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from keras_gan import GAN
+from keras_gan.export import export_generator
+from keras_gan.metrics.evaluate import evaluate
+from keras_gan.models import MaxoutDiscriminator
+from keras_gan.models import MLPGenerator
+from tests.conftest import REPO
+
+SMALL = dict(num_samples=50, validation_split="train[50000:50100]", test_split="test[:200]", seed=3)
+
+
+@pytest.fixture(scope="module")
+def tiny_mnist_generator(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("tiny")
+    gan = GAN(
+        MLPGenerator(latent_dim=4, data_shape=(28, 28, 1), hidden_units=(8,)),
+        MaxoutDiscriminator(hidden_units=(4,), num_pieces=2),
+        seed=0,
+    )
+    gan.compile()
+    gan.save(folder / "gan.keras")
+    return folder / "gan.keras", export_generator(gan, folder / "serving")
+
+
+def test_script_and_library_agree_and_a_served_model_scores_like_its_keras_file(
+    tiny_mnist_generator, mnist_data_dir, tmp_path
+):
+    keras_file, export = tiny_mnist_generator
+    from_export = evaluate(export, "mnist", data_dir=mnist_data_dir, **SMALL)
+    from_keras = evaluate(keras_file, "mnist", data_dir=mnist_data_dir, **SMALL)
+    assert from_export["parzen_sigma"] == from_keras["parzen_sigma"]
+    assert from_export["parzen_ll"] == pytest.approx(from_keras["parzen_ll"], abs=1e-3)
+    assert np.isfinite(from_export["parzen_se"]) and from_export["parzen_se"] > 0
+
+    output = tmp_path / "results.json"
+    done = subprocess.run(
+        [sys.executable, "scripts/evaluate.py", f"--model={export}", "--dataset=mnist"]
+        + [f"--data_dir={mnist_data_dir}", "--num_samples=50", "--seed=3"]
+        + ["--validation_split=train[50000:50100]", "--test_split=test[:200]"]
+        + [f"--output={output}"],
+        cwd=REPO,
+        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    written = json.loads(output.read_text())
+    assert written == json.loads(json.dumps(from_export))
+
+
+def test_unknown_or_unsuitable_metrics_are_refused(tiny_mnist_generator):
+    keras_file, _ = tiny_mnist_generator
+    with pytest.raises(ValueError, match=r"Unknown metrics \['fid'\]; available: parzen"):
+        evaluate(keras_file, "mnist", metrics=["fid"])
+    with pytest.raises(ValueError, match="mode_coverage needs a mixture with known modes"):
+        evaluate(keras_file, "mnist", metrics=["mode_coverage"])
