@@ -1,7 +1,19 @@
 """Evaluation of generated samples."""
 
+from keras_gan.metrics.feature_distances import extract_features
+from keras_gan.metrics.feature_distances import frechet_distance
+from keras_gan.metrics.feature_distances import kernel_distance
+from keras_gan.metrics.feature_distances import precision_recall
 from keras_gan.metrics.mode_coverage import mode_coverage
 from keras_gan.metrics.parzen import parzen_estimate
 from keras_gan.metrics.parzen import parzen_log_likelihood
 
-__all__ = ["mode_coverage", "parzen_estimate", "parzen_log_likelihood"]
+__all__ = [
+    "extract_features",
+    "frechet_distance",
+    "kernel_distance",
+    "mode_coverage",
+    "parzen_estimate",
+    "parzen_log_likelihood",
+    "precision_recall",
+]

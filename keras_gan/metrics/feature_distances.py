@@ -1,0 +1,152 @@
+"""Distances between feature distributions: Fréchet (FID), kernel (KID), precision/recall.
+
+Each takes two `(N, d)` feature arrays, e.g. a classifier's penultimate layer
+on real and generated images (`extract_features`). Statistics are computed in
+float64, batch by batch, so large sample sets never need an N x N matrix in
+memory at once.
+"""
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+
+def extract_features(model, images, batch_size=500):
+    """`model`'s outputs on `images`, batch by batch, as a float64 `(N, d)` array."""
+    outputs = [
+        keras.ops.convert_to_numpy(model(images[i : i + batch_size], training=False))
+        for i in range(0, len(images), batch_size)
+    ]
+    features = np.concatenate(outputs).astype("float64")
+    return features.reshape(len(features), -1)
+
+
+def frechet_distance(features_a, features_b):
+    """Fréchet distance between Gaussians fitted to two feature sets (FID on Inception features).
+
+    ||mu_a - mu_b||^2 + Tr(S_a + S_b - 2 (S_a S_b)^(1/2)), with the trace of the
+    matrix square root taken as the sum of the square roots of the eigenvalues
+    of S_a^(1/2) S_b S_a^(1/2), which is symmetric, so no complex arithmetic.
+
+    Reference:
+        Heusel et al., "GANs Trained by a Two Time-Scale Update Rule Converge
+        to a Local Nash Equilibrium", NeurIPS 2017.
+    """
+    a, b = _pair(features_a, features_b)
+    mean_a, cov_a = _moments(a)
+    mean_b, cov_b = _moments(b)
+    values, vectors = tf.linalg.eigh(cov_a)
+    root_a = (vectors * tf.sqrt(tf.maximum(values, 0.0))) @ tf.transpose(vectors)
+    middle = root_a @ cov_b @ root_a
+    trace_root = tf.reduce_sum(tf.sqrt(tf.maximum(tf.linalg.eigvalsh(middle), 0.0)))
+    distance = (
+        tf.reduce_sum((mean_a - mean_b) ** 2)
+        + tf.linalg.trace(cov_a)
+        + tf.linalg.trace(cov_b)
+        - 2.0 * trace_root
+    )
+    return float(distance)
+
+
+def kernel_distance(features_a, features_b, num_subsets=100, subset_size=1000, seed=0):
+    """Kernel Inception Distance: unbiased MMD^2 with k(x, y) = (x.y / d + 1)^3.
+
+    Averaged over `num_subsets` random subsets of `subset_size` from each set
+    (fewer if a set is smaller).
+
+    Returns:
+        `(mean, std)` over the subsets.
+
+    Reference:
+        Bińkowski et al., "Demystifying MMD GANs", ICLR 2018.
+    """
+    a, b = _pair(features_a, features_b)
+    size = min(subset_size, len(a), len(b))
+    if size < 2:
+        raise ValueError(f"KID needs at least 2 samples per set. Received: {len(a)}, {len(b)}")
+    rng = np.random.default_rng(seed)
+    dims = a.shape[1]
+
+    def kernel(x, y):
+        return (x @ y.T / dims + 1.0) ** 3
+
+    estimates = []
+    for _ in range(num_subsets):
+        x = a[rng.choice(len(a), size, replace=False)]
+        y = b[rng.choice(len(b), size, replace=False)]
+        k_xx, k_yy, k_xy = kernel(x, x), kernel(y, y), kernel(x, y)
+        within = (k_xx.sum() - np.trace(k_xx) + k_yy.sum() - np.trace(k_yy)) / (size * (size - 1))
+        estimates.append(within - 2.0 * k_xy.mean())
+    return float(np.mean(estimates)), float(np.std(estimates))
+
+
+def precision_recall(real_features, generated_features, k=3, batch_size=1000):
+    """Improved precision and recall of a generated distribution.
+
+    Precision: the share of generated samples inside the real manifold (within
+    the distance of some real sample to its k-th nearest real neighbour).
+    Recall: the share of real samples inside the generated manifold.
+
+    Returns:
+        `(precision, recall)`.
+
+    Reference:
+        Kynkäänniemi et al., "Improved Precision and Recall Metric for
+        Assessing Generative Models", NeurIPS 2019.
+    """
+    real, generated = _pair(real_features, generated_features)
+    if min(len(real), len(generated)) <= k:
+        raise ValueError(f"Each set needs more than k={k} samples.")
+    real_radii = _kth_neighbour_distances(real, k, batch_size)
+    generated_radii = _kth_neighbour_distances(generated, k, batch_size)
+    precision = _inside_share(generated, real, real_radii, batch_size)
+    recall = _inside_share(real, generated, generated_radii, batch_size)
+    return precision, recall
+
+
+def _squared_distances(x, y):
+    x, y = tf.constant(x), tf.constant(y)
+    squared = (
+        tf.reduce_sum(x**2, axis=1, keepdims=True)
+        - 2.0 * tf.matmul(x, y, transpose_b=True)
+        + tf.reduce_sum(y**2, axis=1)
+    )
+    return tf.maximum(squared, 0.0)
+
+
+def _kth_neighbour_distances(points, k, batch_size):
+    radii = []
+    for start in range(0, len(points), batch_size):
+        squared = _squared_distances(points[start : start + batch_size], points)
+        # The smallest distance is the point to itself (0); the k-th neighbour is k+1-th.
+        smallest = -tf.math.top_k(-squared, k=k + 1).values
+        radii.append(smallest[:, k].numpy())
+    return np.concatenate(radii)
+
+
+def _inside_share(points, centres, squared_radii, batch_size):
+    inside = 0
+    radii = tf.constant(squared_radii)
+    for start in range(0, len(points), batch_size):
+        squared = _squared_distances(points[start : start + batch_size], centres)
+        inside += int(tf.reduce_sum(tf.cast(tf.reduce_any(squared <= radii, axis=1), tf.int32)))
+    return inside / len(points)
+
+
+def _moments(features):
+    data = tf.constant(features)
+    mean = tf.reduce_mean(data, axis=0)
+    centred = data - mean
+    covariance = tf.matmul(centred, centred, transpose_a=True) / (len(features) - 1)
+    return mean, covariance
+
+
+def _pair(a, b):
+    a = np.asarray(a, dtype="float64")
+    b = np.asarray(b, dtype="float64")
+    if a.ndim != 2 or b.ndim != 2 or a.shape[1] != b.shape[1] or min(len(a), len(b)) < 2:
+        raise ValueError(
+            "Features must be two (N, d) arrays with the same d and N >= 2. "
+            f"Received: shapes {a.shape} and {b.shape}"
+        )
+    return a, b
