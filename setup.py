@@ -19,6 +19,8 @@ setuptools.setup(
     license="Apache-2.0",
     python_requires=">=3.11",
     packages=setuptools.find_packages(include=["keras_gan", "keras_gan.*"]),
+    # The MNIST classifier's weights, for FID/KID/precision-recall offline.
+    package_data={"keras_gan.metrics": ["mnist_classifier.weights.h5"]},
     install_requires=[
         "tensorflow>=2.21,<2.22",
         # 3.15 is the release the library is tested with; it includes the

@@ -17,10 +17,16 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "1")  # see scripts/train.py
 
 from absl import app  # noqa: E402
 from absl import flags  # noqa: E402
+from absl import logging  # noqa: E402
 
 _MODEL = flags.DEFINE_string("model", None, "Run dir, checkpoint, .keras file or SavedModel.")
 _DATASET = flags.DEFINE_string("dataset", "mnist", "Data set name, as for training.")
-_METRICS = flags.DEFINE_list("metrics", ["parzen"], "Any of: parzen, mode_coverage.")
+_METRICS = flags.DEFINE_list(
+    "metrics", ["parzen"], "Any of: parzen, fid, kid, prd (precision/recall), mode_coverage."
+)
+_FEATURE_MODEL = flags.DEFINE_string(
+    "feature_model", None, "A .keras model giving features for fid/kid/prd (default: MNIST's)."
+)
 _DATA_DIR = flags.DEFINE_string("data_dir", None, "TFDS data directory.")
 _MANUAL_DIR = flags.DEFINE_string("manual_dir", None, "Folder of the data set's original files.")
 _NUM_SAMPLES = flags.DEFINE_integer("num_samples", 10000, "Generated samples.", lower_bound=1)
@@ -41,7 +47,19 @@ def main(argv):
         _error(f"--output exists and is never overwritten. Received: --output={output}")
     from keras_gan.metrics.evaluate import evaluate
 
+    if not flags.FLAGS["verbosity"].present:
+        logging.set_verbosity(logging.WARNING)  # TFDS and TensorFlow INFO lines
     try:
+        extractor = None
+        if _FEATURE_MODEL.value:
+            import keras
+
+            try:
+                extractor = keras.saving.load_model(_FEATURE_MODEL.value)
+            except Exception as error:  # Keras raises several types for unreadable files
+                raise ValueError(
+                    f"Cannot load --feature_model={_FEATURE_MODEL.value}: {error}"
+                ) from error
         results = evaluate(
             _MODEL.value,
             _DATASET.value,
@@ -53,6 +71,7 @@ def main(argv):
             validation_split=_VALIDATION_SPLIT.value,
             test_split=_TEST_SPLIT.value,
             progress=True,
+            feature_extractor=extractor,
         )
     except ValueError as error:
         _error(error)

@@ -8,10 +8,15 @@ import tensorflow as tf
 from keras_gan.data.datasets import MODES
 from keras_gan.data.datasets import load_dataset
 from keras_gan.data.pipeline import to_array
+from keras_gan.metrics.feature_distances import extract_features
+from keras_gan.metrics.feature_distances import frechet_distance
+from keras_gan.metrics.feature_distances import kernel_distance
+from keras_gan.metrics.feature_distances import precision_recall
 from keras_gan.metrics.mode_coverage import mode_coverage
 from keras_gan.metrics.parzen import parzen_estimate
 
-METRICS = ("parzen", "mode_coverage")
+METRICS = ("parzen", "fid", "kid", "prd", "mode_coverage")
+FEATURE_METRICS = ("fid", "kid", "prd")
 SAVED_MODEL_CHUNK = 500  # samples per `generate` request, below any export's limit
 
 
@@ -61,6 +66,7 @@ def evaluate(
     validation_split="train[50000:51000]",
     test_split="test",
     progress=False,
+    feature_extractor=None,
 ):
     """Evaluates the generator at `model` against `dataset`.
 
@@ -69,7 +75,9 @@ def evaluate(
         dataset: a data set name, as for training.
         metrics: names from `METRICS`: `"parzen"` (the paper's Parzen-window
             estimate; sigma chosen on `validation_split`, reported on
-            `test_split`) and `"mode_coverage"` (synthetic mixtures).
+            `test_split`); `"fid"`, `"kid"`, `"prd"` (precision and recall),
+            between features of `test_split` and of the generated samples;
+            `"mode_coverage"` (synthetic mixtures).
         data_dir, manual_dir: as for training.
         num_samples: generated samples (the paper: 10,000).
         seed: seed of the generated samples.
@@ -78,11 +86,14 @@ def evaluate(
             the training images the paper config does not train on
             (`train[:50000]`), the result on the 10,000 test images.
         progress: show progress bars.
+        feature_extractor: Keras model giving the features for fid/kid/prd;
+            default for 28x28x1 images: the package's MNIST classifier.
 
     Returns:
         A dict with `num_samples`, `seed`, and per metric its keys
-        (`parzen_ll`, `parzen_se`, `parzen_sigma`; `modes_covered`,
-        `num_modes`, `high_quality_fraction`).
+        (`parzen_ll`, `parzen_se`, `parzen_sigma`; `fid`; `kid`, `kid_std`;
+        `precision`, `recall`; `modes_covered`, `num_modes`,
+        `high_quality_fraction`).
 
     Raises:
         ValueError: for an unknown metric, or a metric the data set does not support.
@@ -98,20 +109,47 @@ def evaluate(
             f"mode_coverage needs a mixture with known modes ({', '.join(MODES)}). "
             f"Received: dataset={dataset}"
         )
-    if "parzen" in metrics and dataset in MODES:
-        raise ValueError(f"parzen needs a data set with splits. Received: dataset={dataset}")
+    uses_test = sorted(set(metrics) & {"parzen", *FEATURE_METRICS})
+    if uses_test and dataset in MODES:
+        raise ValueError(f"{uses_test} need a data set with splits. Received: dataset={dataset}")
     data = {}
+    splits = {"test": test_split} if uses_test else {}
     if "parzen" in metrics:
-        for name, split in (("validation", validation_split), ("test", test_split)):
-            data[name] = to_array(
-                load_dataset(dataset, data_dir=data_dir, manual_dir=manual_dir, split=split)
-            )
+        splits["validation"] = validation_split
+    for name, split in splits.items():
+        data[name] = to_array(
+            load_dataset(dataset, data_dir=data_dir, manual_dir=manual_dir, split=split)
+        )
+    features = None
+    if set(metrics) & set(FEATURE_METRICS):
+        features = feature_extractor or _default_extractor(data["test"].shape[1:])
     samples = load_sampler(model)(num_samples, seed)
     results = {"num_samples": int(num_samples), "seed": int(seed)}
     if "parzen" in metrics:
         estimate = parzen_estimate(samples, data["test"], data["validation"], progress=progress)
         results.update(estimate)
+    if features is not None:
+        real = extract_features(features, data["test"])
+        fake = extract_features(features, samples)
+        if "fid" in metrics:
+            results["fid"] = frechet_distance(real, fake)
+        if "kid" in metrics:
+            results["kid"], results["kid_std"] = kernel_distance(real, fake, seed=seed)
+        if "prd" in metrics:
+            results["precision"], results["recall"] = precision_recall(real, fake)
     if "mode_coverage" in metrics:
         modes, std = MODES[dataset]
         results.update(mode_coverage(samples, modes, std=std))
     return results
+
+
+def _default_extractor(sample_shape):
+    if tuple(sample_shape) != (28, 28, 1):
+        raise ValueError(
+            "fid/kid/prd need a feature extractor for samples of shape "
+            f"{tuple(sample_shape)}; the package ships one for 28x28x1 (MNIST-like) images only. "
+            "Pass feature_extractor= a Keras model."
+        )
+    from keras_gan.metrics.mnist_classifier import mnist_feature_extractor
+
+    return mnist_feature_extractor()

@@ -13,7 +13,13 @@ from keras_gan.models import MaxoutDiscriminator
 from keras_gan.models import MLPGenerator
 from tests.conftest import REPO
 
-SMALL = dict(num_samples=50, validation_split="train[50000:50100]", test_split="test[:200]", seed=3)
+SMALL = dict(
+    num_samples=50,
+    validation_split="train[50000:50100]",
+    test_split="test[:200]",
+    seed=3,
+    metrics=("parzen", "fid", "kid", "prd"),
+)
 
 
 @pytest.fixture(scope="module")
@@ -38,12 +44,16 @@ def test_script_and_library_agree_and_a_served_model_scores_like_its_keras_file(
     assert from_export["parzen_sigma"] == from_keras["parzen_sigma"]
     assert from_export["parzen_ll"] == pytest.approx(from_keras["parzen_ll"], abs=1e-3)
     assert np.isfinite(from_export["parzen_se"]) and from_export["parzen_se"] > 0
+    for key in ("fid", "kid", "precision", "recall"):
+        assert from_export[key] == pytest.approx(from_keras[key], rel=1e-3, abs=1e-6), key
+    assert from_export["fid"] > 0  # an untrained generator is far from the digits
 
     output = tmp_path / "results.json"
     done = subprocess.run(
         [sys.executable, "scripts/evaluate.py", f"--model={export}", "--dataset=mnist"]
         + [f"--data_dir={mnist_data_dir}", "--num_samples=50", "--seed=3"]
         + ["--validation_split=train[50000:50100]", "--test_split=test[:200]"]
+        + ["--metrics=parzen,fid,kid,prd"]
         + [f"--output={output}"],
         cwd=REPO,
         env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"},
@@ -58,7 +68,27 @@ def test_script_and_library_agree_and_a_served_model_scores_like_its_keras_file(
 
 def test_unknown_or_unsuitable_metrics_are_refused(tiny_mnist_generator):
     keras_file, _ = tiny_mnist_generator
-    with pytest.raises(ValueError, match=r"Unknown metrics \['fid'\]; available: parzen"):
-        evaluate(keras_file, "mnist", metrics=["fid"])
+    with pytest.raises(ValueError, match=r"Unknown metrics \['is'\]; available: parzen"):
+        evaluate(keras_file, "mnist", metrics=["is"])
     with pytest.raises(ValueError, match="mode_coverage needs a mixture with known modes"):
         evaluate(keras_file, "mnist", metrics=["mode_coverage"])
+
+
+def test_the_shipped_mnist_classifier_recognises_digits(mnist_data_dir):
+    import keras
+
+    from keras_gan.data import load_tfds_images
+    from keras_gan.data.pipeline import to_array
+    from keras_gan.metrics.mnist_classifier import WEIGHTS
+    from keras_gan.metrics.mnist_classifier import mnist_classifier
+    from keras_gan.metrics.mnist_classifier import mnist_feature_extractor
+
+    assert WEIGHTS.stat().st_size < 1_000_000
+    test = load_tfds_images("mnist", split="test[:2000]", data_dir=mnist_data_dir)
+    images = to_array(test)
+    labels = np.concatenate([y.numpy() for _, y in test.batch(2000)])
+    classifier = mnist_classifier()
+    classifier.load_weights(WEIGHTS)
+    predicted = keras.ops.convert_to_numpy(classifier(images)).argmax(axis=1)
+    assert (predicted == labels).mean() > 0.97
+    assert mnist_feature_extractor()(images[:3]).shape == (3, 128)
