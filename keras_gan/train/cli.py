@@ -27,6 +27,9 @@ def define_flags(flag_values=flags.FLAGS):
     flags.DEFINE_bool(
         "resume", d.resume, "Continue the run in --run_dir from its last checkpoint.", **fv
     )
+    flags.DEFINE_integer(
+        "eval_every", d.eval_every, "Epochs between quick quality checks (0: none).", **fv
+    )
     flags.DEFINE_bool("export", d.export, "Export the generator as a SavedModel at the end.", **fv)
     flags.DEFINE_integer(
         "checkpoints_to_keep", d.checkpoints_to_keep, "Newest checkpoints kept.", **fv

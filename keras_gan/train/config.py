@@ -21,6 +21,7 @@ RESUMABLE_CHANGES = frozenset(
         "resume",
         "epochs",
         "export",
+        "eval_every",
         "data_dir",
         "manual_dir",
         "strategy",
@@ -80,6 +81,7 @@ class TrainConfig:
     tpu: str = ""
     steps_per_execution: int = 1
     # Outputs.
+    eval_every: int = 0
     export: bool = True
     resume: bool = False
     checkpoints_to_keep: int = 3
@@ -107,7 +109,7 @@ class TrainConfig:
             _at_least(name, getattr(self, name), 1)
         for name in ("num_samples", "steps_per_execution", "checkpoints_to_keep"):
             _at_least(name, getattr(self, name), 1)
-        for name in ("steps", "num_cpu_devices"):
+        for name in ("steps", "num_cpu_devices", "eval_every"):
             _at_least(name, getattr(self, name), 0)
         for name in ("g_units", "d_units"):
             units = getattr(self, name)

@@ -94,7 +94,8 @@ class RunKeeper(keras.callbacks.Callback):
                 for name in record
                 if name in first and name not in ("epoch", "steps")
             }
-            record = {**merged, "epoch": record["epoch"], "steps": total}
+            # Values measured once at the epoch's end (eval_*) come from the second half.
+            record = {**record, **merged, "steps": total}
         self.history.append(record)
 
     def complete_history(self):

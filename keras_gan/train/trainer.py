@@ -18,6 +18,7 @@ from keras_gan.export import existing_versions
 from keras_gan.export import export_generator
 from keras_gan.metrics.mode_coverage import mode_coverage
 from keras_gan.train.builders import build_gan
+from keras_gan.train.evaluation_callback import PeriodicEvaluation
 from keras_gan.train.run_directory import RunDirectory
 from keras_gan.train.run_keeper import RunKeeper
 from keras_gan.train.sample_pictures import SamplePictures
@@ -102,6 +103,18 @@ def train(config):
             pixel_means = samples.mean(axis=0) if config.output_bias_from_data else None
             gan = build_gan(config, samples.shape[1:], steps_per_epoch, pixel_means)
 
+    callbacks = []
+    if config.eval_every:
+        # First, so the values reach the checkpoint history, TensorBoard and the progress line.
+        callbacks.append(
+            PeriodicEvaluation(
+                config.eval_every,
+                config.dataset,
+                samples,
+                seed=config.seed,
+                logs_dir=run.logs if writes else None,
+            )
+        )
     if writes:
         run.write_config(config, _versions())
     keeper = RunKeeper(
@@ -111,7 +124,7 @@ def train(config):
         keep=config.checkpoints_to_keep,
         write=writes,
     )
-    callbacks = [
+    callbacks += [
         keeper,
         SamplePictures(run.samples, run.logs, samples[:10000], seed=config.seed, write=writes),
     ]
@@ -167,7 +180,7 @@ def _fit(gan, config, dataset, batches_from, start_step, steps_per_epoch, callba
 
     Returns whether anything was left to train.
     """
-    keeper = callbacks[0]
+    keeper = next(c for c in callbacks if isinstance(c, RunKeeper))
     options = dict(
         callbacks=callbacks,
         verbose=1 if sys.stdout.isatty() else 2,  # one line per epoch in logs

@@ -240,3 +240,29 @@ def test_a_corrupt_idx_file_is_named_before_the_run_starts(tmp_path, mnist_manua
     with pytest.raises(ValueError, match="does not match the checksum tensorflow-datasets"):
         train(config)
     assert not (tmp_path / "run").exists()
+
+
+def test_eval_every_puts_a_quality_number_in_history_and_tensorboard(tmp_path):
+    run = tmp_path / "run"
+    train(tiny(run, epochs=2, eval_every=2))
+    state = json.loads((run / "checkpoints/step-000000020/state.json").read_text())
+    first, second = state["history"]
+    assert "eval_modes_covered" not in first
+    assert 0 <= second["eval_modes_covered"] <= 8
+    assert 0.0 <= second["eval_high_quality_fraction"] <= 1.0
+    assert "eval_modes_covered" in _tensorboard_tags(run / "logs")["eval"]
+
+
+def test_eval_every_fid_on_mnist_shaped_images(tmp_path, monkeypatch):
+    images = np.random.default_rng(0).uniform(size=(300, 28, 28, 1)).astype("float32")
+    monkeypatch.setattr(trainer, "load_dataset", lambda *args, **kwargs: images)
+    config = tiny(tmp_path / "run", dataset="npz", data_dir="x.npz", epochs=1, eval_every=1)
+    train(config)
+    state = json.loads((tmp_path / "run/checkpoints/step-000000003/state.json").read_text())
+    assert state["history"][0]["eval_fid"] > 0
+
+
+def test_eval_every_refuses_data_it_has_no_metric_for(tmp_path):
+    with pytest.raises(ValueError, match="--eval_every has a metric for ring/grid"):
+        train(tiny(tmp_path / "run", dataset="gaussian_1d", eval_every=1))
+    assert not (tmp_path / "run").exists()
