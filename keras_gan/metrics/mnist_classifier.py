@@ -46,4 +46,4 @@ def mnist_feature_extractor(weights=WEIGHTS):
         )
     classifier = mnist_classifier()
     classifier.load_weights(weights)
-    return keras.Model(classifier.inputs, classifier.get_layer(FEATURE_LAYER).output)
+    return keras.Model(classifier.inputs[0], classifier.get_layer(FEATURE_LAYER).output)
