@@ -22,11 +22,7 @@ def plot_samples_2d(samples, data, path, title=None):
     axes.scatter(data[:, 0], data[:, 1], s=1, c="black", alpha=0.5, label="data")
     axes.set_aspect("equal")
     axes.legend(loc="upper right")
-    if title:
-        axes.set_title(title)
-    figure.tight_layout()
-    figure.savefig(path, dpi=100)
-    plt.close(figure)
+    _save(figure, axes, path, title)
 
 
 def plot_samples_1d(samples, data, path, title=None):
@@ -49,11 +45,7 @@ def plot_samples_1d(samples, data, path, title=None):
     axes.set_xlabel("x")
     axes.set_ylabel("density")
     axes.legend(loc="upper right")
-    if title:
-        axes.set_title(title)
-    figure.tight_layout()
-    figure.savefig(path, dpi=100)
-    plt.close(figure)
+    _save(figure, axes, path, title)
 
 
 def plot_image_grid(images, path, title=None):
@@ -70,11 +62,7 @@ def plot_image_grid(images, path, title=None):
     figure, axes = plt.subplots(figsize=(5, 5 * grid.shape[0] / grid.shape[1]))
     axes.imshow(grid[..., 0] if channels == 1 else grid, cmap="gray", vmin=0.0, vmax=1.0)
     axes.axis("off")
-    if title:
-        axes.set_title(title)
-    figure.tight_layout()
-    figure.savefig(path, dpi=100)
-    plt.close(figure)
+    _save(figure, axes, path, title)
 
 
 def plot_losses(history, path):
@@ -93,6 +81,14 @@ def plot_losses(history, path):
     outputs.set_ylim(0.0, 1.0)
     outputs.set_ylabel("mean discriminator output")
     outputs.legend()
+    figure.tight_layout()
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+
+
+def _save(figure, axes, path, title):
+    if title:
+        axes.set_title(title)
     figure.tight_layout()
     figure.savefig(path, dpi=100)
     plt.close(figure)

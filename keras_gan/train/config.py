@@ -105,9 +105,17 @@ class TrainConfig:
         _choice("loss", self.loss, gan_losses.names())
         _choice("optimizer", self.optimizer, OPTIMIZERS)
         _choice("strategy", self.strategy, STRATEGY_NAMES)
-        for name in ("latent_dim", "d_pieces", "filters", "d_steps", "batch_size", "epochs"):
-            _at_least(name, getattr(self, name), 1)
-        for name in ("num_samples", "steps_per_execution", "checkpoints_to_keep"):
+        for name in (
+            "latent_dim",
+            "d_pieces",
+            "filters",
+            "d_steps",
+            "batch_size",
+            "epochs",
+            "num_samples",
+            "steps_per_execution",
+            "checkpoints_to_keep",
+        ):
             _at_least(name, getattr(self, name), 1)
         for name in ("steps", "num_cpu_devices", "eval_every"):
             _at_least(name, getattr(self, name), 0)

@@ -266,3 +266,22 @@ def test_eval_every_refuses_data_it_has_no_metric_for(tmp_path):
     with pytest.raises(ValueError, match="--eval_every has a metric for ring/grid"):
         train(tiny(tmp_path / "run", dataset="gaussian_1d", eval_every=1))
     assert not (tmp_path / "run").exists()
+
+
+def test_output_bias_from_data_uses_float64_pixel_means(tmp_path, monkeypatch):
+    images = np.random.default_rng(0).uniform(size=(300, 4, 4, 1)).astype("float32")
+    monkeypatch.setattr(trainer, "load_dataset", lambda *args, **kwargs: images)
+    config = tiny(
+        tmp_path / "run", dataset="npz", data_dir="x.npz", epochs=1, output_bias_from_data=True
+    )
+    generator = train(config).gan.generator
+    np.testing.assert_array_equal(
+        generator.output_bias_marginals, images.mean(axis=0, dtype="float64").ravel()
+    )
+
+
+def test_one_dimensional_data_gets_a_histogram_per_epoch(tmp_path):
+    run = tmp_path / "run"
+    train(tiny(run, dataset="gaussian_1d", epochs=1))
+    picture = run / "samples" / "epoch_0001.png"
+    assert picture.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
