@@ -1,0 +1,149 @@
+"""The two benchmarked training steps in PyTorch: what a user might pick instead.
+
+Same layer shapes, losses, dropout, batch statistics and optimizer updates as
+`reference_steps.py` (and so as `GAN.fit` on the two configs). Imported only
+when `torch` is installed; keras_gan does not depend on it.
+"""
+
+import math
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+SQRT3 = math.sqrt(3.0)
+
+
+class _Maxout(nn.Module):
+    def __init__(self, n_in, units, pieces):
+        super().__init__()
+        self.linear = nn.Linear(n_in, units * pieces)
+        self.units = units
+        self.pieces = pieces
+
+    def forward(self, x):
+        return self.linear(x).view(-1, self.units, self.pieces).amax(-1)
+
+
+class PaperMnistStep:
+    """The paper's simultaneous update with torch.optim.SGD (momentum set per step)."""
+
+    def __init__(self, latent_dim=100, steps_per_epoch=500, compile=False):
+        torch.manual_seed(0)
+        self.latent_dim = latent_dim
+        self.steps_per_epoch = steps_per_epoch
+        self.generator = nn.Sequential(
+            nn.Linear(latent_dim, 1200),
+            nn.ReLU(),
+            nn.Linear(1200, 1200),
+            nn.ReLU(),
+            nn.Linear(1200, 784),
+            nn.Sigmoid(),
+        )
+        self.discriminator = nn.Sequential(
+            nn.Dropout(0.2),
+            _Maxout(784, 240, 5),
+            nn.Dropout(0.5),
+            _Maxout(240, 240, 5),
+            nn.Dropout(0.5),
+            nn.Linear(240, 1),
+        )
+        self.g_optimizer = torch.optim.SGD(self.generator.parameters(), lr=0.1, momentum=0.5)
+        self.d_optimizer = torch.optim.SGD(self.discriminator.parameters(), lr=0.1, momentum=0.5)
+        self.iterations = 0
+        self.forward = torch.compile(self._forward) if compile else self._forward
+
+    def _forward(self, real, z):
+        fake = self.generator(z)
+        real_logits = self.discriminator(real.reshape(real.shape[0], -1)).reshape(-1)
+        fake_logits = self.discriminator(fake).reshape(-1)
+        d_loss = F.softplus(-real_logits).mean() + F.softplus(fake_logits).mean()
+        g_loss = F.softplus(-fake_logits).mean()
+        return d_loss, g_loss
+
+    def step(self, real):
+        step = self.iterations
+        learning_rate = max(0.1 * math.exp(-math.log(1.000004) * step), 1e-6)
+        ramp = min(max((step - self.steps_per_epoch) / (249 * self.steps_per_epoch), 0.0), 1.0)
+        for optimizer in (self.g_optimizer, self.d_optimizer):
+            for group in optimizer.param_groups:
+                group["lr"] = learning_rate
+                group["momentum"] = 0.5 + 0.2 * ramp
+        z = (torch.rand(real.shape[0], self.latent_dim) * 2 - 1) * SQRT3
+        d_loss, g_loss = self.forward(real, z)
+        # Both gradients from the one forward pass, before either update.
+        d_grads = torch.autograd.grad(
+            0.5 * d_loss, list(self.discriminator.parameters()), retain_graph=True
+        )
+        g_grads = torch.autograd.grad(g_loss, list(self.generator.parameters()))
+        for module, grads in ((self.discriminator, d_grads), (self.generator, g_grads)):
+            for parameter, grad in zip(module.parameters(), grads, strict=True):
+                parameter.grad = grad
+        self.d_optimizer.step()
+        self.g_optimizer.step()
+        self.iterations += 1
+        return d_loss, g_loss
+
+
+class _DCGANGenerator(nn.Module):
+    def __init__(self, latent_dim, filters):
+        super().__init__()
+        self.top = 2 * filters
+        self.project = nn.Linear(latent_dim, 7 * 7 * self.top, bias=False)
+        self.project_norm = nn.BatchNorm1d(7 * 7 * self.top, eps=1e-3, momentum=0.01)
+        # padding=2, output_padding=1: "same" padding of a 5x5 stride-2 transposed conv.
+        self.upsample = nn.ConvTranspose2d(self.top, filters, 5, 2, 2, 1, bias=False)
+        self.upsample_norm = nn.BatchNorm2d(filters, eps=1e-3, momentum=0.01)
+        self.output = nn.ConvTranspose2d(filters, 1, 5, 2, 2, 1)
+
+    def forward(self, z):
+        x = F.relu(self.project_norm(self.project(z))).view(-1, self.top, 7, 7)
+        x = F.relu(self.upsample_norm(self.upsample(x)))
+        return torch.sigmoid(self.output(x))
+
+
+class DCGANStep:
+    """The DCGAN config's alternating update with torch.optim.Adam (NCHW layout)."""
+
+    def __init__(self, latent_dim=100, filters=64, compile=False):
+        torch.manual_seed(0)
+        self.latent_dim = latent_dim
+        self.generator = _DCGANGenerator(latent_dim, filters)
+        self.discriminator = nn.Sequential(
+            nn.Conv2d(1, filters, 5, 2, 2),
+            nn.LeakyReLU(0.2),
+            nn.Conv2d(filters, 2 * filters, 5, 2, 2),
+            nn.LeakyReLU(0.2),
+            nn.Flatten(),
+            nn.Linear(7 * 7 * 2 * filters, 1),
+        )
+        adam = {"lr": 2e-4, "betas": (0.5, 0.999), "eps": 1e-7}
+        self.g_optimizer = torch.optim.Adam(self.generator.parameters(), **adam)
+        self.d_optimizer = torch.optim.Adam(self.discriminator.parameters(), **adam)
+        self.d_loss = torch.compile(self._d_loss) if compile else self._d_loss
+        self.g_loss = torch.compile(self._g_loss) if compile else self._g_loss
+
+    def _d_loss(self, real, z):
+        real_logits = self.discriminator(real).reshape(-1)
+        fake_logits = self.discriminator(self.generator(z)).reshape(-1)
+        return F.softplus(-real_logits).mean() + F.softplus(fake_logits).mean()
+
+    def _g_loss(self, z):
+        return F.softplus(-self.discriminator(self.generator(z)).reshape(-1)).mean()
+
+    def step(self, real):
+        batch = real.shape[0]
+        real = real.permute(0, 3, 1, 2)  # the benchmark feeds NHWC like TensorFlow
+        self.d_optimizer.zero_grad(set_to_none=True)
+        d_loss = self.d_loss(real, torch.randn(batch, self.latent_dim))
+        d_loss.backward()
+        self.d_optimizer.step()
+        self.g_optimizer.zero_grad(set_to_none=True)
+        g_loss = self.g_loss(torch.randn(batch, self.latent_dim))
+        # G's loss also fills D's .grad; D's zero_grad clears it next step.
+        g_loss.backward()
+        self.g_optimizer.step()
+        return d_loss, g_loss
+
+
+STEPS = {"paper": PaperMnistStep, "dcgan": DCGANStep}
