@@ -51,6 +51,13 @@ class PaperMnistStep:
         self.g_optimizer = torch.optim.SGD(self.generator.parameters(), lr=0.1, momentum=0.5)
         self.d_optimizer = torch.optim.SGD(self.discriminator.parameters(), lr=0.1, momentum=0.5)
         self.iterations = 0
+        if compile:
+            # The paper's update takes D's gradients with retain_graph=True (G's
+            # come from the same forward pass), which compiled backward
+            # functions refuse while they donate buffers.
+            from torch._functorch import config as functorch_config
+
+            functorch_config.donated_buffer = False
         self.forward = torch.compile(self._forward) if compile else self._forward
 
     def _forward(self, real, z):

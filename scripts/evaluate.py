@@ -27,6 +27,12 @@ _METRICS = flags.DEFINE_list(
 _FEATURE_MODEL = flags.DEFINE_string(
     "feature_model", None, "A .keras model giving features for fid/kid/prd (default: MNIST's)."
 )
+_INCEPTION_WEIGHTS = flags.DEFINE_string(
+    "inception_weights",
+    None,
+    "Keras' InceptionV3 weights file (.h5, with or without top): fid/kid/prd on its "
+    "2048 pool features, the usual FID, instead of the MNIST classifier's.",
+)
 _DATA_DIR = flags.DEFINE_string("data_dir", None, "TFDS data directory.")
 _MANUAL_DIR = flags.DEFINE_string("manual_dir", None, "Folder of the data set's original files.")
 _NUM_SAMPLES = flags.DEFINE_integer("num_samples", 10000, "Generated samples.", lower_bound=1)
@@ -45,12 +51,22 @@ def main(argv):
     output = pathlib.Path(_OUTPUT.value) if _OUTPUT.value else None
     if output is not None and output.exists():
         _error(f"--output exists and is never overwritten. Received: --output={output}")
+    if _FEATURE_MODEL.value and _INCEPTION_WEIGHTS.value:
+        _error(
+            "--feature_model and --inception_weights each choose the features; give one. "
+            f"Received: --feature_model={_FEATURE_MODEL.value} "
+            f"--inception_weights={_INCEPTION_WEIGHTS.value}"
+        )
     from keras_gan.metrics.evaluate import evaluate
 
     if not flags.FLAGS["verbosity"].present:
         logging.set_verbosity(logging.WARNING)  # TFDS and TensorFlow INFO lines
     try:
         extractor = None
+        if _INCEPTION_WEIGHTS.value:
+            from keras_gan.metrics import InceptionFeatures
+
+            extractor = InceptionFeatures(_INCEPTION_WEIGHTS.value)
         if _FEATURE_MODEL.value:
             import keras
 

@@ -4,11 +4,13 @@ from keras_gan.metrics.feature_distances import extract_features
 from keras_gan.metrics.feature_distances import frechet_distance
 from keras_gan.metrics.feature_distances import kernel_distance
 from keras_gan.metrics.feature_distances import precision_recall
+from keras_gan.metrics.inception_features import InceptionFeatures
 from keras_gan.metrics.mode_coverage import mode_coverage
 from keras_gan.metrics.parzen import parzen_estimate
 from keras_gan.metrics.parzen import parzen_log_likelihood
 
 __all__ = [
+    "InceptionFeatures",
     "extract_features",
     "frechet_distance",
     "kernel_distance",

@@ -11,8 +11,14 @@ import numpy as np
 import tensorflow as tf
 
 
-def extract_features(model, images, batch_size=500):
-    """`model`'s outputs on `images`, batch by batch, as a float64 `(N, d)` array."""
+def extract_features(model, images, batch_size=None):
+    """`model`'s outputs on `images`, batch by batch, as a float64 `(N, d)` array.
+
+    `batch_size` defaults to the model's `feature_batch_size` attribute if it
+    has one (large extractors such as `InceptionFeatures` want small batches),
+    else 500.
+    """
+    batch_size = batch_size or getattr(model, "feature_batch_size", 500)
     outputs = [
         keras.ops.convert_to_numpy(model(images[i : i + batch_size], training=False))
         for i in range(0, len(images), batch_size)

@@ -6,11 +6,7 @@ import sys
 import numpy as np
 import pytest
 
-from keras_gan import GAN
-from keras_gan.export import export_generator
 from keras_gan.metrics.evaluate import evaluate
-from keras_gan.models import MaxoutDiscriminator
-from keras_gan.models import MLPGenerator
 from tests.conftest import REPO
 
 SMALL = dict(
@@ -20,19 +16,6 @@ SMALL = dict(
     seed=3,
     metrics=("parzen", "fid", "kid", "prd"),
 )
-
-
-@pytest.fixture(scope="module")
-def tiny_mnist_generator(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("tiny")
-    gan = GAN(
-        MLPGenerator(latent_dim=4, data_shape=(28, 28, 1), hidden_units=(8,)),
-        MaxoutDiscriminator(hidden_units=(4,), num_pieces=2),
-        seed=0,
-    )
-    gan.compile()
-    gan.save(folder / "gan.keras")
-    return folder / "gan.keras", export_generator(gan, folder / "serving")
 
 
 def test_script_and_library_agree_and_a_served_model_scores_like_its_keras_file(
