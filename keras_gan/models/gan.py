@@ -184,8 +184,9 @@ class GAN(keras.Model):
                 weighted.
             jit_compile: `True`, `False` or `"auto"`: XLA-compile the train
                 step. `"auto"` is Keras' rule: on with a GPU, off on CPU-only
-                machines (where XLA did not speed up these models) and under
-                a `tf.distribute` strategy.
+                machines and under a `tf.distribute` strategy. On CPU XLA
+                is at best as fast for these models, and half as fast for
+                DCGAN at batch 1000 (`benchmarks/throughput.py`).
             **kwargs: `run_eagerly`, `steps_per_execution` as in
                 `keras.Model.compile`.
 

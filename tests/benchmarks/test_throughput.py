@@ -126,7 +126,8 @@ def test_the_hand_written_step_has_the_configs_networks(pair, benchmark_modules)
 
     assert sizes(step.g_variables) == sizes(gan.generator.trainable_variables)
     assert sizes(step.d_variables) == sizes(gan.discriminator.trainable_variables)
-    d_loss, g_loss = step.step(np.random.default_rng(0).uniform(size=(8, 28, 28, 1)).astype("float32"))
+    images = np.random.default_rng(0).uniform(size=(8, 28, 28, 1)).astype("float32")
+    d_loss, g_loss = step.step(images)
     assert np.isfinite(d_loss) and np.isfinite(g_loss)
 
 
