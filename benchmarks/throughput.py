@@ -121,7 +121,9 @@ def main(argv):
     if settings["output"]:
         path = pathlib.Path(settings["output"])
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(results, indent=2) + "\n")
+        partial = path.with_name(f".partial-{path.name}")  # never a half-written file
+        partial.write_text(json.dumps(results, indent=2) + "\n")
+        os.replace(partial, path)
         print(f"wrote {path}")
 
 
