@@ -262,6 +262,21 @@ def test_eval_every_fid_on_mnist_shaped_images(tmp_path, monkeypatch):
     assert state["history"][0]["eval_fid"] > 0
 
 
+def test_eval_every_does_not_change_what_is_trained(tmp_path):
+    # --eval_every may be added when resuming (RESUMABLE_CHANGES): its samples
+    # must come from their own seed, not from the training noise or dropout.
+    dropout = dict(d_input_dropout=0.2, d_hidden_dropout=0.5)
+    train(tiny(tmp_path / "plain", **dropout))
+    train(tiny(tmp_path / "evaluated", eval_every=1, **dropout))
+    final = "checkpoints/step-000000020/gan.keras"
+    _assert_same_variables(
+        keras.saving.load_model(tmp_path / "plain" / final),
+        keras.saving.load_model(tmp_path / "evaluated" / final),
+        rtol=0,
+        atol=0,
+    )
+
+
 def test_eval_every_refuses_data_it_has_no_metric_for(tmp_path):
     with pytest.raises(ValueError, match="--eval_every has a metric for ring/grid"):
         train(tiny(tmp_path / "run", dataset="gaussian_1d", eval_every=1))
