@@ -93,12 +93,17 @@ def test_a_killed_run_resumed_ends_with_the_uninterrupted_weights(tmp_path, unin
         stderr=subprocess.PIPE,
         text=True,
     )
-    first_epoch = run_dir / "checkpoints" / "step-000000200"
+    # The sample picture is the last file an epoch's end writes, after the
+    # checkpoint. The first one also traces `generate` and renders with
+    # matplotlib for the first time: timed from the checkpoint, 0.3 s once
+    # ran out before epoch 2 began and the signal landed at step 200.
+    first_epoch = run_dir / "samples" / "epoch_0001.png"
     deadline = time.monotonic() + 300
     while not first_epoch.exists() and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
-    assert first_epoch.exists(), "the run wrote no checkpoint after its first epoch"
-    time.sleep(0.3)  # into the second epoch
+    assert first_epoch.exists(), "the run finished no first epoch"
+    assert (run_dir / "checkpoints" / "step-000000200").is_dir()
+    time.sleep(0.4)  # into the second epoch (about 1 s of 200 steps here)
     process.send_signal(stop)
     _, stderr = process.communicate(timeout=120)
 
