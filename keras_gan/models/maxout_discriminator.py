@@ -3,6 +3,7 @@
 import keras
 
 from keras_gan.layers.maxout import Maxout
+from keras_gan.models import initializers
 from keras_gan.validation import dropout_rate
 
 
@@ -45,7 +46,6 @@ class MaxoutDiscriminator(keras.Model):
         self.input_dropout = dropout_rate("input_dropout", input_dropout)
         self.hidden_dropout = dropout_rate("hidden_dropout", hidden_dropout)
         self.init_range = float(init_range)
-        initializer = keras.initializers.RandomUniform(-self.init_range, self.init_range)
         self.flatten = keras.layers.Flatten(name="flatten")
         self.dropouts = [keras.layers.Dropout(self.input_dropout, name="dropout_0")]
         self.hidden_layers = []
@@ -54,12 +54,14 @@ class MaxoutDiscriminator(keras.Model):
                 Maxout(
                     units,
                     self.num_pieces,
-                    kernel_initializer=initializer,
+                    kernel_initializer=initializers.uniform(self.init_range),
                     name=f"maxout_{i}",
                 )
             )
             self.dropouts.append(keras.layers.Dropout(self.hidden_dropout, name=f"dropout_{i + 1}"))
-        self.logit = keras.layers.Dense(1, kernel_initializer=initializer, name="logit")
+        self.logit = keras.layers.Dense(
+            1, kernel_initializer=initializers.uniform(self.init_range), name="logit"
+        )
 
     def build(self, input_shape):
         shape = self.flatten.compute_output_shape(input_shape)

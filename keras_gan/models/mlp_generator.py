@@ -6,6 +6,7 @@ import keras
 import numpy as np
 from keras import ops
 
+from keras_gan.models import initializers
 from keras_gan.validation import positive_int
 
 
@@ -74,12 +75,11 @@ class MLPGenerator(keras.Model):
             self.output_bias_marginals = marginals.tolist()
             p = np.clip(marginals, 1e-7, 1 - 1e-7)
             bias_initializer = keras.initializers.Constant(np.log(p / (1 - p)))
-        kernel_initializer = keras.initializers.RandomUniform(-self.init_range, self.init_range)
         self.hidden_layers = [
             keras.layers.Dense(
                 units,
                 activation=hidden_activation,
-                kernel_initializer=kernel_initializer,
+                kernel_initializer=initializers.uniform(self.init_range),
                 name=f"hidden_{i}",
             )
             for i, units in enumerate(self.hidden_units)
@@ -87,7 +87,7 @@ class MLPGenerator(keras.Model):
         self.output_layer = keras.layers.Dense(
             output_size,
             activation=output_activation,
-            kernel_initializer=kernel_initializer,
+            kernel_initializer=initializers.uniform(self.init_range),
             bias_initializer=bias_initializer,
             name="output",
         )

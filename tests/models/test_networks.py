@@ -104,3 +104,31 @@ def test_config_and_saving_round_trip(make, input_shape, tmp_path):
     model(inputs)
     test_case.assert_config_round_trip(model)
     test_case.assert_saving_round_trip(model, inputs, tmp_path)
+
+
+def _kernels(model):
+    return {v.path: np.asarray(v).reshape(-1) for v in model.weights if v.name == "kernel"}
+
+
+@pytest.mark.parametrize(
+    "make_pair",
+    [
+        lambda: (MLPGenerator(), MaxoutDiscriminator()),
+        lambda: (DCGANGenerator(latent_dim=16, base_filters=8), DCGANDiscriminator(base_filters=8)),
+    ],
+)
+def test_no_two_layers_start_from_the_same_random_numbers(make_pair):
+    # A Keras 3 initializer instance shared by layers repeats its numbers in
+    # each: one kernel would begin as a (scaled) copy of another.
+    from keras_gan import GAN
+
+    keras.utils.set_random_seed(0)
+    generator, discriminator = make_pair()
+    kernels = _kernels(GAN(generator, discriminator, seed=0))
+    assert len(kernels) >= 5
+    names = sorted(kernels)
+    for i, a in enumerate(names):
+        for b in names[i + 1 :]:
+            n = min(kernels[a].size, kernels[b].size, 5000)
+            correlation = np.corrcoef(kernels[a][:n], kernels[b][:n])[0, 1]
+            assert abs(correlation) < 0.2, f"{a} and {b} start correlated ({correlation:.3f})"
