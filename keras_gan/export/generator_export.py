@@ -1,6 +1,5 @@
 """A trained generator as a SavedModel that TensorFlow Serving loads and serves."""
 
-import math
 import os
 import pathlib
 import re
@@ -8,6 +7,9 @@ import shutil
 
 import keras
 import tensorflow as tf
+
+from keras_gan.latent import sample as sample_latent
+from keras_gan.latent import seed_tensor
 
 WARMUP_FILE = "tf_serving_warmup_requests"
 DEFAULT_MAX_SAMPLES = 1024
@@ -102,7 +104,7 @@ def existing_versions(model_dir):
 def _archive(gan, max_samples, output_range):
     generator = gan.generator
     latent_dim = int(gan.latent_dim)
-    uniform = gan.latent_distribution == "uniform"
+    distribution = gan.latent_distribution
     image = len(gan.data_shape) == 3
     low, high = (float(v) for v in output_range)
 
@@ -125,12 +127,8 @@ def _archive(gan, max_samples, output_range):
         ]
         # The checks must run before the allocation they guard, not merely in the graph.
         with tf.control_dependencies(checks):
-            shape = tf.stack([tf.identity(num_samples), latent_dim])
-        seed = tf.stack([seed, tf.constant(0, tf.int64)])
-        if uniform:
-            limit = math.sqrt(3.0)
-            return tf.random.stateless_uniform(shape, seed, minval=-limit, maxval=limit)
-        return tf.random.stateless_normal(shape, seed)
+            num_samples = tf.identity(num_samples)
+        return sample_latent(distribution, num_samples, latent_dim, seed_tensor(seed))
 
     archive = keras.export.ExportArchive()
     archive.track(generator)
