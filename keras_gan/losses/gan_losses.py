@@ -1,4 +1,4 @@
-"""The adversarial losses as (generator, discriminator) pairs, computed from logits.
+"""The 2014 paper's adversarial losses as plain functions of logits.
 
 Every function takes the discriminator's logits `l`, where D(x) = sigmoid(l), and
 returns a scalar mean over the batch. Working in logits keeps the losses finite
@@ -46,33 +46,3 @@ def non_saturating_generator_loss(fake_logits):
 def non_saturating_discriminator_loss(real_logits, fake_logits):
     """D's loss in the non-saturating game: see `discriminator_loss`."""
     return discriminator_loss(real_logits, fake_logits)
-
-
-_LOSSES = {
-    "minimax": (minimax_generator_loss, minimax_discriminator_loss),
-    "non_saturating": (
-        non_saturating_generator_loss,
-        non_saturating_discriminator_loss,
-    ),
-}
-
-
-def get(name):
-    """Returns the `(generator_loss, discriminator_loss)` pair called `name`.
-
-    Args:
-        name: `"non_saturating"` or `"minimax"`.
-
-    Raises:
-        ValueError: if `name` is not a known loss.
-    """
-    if name not in _LOSSES:
-        raise ValueError(
-            f"Unknown `loss`: expected one of {sorted(_LOSSES)}. Received: loss={name!r}"
-        )
-    return _LOSSES[name]
-
-
-def names():
-    """The names `get` accepts."""
-    return sorted(_LOSSES)

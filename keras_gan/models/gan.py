@@ -1,16 +1,17 @@
 """The adversarial game of Goodfellow et al. (2014) as a Keras model."""
 
-import math
+import warnings
 
 import keras
 import numpy as np
 import tensorflow as tf
 from keras import ops
 
+from keras_gan import latent
 from keras_gan import losses as gan_losses
+from keras_gan.models.random_states import KEY_PREFIX
+from keras_gan.models.random_states import random_states
 from keras_gan.validation import positive_int
-
-LATENT_DISTRIBUTIONS = ("uniform", "normal")
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
@@ -85,11 +86,7 @@ class GAN(keras.Model):
                 "`discriminator` must be a keras.Model. "
                 f"Received: discriminator of type {type(discriminator)}"
             )
-        if latent_distribution not in LATENT_DISTRIBUTIONS:
-            raise ValueError(
-                f"Unknown `latent_distribution`: expected one of {list(LATENT_DISTRIBUTIONS)}. "
-                f"Received: latent_distribution={latent_distribution!r}"
-            )
+        latent.check_distribution(latent_distribution)
         d_steps = positive_int("d_steps", d_steps)
         if simultaneous_updates and d_steps != 1:
             raise ValueError(
@@ -171,12 +168,17 @@ class GAN(keras.Model):
     ):
         """Sets the optimizers and the game.
 
+        Under the `mixed_float16` dtype policy each optimizer whose network
+        computes in float16 is wrapped in a `keras.optimizers.LossScaleOptimizer`
+        (Keras does this only for `model.optimizer`, which a GAN does not use).
+
         Args:
             d_optimizer: optimizer (instance, name or config) of the
                 discriminator. Default: Adam(2e-4, beta_1=0.5) (Radford et al.).
             g_optimizer: optimizer of the generator, a different instance.
                 Same default.
-            loss: `"non_saturating"` (G maximises log D(G(z)), the paper's
+            loss: a `keras_gan.losses.GANLoss` instance or a registered name:
+                `"non_saturating"` (G maximises log D(G(z)), the paper's
                 practical choice) or `"minimax"` (G minimises log(1 - D(G(z)))).
                 See `keras_gan.losses`.
             d_loss_weight: factor on the discriminator loss before its
@@ -201,10 +203,10 @@ class GAN(keras.Model):
                 "GAN.compile takes d_optimizer, g_optimizer, loss, d_loss_weight, jit_compile, "
                 f"run_eagerly and steps_per_execution. Received: {unsupported}"
             )
-        generator_loss, discriminator_loss = gan_losses.get(loss)
-        d_optimizer = _get_optimizer(d_optimizer)
-        g_optimizer = _get_optimizer(g_optimizer)
-        if d_optimizer is g_optimizer:
+        gan_loss = gan_losses.get(loss)
+        d_optimizer = _get_optimizer(d_optimizer, self.discriminator)
+        g_optimizer = _get_optimizer(g_optimizer, self.generator)
+        if _inner(d_optimizer) is _inner(g_optimizer):
             raise ValueError(
                 "`d_optimizer` and `g_optimizer` must be two different optimizer instances: "
                 "each keeps state for its own network's variables."
@@ -214,10 +216,8 @@ class GAN(keras.Model):
         super().compile(optimizer=None, loss=None, jit_compile=jit_compile, **kwargs)
         self.d_optimizer = d_optimizer
         self.g_optimizer = g_optimizer
-        self.gan_loss = loss
+        self.gan_loss = gan_loss
         self.d_loss_weight = float(d_loss_weight)
-        self._generator_loss = generator_loss
-        self._discriminator_loss = discriminator_loss
         # Build each optimizer on its own network now, inside whatever
         # strategy scope compile runs in, not lazily inside a replica context.
         if not d_optimizer.built:
@@ -225,7 +225,7 @@ class GAN(keras.Model):
         if not g_optimizer.built:
             g_optimizer.build(self.generator.trainable_variables)
         self._gan_compile_config = {
-            "loss": loss,
+            "loss": keras.saving.serialize_keras_object(gan_loss),
             "d_loss_weight": self.d_loss_weight,
             "jit_compile": self.jit_compile,
             **kwargs,
@@ -251,18 +251,15 @@ class GAN(keras.Model):
 
         Args:
             batch_size: number of noise vectors (int or scalar tensor).
-            seed: an int (the same int gives the same noise, in any process),
-                a shape-`(2,)` integer seed tensor, or None for fresh noise.
+            seed: an int (the same int gives the same noise, in any process,
+                and the same as the exported `generate` signature), a
+                shape-`(2,)` integer seed tensor, or None for fresh noise.
         """
         if seed is None:
             seed = tf.random.uniform((2,), maxval=2**62, dtype=tf.int64)
         elif isinstance(seed, int | np.integer):
-            seed = tf.constant([int(seed), 0], dtype=tf.int64)
-        shape = tf.stack([tf.cast(batch_size, tf.int32), self.latent_dim])
-        if self.latent_distribution == "uniform":
-            limit = math.sqrt(3.0)
-            return tf.random.stateless_uniform(shape, seed, minval=-limit, maxval=limit)
-        return tf.random.stateless_normal(shape, seed)
+            seed = latent.seed_tensor(int(seed))
+        return latent.sample(self.latent_distribution, batch_size, self.latent_dim, seed)
 
     def _training_noise(self, batch_size, step_seed, draw):
         """This replica's share of the global batch's noise for one draw of a step.
@@ -296,91 +293,177 @@ class GAN(keras.Model):
         z = self.sample_latent(int(num_samples), seed=seed)
         return ops.convert_to_numpy(self.generator(z, training=False))
 
-    def _real_batch(self, data):
-        real, _, _ = keras.utils.unpack_x_y_sample_weight(data)
-        if tuple(real.shape[1:]) != self.data_shape:
-            raise ValueError(
-                "The data's sample shape does not match the generator's output and the "
-                f"discriminator's input, {self.data_shape}. Received: batches of shape "
-                f"{tuple(real.shape)}"
-            )
-        return ops.cast(real, self.compute_dtype)
+    # The game. Which calls run with training=True, and why:
+    # - D step: G makes the fake batch in training mode (batch-norm batch
+    #   statistics, dropout: the samples the G step will shape), outside D's
+    #   tape, so no gradient or activation of G is kept; D runs in training
+    #   mode (the paper's dropout; batch norm and spectral norm's power
+    #   iteration update). G's batch-norm moving statistics are therefore
+    #   updated on each of the k + 1 batches G makes per step, all from the
+    #   current G.
+    # - G step: G and D both in training mode: the paper's code took G's
+    #   gradient through the dropout D, and D's normalisation state updates
+    #   here too. Only G's variables change.
+    # - test_step: everything in inference mode, nothing updated.
 
     def train_step(self, data):
-        real = self._real_batch(data)
-        # One draw from the model's SeedGenerator per step; every noise draw
-        # of the step is derived from it statelessly.
-        step_seed = tf.cast(self.seed_generator.next(), tf.int64)
-        if self.simultaneous_updates:
-            self._simultaneous_step(real, step_seed)
-        else:
-            for i in range(self.d_steps):
-                self._discriminator_step(real[i :: self.d_steps], step_seed, draw=i)
-            batch_size = ops.shape(real)[0] // self.d_steps
-            self._generator_step(batch_size, step_seed, draw=self.d_steps)
+        minibatches = self._split(self._real_batch(data))
+        # Nothing of the step, not even the draw of its noise seed, runs
+        # before the checks of the batch have passed.
+        with tf.control_dependencies(minibatches):
+            # One draw from the model's SeedGenerator per step; every noise
+            # draw of the step is derived from it statelessly.
+            step_seed = tf.cast(self.seed_generator.next(), tf.int64)
+            if self.simultaneous_updates:
+                self._simultaneous_step(minibatches[0], step_seed)
+            else:
+                for draw, minibatch in enumerate(minibatches):
+                    self._discriminator_step(minibatch, step_seed, draw)
+                batch_size = ops.shape(minibatches[0])[0]
+                self._generator_step(batch_size, step_seed, draw=self.d_steps)
         return self._metric_results()
 
     def _discriminator_step(self, real, step_seed, draw):
         z = self._training_noise(ops.shape(real)[0], step_seed, draw)
+        fake = self.generator(z, training=True)
         with tf.GradientTape() as tape:
-            fake = self.generator(z, training=True)
-            real_logits = self._logits(real, training=True)
-            fake_logits = self._logits(fake, training=True)
-            d_loss = self._discriminator_loss(real_logits, fake_logits)
-            objective = self._objective(d_loss, self.discriminator, self.d_optimizer)
-        variables = self.discriminator.trainable_variables
-        self.d_optimizer.apply(tape.gradient(objective, variables), variables)
+            d_loss, real_logits, fake_logits, regularization = self._discriminator_loss(real, fake)
+            objective = self._objective(
+                self.d_optimizer, self.d_loss_weight * d_loss, regularization
+            )
+        self._apply(self.d_optimizer, self.discriminator, tape.gradient(objective, self._d_vars))
         self._track_discriminator(d_loss, real_logits, fake_logits)
 
     def _generator_step(self, batch_size, step_seed, draw):
         z = self._training_noise(batch_size, step_seed, draw)
         with tf.GradientTape() as tape:
-            fake_logits = self._logits(self.generator(z, training=True), training=True)
-            g_loss = self._generator_loss(fake_logits)
-            objective = self._objective(g_loss, self.generator, self.g_optimizer)
-        variables = self.generator.trainable_variables
-        self.g_optimizer.apply(tape.gradient(objective, variables), variables)
+            fake = self.generator(z, training=True)
+            regularization = _sum(self.generator.losses)
+            fake_logits, _ = self._discriminate(fake, training=True)
+            g_loss = self.gan_loss.generator_loss(fake_logits)
+            objective = self._objective(self.g_optimizer, g_loss, regularization)
+        self._apply(self.g_optimizer, self.generator, tape.gradient(objective, self._g_vars))
         self.g_loss_tracker.update_state(g_loss)
 
     def _simultaneous_step(self, real, step_seed):
         z = self._training_noise(ops.shape(real)[0], step_seed, draw=0)
         with tf.GradientTape(persistent=True) as tape:
             fake = self.generator(z, training=True)
-            real_logits = self._logits(real, training=True)
-            fake_logits = self._logits(fake, training=True)
-            d_loss = self._discriminator_loss(real_logits, fake_logits)
-            g_loss = self._generator_loss(fake_logits)
-            d_objective = self._objective(d_loss, self.discriminator, self.d_optimizer)
-            g_objective = self._objective(g_loss, self.generator, self.g_optimizer)
-        d_variables = self.discriminator.trainable_variables
-        g_variables = self.generator.trainable_variables
+            g_regularization = _sum(self.generator.losses)
+            d_loss, real_logits, fake_logits, d_regularization = self._discriminator_loss(
+                real, fake
+            )
+            g_loss = self.gan_loss.generator_loss(fake_logits)
+            d_objective = self._objective(
+                self.d_optimizer, self.d_loss_weight * d_loss, d_regularization
+            )
+            g_objective = self._objective(self.g_optimizer, g_loss, g_regularization)
         # Both gradients are taken before either update, from one forward pass.
-        d_grads = tape.gradient(d_objective, d_variables)
-        g_grads = tape.gradient(g_objective, g_variables)
+        d_grads = tape.gradient(d_objective, self._d_vars)
+        g_grads = tape.gradient(g_objective, self._g_vars)
         del tape
-        self.d_optimizer.apply(d_grads, d_variables)
-        self.g_optimizer.apply(g_grads, g_variables)
+        self._apply(self.d_optimizer, self.discriminator, d_grads)
+        self._apply(self.g_optimizer, self.generator, g_grads)
         self._track_discriminator(d_loss, real_logits, fake_logits)
         self.g_loss_tracker.update_state(g_loss)
 
-    def _objective(self, loss, network, optimizer):
-        """What a network's gradients are taken of: its loss (D's weighted),
-        its regularisation losses, scaled for the replica count and for the
-        optimizer's loss scaling (mixed precision)."""
-        weight = self.d_loss_weight if network is self.discriminator else 1.0
-        total = weight * loss + _sum(network.losses)
-        return optimizer.scale_loss(_per_replica(total))
+    def _discriminator_loss(self, real, fake):
+        """D's loss on a real and a fake batch, its logits, and its regularisation.
+
+        Keras keeps only the last call's activity regularisation and `add_loss`
+        terms in `discriminator.losses`, so they are read after each call; the
+        weight penalties count once per update.
+        """
+        real_logits, real_terms = self._discriminate(real, training=True)
+        fake_logits, fake_terms = self._discriminate(fake, training=True)
+        regularization = real_terms + fake_terms + _sum(_weight_penalties(self.discriminator))
+        d_loss = self.gan_loss.discriminator_loss(real_logits, fake_logits)
+        return d_loss, real_logits, fake_logits, regularization
+
+    def _discriminate(self, samples, training):
+        """D's float32 logits, flat, and the sum of the per-call losses that call added."""
+        logits = self.discriminator(samples, training=training)
+        losses = self.discriminator.losses
+        per_call = losses[: len(losses) - len(_weight_penalties(self.discriminator))]
+        return ops.cast(ops.reshape(logits, (-1,)), "float32"), _sum(per_call)
+
+    def _objective(self, optimizer, loss, regularization):
+        """What a network's gradients are taken of: its (weighted) loss plus its
+        regularisation, scaled for the replica count (Keras sums gradients
+        across replicas) and by the optimizer's loss scale (mixed precision)."""
+        return optimizer.scale_loss(_per_replica(loss + regularization))
+
+    def _apply(self, optimizer, network, gradients):
+        # A LossScaleOptimizer unscales the gradients and skips a step whose
+        # gradients are not finite.
+        optimizer.apply(gradients, network.trainable_variables)
+
+    @property
+    def _d_vars(self):
+        return self.discriminator.trainable_variables
+
+    @property
+    def _g_vars(self):
+        return self.generator.trainable_variables
+
+    def _real_batch(self, data):
+        real, labels, sample_weight = keras.utils.unpack_x_y_sample_weight(data)
+        if labels is not None or sample_weight is not None:
+            warnings.warn(
+                "This GAN is unconditional: the labels and sample weights in the data are "
+                "ignored; only the samples train it.",
+                stacklevel=2,
+            )
+        expected = (None, *self.data_shape)
+        if not tf.TensorShape(real.shape).is_compatible_with(expected):
+            raise ValueError(
+                "The data's sample shape does not match the generator's output and the "
+                f"discriminator's input, {self.data_shape}. Received: batches of shape "
+                f"{tuple(real.shape)}"
+            )
+        # Unknown static dimensions (or rank) are checked when the batch arrives.
+        real = tf.ensure_shape(real, expected)
+        return ops.cast(real, self.discriminator.compute_dtype)
+
+    def _split(self, real):
+        """The `d_steps` minibatches of a batch: `real[i::d_steps]`, all of one size.
+
+        A batch that is not a positive multiple of `d_steps` is refused: it
+        would give minibatches of unequal (or zero) size and a game that
+        depends on the replica count.
+        """
+        k = self.d_steps
+        replicas = tf.distribute.get_strategy().num_replicas_in_sync
+        size = real.shape[0]
+        where = f" on each of {replicas} replicas" if replicas > 1 else ""
+        message = (
+            f"GAN(d_steps={k}) splits every batch into {k} equal discriminator minibatches, so "
+            f"each batch{where} must hold a positive multiple of {k} samples. Use a batch size "
+            f"that is a multiple of {k * replicas} (d_steps x replicas) and drop the last "
+            "partial batch (`dataset.batch(n, drop_remainder=True)`; with arrays, a number of "
+            "samples divisible by the batch size). Received: a batch of "
+        )
+        if size is not None:
+            if size < k or size % k:
+                raise ValueError(f"{message}{size} samples{where}")
+        else:
+            size = ops.shape(real)[0]
+            check = tf.debugging.Assert(
+                tf.logical_and(size >= k, size % k == 0), [message, size, "samples" + where]
+            )
+            with tf.control_dependencies([check]):
+                real = tf.identity(real)
+        return [real[i::k] for i in range(k)]
 
     def test_step(self, data):
         real = self._real_batch(data)
         step_seed = tf.cast(self.eval_seed_generator.next(), tf.int64)
         z = self._training_noise(ops.shape(real)[0], step_seed, draw=0)
-        real_logits = self._logits(real, training=False)
-        fake_logits = self._logits(self.generator(z, training=False), training=False)
-        self._track_discriminator(
-            self._discriminator_loss(real_logits, fake_logits), real_logits, fake_logits
-        )
-        self.g_loss_tracker.update_state(self._generator_loss(fake_logits))
+        real_logits, _ = self._discriminate(real, training=False)
+        fake_logits, _ = self._discriminate(self.generator(z, training=False), training=False)
+        d_loss = self.gan_loss.discriminator_loss(real_logits, fake_logits)
+        self._track_discriminator(d_loss, real_logits, fake_logits)
+        self.g_loss_tracker.update_state(self.gan_loss.generator_loss(fake_logits))
         return self._metric_results()
 
     def _metric_results(self):
@@ -396,31 +479,38 @@ class GAN(keras.Model):
             results = {name: ops.reshape(value, (1,)) for name, value in results.items()}
         return results
 
-    def _logits(self, samples, training):
-        return ops.reshape(self.discriminator(samples, training=training), (-1,))
-
     def _track_discriminator(self, d_loss, real_logits, fake_logits):
         self.d_loss_tracker.update_state(d_loss)
         self.d_real_tracker.update_state(ops.mean(ops.sigmoid(real_logits)))
         self.d_fake_tracker.update_state(ops.mean(ops.sigmoid(fake_logits)))
 
     def _random_states(self):
-        # `variables` adds the SeedGenerator states (the GAN's noise stream and
-        # every Dropout's) to `weights`; Keras' .keras format saves only weights.
-        weights = {id(w) for w in self.weights}
-        return [v for v in self.variables if id(v) not in weights]
+        # The SeedGenerator states (the GAN's noise streams, every Dropout's);
+        # Keras' .keras format saves only weights. The networks are keyed by
+        # the GAN's attribute names, their layers by layer name.
+        return random_states(
+            self, children={"generator": self.generator, "discriminator": self.discriminator}
+        )
 
     def save_own_variables(self, store):
         super().save_own_variables(store)
-        for i, state in enumerate(self._random_states()):
-            store[f"random_state_{i}"] = state
+        for key, state in self._random_states().items():
+            store[key] = state
 
     def load_own_variables(self, store):
         keys = list(store.keys())
-        super().load_own_variables({k: store[k] for k in keys if not k.startswith("random_state_")})
-        for i, state in enumerate(self._random_states()):
-            if f"random_state_{i}" in keys:  # files saved without them still load
-                state.assign(store[f"random_state_{i}"])
+        saved = {k for k in keys if k.startswith(KEY_PREFIX)}
+        super().load_own_variables({k: store[k] for k in keys if k not in saved})
+        states = self._random_states()
+        if saved != set(states):
+            raise ValueError(
+                "The saved random-number states do not belong to this model's layers: the file "
+                "was written by a model with other random layers (or an older keras_gan). "
+                f"In the file but not in the model: {sorted(saved - set(states))}; in the model "
+                f"but not in the file: {sorted(set(states) - saved)}"
+            )
+        for key, state in states.items():
+            state.assign(store[key])
 
     def get_config(self):
         config = super().get_config()
@@ -479,10 +569,26 @@ def _declared_input_shape(model):
     return tuple(shape) if shape is not None else None
 
 
-def _get_optimizer(optimizer):
+def _get_optimizer(optimizer, network):
     if optimizer is None:
-        return keras.optimizers.Adam(learning_rate=2e-4, beta_1=0.5)
-    return keras.optimizers.get(optimizer)
+        optimizer = keras.optimizers.Adam(learning_rate=2e-4, beta_1=0.5)
+    optimizer = keras.optimizers.get(optimizer)
+    if network.compute_dtype == "float16" and not isinstance(
+        optimizer, keras.optimizers.LossScaleOptimizer
+    ):
+        # float16 gradients underflow without a loss scale (bfloat16 has
+        # float32's range and needs none).
+        optimizer = keras.optimizers.LossScaleOptimizer(optimizer)
+    return optimizer
+
+
+def _inner(optimizer):
+    return getattr(optimizer, "inner_optimizer", optimizer)
+
+
+def _weight_penalties(network):
+    """The weight regularisers' terms: Keras appends them to `network.losses`."""
+    return [v.regularizer(v) for v in network.trainable_weights if v.regularizer is not None]
 
 
 def _per_replica(loss):
@@ -494,4 +600,5 @@ def _per_replica(loss):
 
 
 def _sum(values):
-    return ops.sum(ops.stack(values)) if values else 0.0
+    """The float32 sum of scalar losses (float16 ones under mixed precision)."""
+    return ops.sum(ops.stack([ops.cast(v, "float32") for v in values])) if values else 0.0

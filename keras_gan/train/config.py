@@ -3,11 +3,11 @@
 import dataclasses
 import math
 
+from keras_gan import losses as gan_losses
 from keras_gan.data.datasets import FILE_SETS
 from keras_gan.data.datasets import SYNTHETIC
 from keras_gan.distribute import STRATEGY_NAMES
-from keras_gan.losses import gan_losses
-from keras_gan.models.gan import LATENT_DISTRIBUTIONS
+from keras_gan.latent import DISTRIBUTIONS as LATENT_DISTRIBUTIONS
 
 MODELS = ("mlp", "dcgan")
 OPTIMIZERS = ("adam", "sgd", "paper_sgd")

@@ -71,12 +71,6 @@ def test_dcgan_pair_shapes(data_shape, num_upsamples):
     assert tuple(discriminator(images).shape) == (2, 1)
 
 
-def test_dcgan_synchronized_batch_norm_option():
-    generator = DCGANGenerator(latent_dim=4, base_filters=4, synchronized_batch_norm=True)
-    assert generator.project_norm.synchronized
-    assert all(norm.synchronized for norm in generator.norms)
-
-
 @pytest.mark.parametrize("cls", [DCGANGenerator, DCGANDiscriminator])
 @pytest.mark.parametrize("shape", [(28, 32, 1), (6, 6, 1), (28, 28)])
 def test_dcgan_rejects_shapes_it_cannot_build(cls, shape):

@@ -1,0 +1,99 @@
+"""`GANLoss`: a generator/discriminator loss pair as one serialisable object."""
+
+import keras
+
+_REGISTRY = {}
+
+
+def register(name):
+    """Class decorator: makes a `GANLoss` subclass available as `compile(loss=name)`.
+
+    It also registers the class with Keras' serialisation, so a saved GAN
+    that uses it loads again (wherever the module defining it is imported).
+
+    Example:
+        >>> @keras_gan.losses.register("my_loss")
+        ... class MyLoss(keras_gan.losses.GANLoss):
+        ...     def generator_loss(self, fake_logits): ...
+        ...     def discriminator_loss(self, real_logits, fake_logits): ...
+        >>> gan.compile(loss="my_loss")
+    """
+
+    def decorate(cls):
+        if not (isinstance(cls, type) and issubclass(cls, GANLoss)):
+            raise ValueError(f"Only GANLoss subclasses can be registered. Received: {cls!r}")
+        if name in _REGISTRY and _REGISTRY[name] is not cls:
+            raise ValueError(
+                f"A loss named {name!r} is already registered ({_REGISTRY[name].__name__}). "
+                f"Received: {cls.__name__}"
+            )
+        cls.name = name
+        _REGISTRY[name] = cls
+        package = "keras_gan" if cls.__module__.startswith("keras_gan.") else "Custom"
+        return keras.saving.register_keras_serializable(package=package)(cls)
+
+    return decorate
+
+
+class GANLoss:
+    """Base class of the adversarial losses: both sides of one game, from logits.
+
+    Subclasses implement `generator_loss(fake_logits)` and
+    `discriminator_loss(real_logits, fake_logits)`, each returning the scalar
+    mean over the batch of the per-sample losses, where D(x) = sigmoid(logit).
+    Constructor arguments (if any) are the configuration: `get_config`
+    returns them. `GAN.compile(loss=...)` takes an instance or a registered
+    name, and `.keras` files save it by its config.
+    """
+
+    name = None
+
+    def generator_loss(self, fake_logits):
+        raise NotImplementedError(f"{type(self).__name__} must implement generator_loss")
+
+    def discriminator_loss(self, real_logits, fake_logits):
+        raise NotImplementedError(f"{type(self).__name__} must implement discriminator_loss")
+
+    def get_config(self):
+        return {}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    def __repr__(self):
+        arguments = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
+        return f"{type(self).__name__}({arguments})"
+
+
+def get(identifier):
+    """Returns the `GANLoss` that `identifier` names.
+
+    Args:
+        identifier: a `GANLoss` instance (returned as is), a registered name
+            (`names()`), or a config dict from `keras.saving.serialize_keras_object`.
+
+    Raises:
+        ValueError: for an unknown name or anything else.
+    """
+    if isinstance(identifier, GANLoss):
+        return identifier
+    if isinstance(identifier, str):
+        if identifier not in _REGISTRY:
+            raise ValueError(
+                f"Unknown `loss`: expected one of {names()} or a GANLoss instance. "
+                f"Received: loss={identifier!r}"
+            )
+        return _REGISTRY[identifier]()
+    if isinstance(identifier, dict):
+        loss = keras.saving.deserialize_keras_object(identifier)
+        if isinstance(loss, GANLoss):
+            return loss
+    raise ValueError(
+        f"`loss` must be a GANLoss instance or one of {names()}. Received: loss={identifier!r}"
+    )
+
+
+def names():
+    """The names `get` accepts."""
+    return sorted(_REGISTRY)
