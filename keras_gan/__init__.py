@@ -33,13 +33,25 @@ from keras_gan import losses  # noqa: E402
 from keras_gan import metrics  # noqa: E402
 from keras_gan import models  # noqa: E402
 from keras_gan import optimizers  # noqa: E402
-from keras_gan import train  # noqa: E402
 from keras_gan.models.gan import GAN  # noqa: E402
 from keras_gan.version import __version__  # noqa: E402
+
+
+def __getattr__(name):
+    # The training package (absl flags, matplotlib, tensorflow-datasets) and
+    # the callbacks load on first use, so `import keras_gan` stays light and
+    # leaves a notebook's plotting alone.
+    if name in ("callbacks", "train"):
+        import importlib
+
+        return importlib.import_module(f"keras_gan.{name}")
+    raise AttributeError(f"module 'keras_gan' has no attribute {name!r}")
+
 
 __all__ = [
     "GAN",
     "__version__",
+    "callbacks",
     "data",
     "distribute",
     "export",

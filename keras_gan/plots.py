@@ -1,11 +1,17 @@
-"""Pictures of what a GAN learned, written as PNG files."""
+"""Pictures of what a GAN learned, written as PNG files.
 
-import matplotlib
+Figures are made with matplotlib's object API (`Figure`), not pyplot: nothing
+needs a display, and a notebook's pyplot backend and open figures are left
+alone.
+"""
 
-matplotlib.use("Agg")  # files only: no display is needed or assumed
+import numpy as np
+from matplotlib.figure import Figure
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+
+def _subplots(*grid, figsize):
+    figure = Figure(figsize=figsize)
+    return figure, figure.subplots(*grid)
 
 
 def plot_samples_2d(samples, data, path, title=None):
@@ -17,7 +23,7 @@ def plot_samples_2d(samples, data, path, title=None):
         path: PNG file to write.
         title: optional figure title.
     """
-    figure, axes = plt.subplots(figsize=(5, 5))
+    figure, axes = _subplots(figsize=(5, 5))
     axes.scatter(samples[:, 0], samples[:, 1], s=4, c="tab:red", alpha=0.4, label="generated")
     axes.scatter(data[:, 0], data[:, 1], s=1, c="black", alpha=0.5, label="data")
     axes.set_aspect("equal")
@@ -34,7 +40,7 @@ def plot_samples_1d(samples, data, path, title=None):
         path: PNG file to write.
         title: optional figure title.
     """
-    figure, axes = plt.subplots(figsize=(6, 4))
+    figure, axes = _subplots(figsize=(6, 4))
     low = min(samples.min(), data.min())
     high = max(samples.max(), data.max())
     bins = np.linspace(low, high, 60)
@@ -59,7 +65,7 @@ def plot_image_grid(images, path, title=None):
         row, column = divmod(index, columns)
         top, left = 1 + row * (height + 1), 1 + column * (width + 1)
         grid[top : top + height, left : left + width] = image
-    figure, axes = plt.subplots(figsize=(5, 5 * grid.shape[0] / grid.shape[1]))
+    figure, axes = _subplots(figsize=(5, 5 * grid.shape[0] / grid.shape[1]))
     axes.imshow(grid[..., 0] if channels == 1 else grid, cmap="gray", vmin=0.0, vmax=1.0)
     axes.axis("off")
     _save(figure, axes, path, title)
@@ -68,7 +74,7 @@ def plot_image_grid(images, path, title=None):
 def plot_losses(history, path):
     """Plots per-epoch `d_loss`, `g_loss`, `d_real`, `d_fake` from a list of dicts."""
     epochs = [record["epoch"] for record in history]
-    figure, (losses, outputs) = plt.subplots(1, 2, figsize=(10, 4))
+    figure, (losses, outputs) = _subplots(1, 2, figsize=(10, 4))
     for name in ("d_loss", "g_loss"):
         losses.plot(epochs, [record[name] for record in history], marker=".", label=name)
     losses.set_xlabel("epoch")
@@ -83,7 +89,6 @@ def plot_losses(history, path):
     outputs.legend()
     figure.tight_layout()
     figure.savefig(path, dpi=100)
-    plt.close(figure)
 
 
 def _save(figure, axes, path, title):
@@ -91,4 +96,3 @@ def _save(figure, axes, path, title):
         axes.set_title(title)
     figure.tight_layout()
     figure.savefig(path, dpi=100)
-    plt.close(figure)

@@ -1,41 +1,50 @@
 """A picture of the generator's samples after every epoch."""
 
+import pathlib
+
 import keras
 import tensorflow as tf
-
-from keras_gan import plots
 
 GRID_SIZE = 64  # images in the per-epoch grid
 POINTS = 2500  # samples in the per-epoch plot of 1-D and 2-D data
 
 
 class SamplePictures(keras.callbacks.Callback):
-    """Writes `samples/epoch_NNNN.png` and the same picture to TensorBoard.
+    """Writes `epoch_NNNN.png` after every epoch, and the same picture to TensorBoard.
 
     Every picture comes from the same latent batch (`gan.generate` with a fixed
-    seed), so the series shows the generator changing, not the noise.
+    seed), so the series shows the generator changing, not the noise: an
+    image grid for images, a scatter over the data for 2-D samples, a
+    histogram against the data for 1-D samples.
 
     Args:
-        samples_dir: folder for the PNG files.
-        logs_dir: TensorBoard folder (images go to its `samples/` run), or None.
-        data: samples of the data, drawn under 1-D and 2-D plots.
+        samples_dir: folder for the PNG files (created if missing).
+        data: samples of the data, drawn under 1-D and 2-D plots (not
+            needed for images).
         seed: seed of the fixed latent batch.
-        write: False on workers that must not write files.
+        logs_dir: TensorBoard folder (images go to its `samples/` run), or None.
+
+    Example:
+        >>> gan.fit(images, epochs=10, callbacks=[SamplePictures("pictures")])
     """
 
-    def __init__(self, samples_dir, logs_dir, data, seed, write=True):
+    def __init__(self, samples_dir, data=None, seed=0, logs_dir=None):
         super().__init__()
-        self.samples_dir = samples_dir
+        self.samples_dir = pathlib.Path(samples_dir)
         self.data = data
         self.seed = seed
-        self.write = write
         self._writer = None
-        if write and logs_dir is not None:
-            self._writer = tf.summary.create_file_writer(str(logs_dir / "samples"))
+        if logs_dir is not None:
+            self._writer = tf.summary.create_file_writer(str(pathlib.Path(logs_dir) / "samples"))
+
+    def on_train_begin(self, logs=None):
+        if tuple(self.model.data_shape) in ((1,), (2,)) and self.data is None:
+            raise ValueError(
+                f"SamplePictures draws {self.model.data_shape[0]}-D samples over the data: "
+                "pass data=. Received: data=None"
+            )
 
     def on_epoch_end(self, epoch, logs=None):
-        if not self.write:
-            return
         path = self.samples_dir / f"epoch_{epoch + 1:04d}.png"
         drawn = draw(self.model, self.data, path, self.seed, title=f"epoch {epoch + 1}")
         if drawn and self._writer is not None:
@@ -47,6 +56,9 @@ class SamplePictures(keras.callbacks.Callback):
 
 def draw(gan, data, path, seed, title=None):
     """Draws samples of `gan` as suits its data (grid, scatter, histogram); False if none."""
+    from keras_gan import plots  # matplotlib loads when a picture is drawn
+
+    path = pathlib.Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     shape = tuple(gan.data_shape)
     if len(shape) == 3:

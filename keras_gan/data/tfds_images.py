@@ -4,10 +4,6 @@ import os
 
 import requests
 import tensorflow as tf
-import tensorflow_datasets as tfds
-
-# Not re-exported by tfds' public API; it is the error for a file that fails its checksum.
-from tensorflow_datasets.core.download.download_manager import NonMatchingChecksumError
 
 
 def load_tfds_images(name, split="train", data_dir=None, manual_dir=None):
@@ -29,6 +25,12 @@ def load_tfds_images(name, split="train", data_dir=None, manual_dir=None):
             a file in it that is not the original (wrong checksum), or a data
             set that needs a download when there is no network.
     """
+    # Imported when used: `import keras_gan` stays free of tensorflow-datasets.
+    import tensorflow_datasets as tfds
+
+    # Not re-exported by tfds' public API; it is the error for a file that fails its checksum.
+    from tensorflow_datasets.core.download.download_manager import NonMatchingChecksumError
+
     download_config = None
     if manual_dir is not None:
         if not os.path.isdir(manual_dir):

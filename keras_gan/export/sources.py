@@ -4,8 +4,8 @@ import pathlib
 
 import keras
 
-from keras_gan.train.run_directory import MODEL_FILE
-from keras_gan.train.run_directory import RunDirectory
+from keras_gan import run_layout
+from keras_gan.run_layout import MODEL_FILE
 
 
 def load_trained_gan(source):
@@ -23,7 +23,7 @@ def load_trained_gan(source):
     """
     path = pathlib.Path(source)
     if path.is_dir():
-        latest = RunDirectory(path).latest_checkpoint()
+        latest = run_layout.latest_checkpoint(path)
         if latest is not None:
             path = latest[0]
         elif (path / MODEL_FILE).is_file():

@@ -125,7 +125,13 @@ def _int_or_text(text):
         return text  # validate() names it
 
 
-def main(argv):
+def main(argv, flag_values=flags.FLAGS):
+    """Runs the training the parsed `flag_values` describe; exits non-zero on failure.
+
+    Bad input ends the process with one line on stderr, `<program>: error:
+    <message>`, and exit status 1; a run stopped by a signal with 128 + the
+    signal's number, as a shell reports it.
+    """
     if len(argv) > 1:
         _error(f"unexpected arguments {argv[1:]}; every setting is a --flag")
     import tensorflow as tf
@@ -133,13 +139,13 @@ def main(argv):
     from keras_gan.train.trainer import TrainingDiverged
     from keras_gan.train.trainer import train
 
-    if not flags.FLAGS["verbosity"].present:
+    if "verbosity" in flag_values and not flag_values["verbosity"].present:
         # Keeps TensorFlow's INFO chatter (e.g. while writing the SavedModel) off stderr.
         logging.set_verbosity(logging.WARNING)
         tf.get_logger().setLevel("WARNING")
 
     try:
-        result = train(config_from_flags())
+        result = train(config_from_flags(flag_values))
     except (ValueError, TrainingDiverged) as error:
         _error(error)
     if result.stopped_by:
@@ -149,7 +155,7 @@ def main(argv):
             file=sys.stderr,
         )
         sys.exit(128 + signal.Signals[result.stopped_by].value)
-    run_dir = flags.FLAGS.run_dir
+    run_dir = flag_values.run_dir
     print(f"done: step {result.step} of {result.total_steps}; checkpoint {result.checkpoint}")
     print(f"pictures in {run_dir}/samples, TensorBoard logs in {run_dir}/logs")
     if result.mode_coverage:

@@ -7,33 +7,26 @@ import shutil
 
 import keras
 
+from keras_gan import run_layout
+from keras_gan.run_layout import CHECKPOINT_PREFIX
+from keras_gan.run_layout import CONFIG_FILE
+from keras_gan.run_layout import MODEL_FILE
+from keras_gan.run_layout import STATE_FILE
 from keras_gan.train.config import TrainConfig
-
-CONFIG_FILE = "config.json"
-MODEL_FILE = "gan.keras"
-STATE_FILE = "state.json"
-CHECKPOINT_PREFIX = "step-"
 
 
 class RunDirectory:
     """Paths inside a run directory, and its config and checkpoints.
 
     Files are written to a temporary name and renamed into place, so a run
-    killed at any moment leaves every file either whole or absent.
-
-    Layout:
-        config.json            the run's config and the library versions
-        checkpoints/step-N/    gan.keras (both networks, both optimizers, the
-                               random state) and state.json (step, history)
-        samples/               epoch_NNNN.png after every epoch, losses.png
-        logs/                  TensorBoard scalars and sample images
-        export/                the exported generator (SavedModel)
+    killed at any moment leaves every file either whole or absent. The
+    layout is `keras_gan.run_layout`'s.
     """
 
     def __init__(self, path):
         self.path = pathlib.Path(path)
         self.config_file = self.path / CONFIG_FILE
-        self.checkpoints = self.path / "checkpoints"
+        self.checkpoints = self.path / run_layout.CHECKPOINTS
         self.samples = self.path / "samples"
         self.logs = self.path / "logs"
         self.export = self.path / "export"
@@ -95,11 +88,7 @@ class RunDirectory:
 
     def latest_checkpoint(self):
         """`(model_path, state)` of the newest whole checkpoint, or None."""
-        for folder in reversed(self._checkpoint_folders()):
-            model, state = folder / MODEL_FILE, folder / STATE_FILE
-            if model.is_file() and state.is_file():
-                return model, json.loads(state.read_text())
-        return None
+        return run_layout.latest_checkpoint(self.path)
 
     def save_checkpoint(self, gan, state, keep):
         """Saves `gan` and `state` as checkpoint `state["step"]`; keeps the newest `keep`."""
@@ -114,17 +103,12 @@ class RunDirectory:
         if final.exists():  # the same step saved again (e.g. a signal at an epoch end)
             shutil.rmtree(final)
         os.replace(partial, final)
-        for old in self._checkpoint_folders()[:-keep]:
+        for old in run_layout.checkpoint_folders(self.path)[:-keep]:
             shutil.rmtree(old)
         return final
 
     def load_checkpoint(self, model_path):
         return keras.saving.load_model(model_path)
-
-    def _checkpoint_folders(self):
-        if not self.checkpoints.is_dir():
-            return []
-        return sorted(p for p in self.checkpoints.iterdir() if p.name.startswith(CHECKPOINT_PREFIX))
 
 
 def _write_atomically(path, text):

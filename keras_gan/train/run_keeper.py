@@ -15,8 +15,11 @@ class RunKeeper(keras.callbacks.Callback):
 
     A SIGINT or SIGTERM lets the current step finish, then stops `fit`, and
     the state at that step is checkpointed (a second signal acts as usual).
-    A non-finite `d_loss` or `g_loss` stops `fit` without saving, so the last
-    checkpoint stays the last good state.
+    An epoch whose mean `d_loss` or `g_loss` is not finite (a NaN in any step
+    makes the mean NaN) stops `fit` without saving, so the last checkpoint
+    stays the last good state. The check runs once per epoch, not after every
+    step: a per-step check reads the losses back from the device every step
+    and stops Keras dispatching callbacks asynchronously.
 
     The history of epoch means travels inside each checkpoint, so a resumed
     run draws its loss curve from the first epoch.
@@ -37,7 +40,8 @@ class RunKeeper(keras.callbacks.Callback):
         self.keep = keep
         self.write = write
         self.stopped_by = None  # name of the signal that stopped the run
-        self.diverged = None  # (loss name, value, step) of the first non-finite loss
+        # (loss name, value, epoch, (first step, last step)) of the first non-finite epoch mean
+        self.diverged = None
         self.last_checkpoint = None
         self._previous_handlers = {}
         self._epoch_start_step = 0
@@ -64,17 +68,14 @@ class RunKeeper(keras.callbacks.Callback):
     def on_epoch_begin(self, epoch, logs=None):
         self._epoch_start_step = self.step()
 
-    def on_train_batch_end(self, batch, logs=None):
+    def on_epoch_end(self, epoch, logs=None):
+        step = self.step()
         for name in WATCHED:
             value = float(np.asarray((logs or {}).get(name, 0.0)))
-            if not math.isfinite(value) and self.diverged is None:
-                self.diverged = (name, value, self.step())
+            if not math.isfinite(value):
+                self.diverged = (name, value, epoch + 1, (self._epoch_start_step + 1, step))
                 self.model.stop_training = True
-
-    def on_epoch_end(self, epoch, logs=None):
-        if self.diverged is not None:
-            return
-        step = self.step()
+                return
         record = {name: float(np.asarray(value)) for name, value in (logs or {}).items()}
         # `steps` counts this fit's steps: an epoch resumed halfway has two records.
         record.update(epoch=epoch + 1, steps=step - self._epoch_start_step)

@@ -10,6 +10,8 @@ import tensorflow_datasets as tfds
 
 from keras_gan import distribute
 from keras_gan import plots
+from keras_gan.callbacks import PeriodicEvaluation
+from keras_gan.callbacks import SamplePictures
 from keras_gan.data.datasets import MODES
 from keras_gan.data.datasets import load_dataset
 from keras_gan.data.pipeline import make_epoch_pipeline
@@ -18,10 +20,8 @@ from keras_gan.export import existing_versions
 from keras_gan.export import export_generator
 from keras_gan.metrics.mode_coverage import mode_coverage
 from keras_gan.train.builders import build_gan
-from keras_gan.train.evaluation_callback import PeriodicEvaluation
 from keras_gan.train.run_directory import RunDirectory
 from keras_gan.train.run_keeper import RunKeeper
-from keras_gan.train.sample_pictures import SamplePictures
 from keras_gan.version import __version__
 
 EXPORT_NAME = "generator"
@@ -44,7 +44,7 @@ class TrainResult:
     mode_coverage: dict | None  # for mixtures with known modes (ring, grid)
 
 
-def train(config):
+def train(config, callbacks=()):
     """Runs the training `config` describes, writing into `config.run_dir`.
 
     Every check of the input (flags, run directory, data, model) runs before
@@ -52,6 +52,8 @@ def train(config):
 
     Args:
         config: a `TrainConfig`.
+        callbacks: more Keras callbacks for `fit`, called after the run's
+            own (evaluation, checkpoints, pictures, TensorBoard).
 
     Returns:
         A `TrainResult`.
@@ -106,7 +108,7 @@ def train(config):
             )
             gan = build_gan(config, samples.shape[1:], steps_per_epoch, pixel_means)
 
-    callbacks = []
+    extra_callbacks, callbacks = list(callbacks), []
     if config.eval_every:
         # First, so the values reach the checkpoint history, TensorBoard and the progress line.
         callbacks.append(
@@ -127,14 +129,13 @@ def train(config):
         keep=config.checkpoints_to_keep,
         write=writes,
     )
-    callbacks += [
-        keeper,
-        SamplePictures(run.samples, run.logs, samples[:10000], seed=config.seed, write=writes),
-    ]
+    callbacks.append(keeper)
     if writes:
-        callbacks.append(
-            keras.callbacks.TensorBoard(str(run.logs), write_graph=False, update_freq="epoch")
-        )
+        callbacks += [
+            SamplePictures(run.samples, samples[:10000], seed=config.seed, logs_dir=run.logs),
+            keras.callbacks.TensorBoard(str(run.logs), write_graph=False, update_freq="epoch"),
+        ]
+    callbacks += extra_callbacks
     print(
         f"keras_gan: {config.dataset} {samples.shape[1:]}, {steps_per_epoch} steps per epoch, "
         f"{config.epochs} epochs, {strategy.num_replicas_in_sync} replica(s); "
@@ -145,10 +146,10 @@ def train(config):
 
     checkpoint = keeper.last_checkpoint or (resumed and resumed[0].parent)
     if keeper.diverged is not None:
-        name, value, step = keeper.diverged
+        name, value, epoch, (first, last) = keeper.diverged
         raise TrainingDiverged(
-            f"{name} became {value} at step {step}; training stopped. The last good "
-            f"checkpoint is {checkpoint or 'none (no epoch finished)'}"
+            f"{name} became {value} in epoch {epoch} (steps {first}-{last}); training "
+            f"stopped. The last good checkpoint is {checkpoint or 'none (no epoch finished)'}"
         )
     step = keeper.step() if trained else start_step
     total_steps = steps_per_epoch * config.epochs

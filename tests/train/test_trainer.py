@@ -174,7 +174,7 @@ def test_a_corrupt_image_file_is_named(tmp_path):
     assert not (tmp_path / "run").exists()
 
 
-def test_a_nan_loss_stops_the_run_naming_the_step_and_keeps_the_last_checkpoint(
+def test_a_nan_loss_stops_the_run_naming_the_epoch_and_keeps_the_last_checkpoint(
     tmp_path, monkeypatch
 ):
     # 1,000 points, 3 batches of 100 per epoch: put a NaN in a point that
@@ -188,7 +188,9 @@ def test_a_nan_loss_stops_the_run_naming_the_step_and_keeps_the_last_checkpoint(
     points[poisoned] = np.nan
     monkeypatch.setattr(trainer, "load_dataset", lambda *args, **kwargs: points)
 
-    with pytest.raises(TrainingDiverged, match=r"d_loss became nan at step 5; training stopped"):
+    with pytest.raises(
+        TrainingDiverged, match=r"d_loss became nan in epoch 2 \(steps 4-6\); training stopped"
+    ):
         train(config)
     checkpoints = sorted(p.name for p in (tmp_path / "run/checkpoints").iterdir())
     assert checkpoints == ["step-000000003"]

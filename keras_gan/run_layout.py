@@ -1,0 +1,39 @@
+"""Where a training run keeps its files: the one place that knows the layout.
+
+The trainer writes a run directory through `keras_gan.train.run_directory.RunDirectory`;
+readers (the export, evaluation) find what they need here without importing
+the training package.
+
+    config.json            the run's config and the library versions
+    checkpoints/step-N/    gan.keras (both networks, both optimizers, the
+                           random state) and state.json (step, history)
+    samples/               epoch_NNNN.png after every epoch, losses.png
+    logs/                  TensorBoard scalars and sample images
+    export/                the exported generator (SavedModel)
+"""
+
+import json
+import pathlib
+
+CONFIG_FILE = "config.json"
+MODEL_FILE = "gan.keras"
+STATE_FILE = "state.json"
+CHECKPOINTS = "checkpoints"
+CHECKPOINT_PREFIX = "step-"
+
+
+def checkpoint_folders(run_dir):
+    """The checkpoint folders of a run, oldest first (whole or not)."""
+    folder = pathlib.Path(run_dir) / CHECKPOINTS
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.name.startswith(CHECKPOINT_PREFIX))
+
+
+def latest_checkpoint(run_dir):
+    """`(model_path, state)` of the newest whole checkpoint of a run, or None."""
+    for folder in reversed(checkpoint_folders(run_dir)):
+        model, state = folder / MODEL_FILE, folder / STATE_FILE
+        if model.is_file() and state.is_file():
+            return model, json.loads(state.read_text())
+    return None
