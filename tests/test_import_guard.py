@@ -1,12 +1,12 @@
-"""keras_gan refuses to run on Keras 2 or a non-TensorFlow Keras backend."""
+"""What `import keras_gan` does: refuse the wrong Keras, load nothing it does not need."""
 
+import json
 import os
 import subprocess
 import sys
+import textwrap
 
 import pytest
-
-import keras_gan
 
 
 def import_with(**env):
@@ -20,10 +20,6 @@ def import_with(**env):
     )
 
 
-def test_version_is_exposed():
-    assert keras_gan.__version__.count(".") == 2
-
-
 @pytest.mark.parametrize(
     "env, message",
     [
@@ -35,3 +31,31 @@ def test_wrong_keras_fails_at_import_with_the_reason(env, message):
     result = import_with(**env)
     assert result.returncode != 0
     assert "ImportError" in result.stderr and message in result.stderr
+
+
+def test_import_loads_no_dataset_training_or_plotting_module_and_keeps_the_plot_backend(
+    tmp_path,
+):
+    script = textwrap.dedent(
+        f"""
+        import json, sys
+        import keras, matplotlib, numpy
+        matplotlib.use("svg")  # a user's choice, e.g. a notebook's inline backend
+        before = set(sys.modules)
+        import keras_gan
+        added = sorted(set(sys.modules) - before)
+        keras_gan.callbacks.SamplePictures  # the lazy subpackages load on use
+        from keras_gan import plots
+        plots.plot_image_grid(numpy.zeros((4, 3, 3, 1)), {str(tmp_path / "grid.png")!r})
+        print(json.dumps({{"added": added, "backend": matplotlib.get_backend()}}))
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300, check=False
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    report = json.loads(result.stdout.splitlines()[-1])
+    heavy = ("tensorflow_datasets", "keras_gan.train", "keras_gan.callbacks", "keras_gan.plots")
+    assert [m for m in report["added"] if m.startswith(heavy + ("matplotlib",))] == []
+    assert report["backend"] == "svg"
+    assert (tmp_path / "grid.png").stat().st_size > 0

@@ -2,6 +2,8 @@
 
 import json
 import os
+import pathlib
+import random
 import socket
 import subprocess
 import sys
@@ -24,13 +26,26 @@ np.savez(sys.argv[2], *[np.asarray(v) for v in variables + result.gan.g_optimize
 
 
 def _free_ports(count):
-    sockets = [socket.socket() for _ in range(count)]
-    for s in sockets:
-        s.bind(("127.0.0.1", 0))
-    ports = [s.getsockname()[1] for s in sockets]
-    for s in sockets:
-        s.close()
-    return ports
+    """Free ports below the kernel's ephemeral range.
+
+    A port found by binding port 0 comes from the ephemeral range, where any
+    process's next outgoing connection may take it between our close and the
+    worker's bind. Below that range the kernel hands out no ports by itself,
+    so a port that is free now stays free unless someone binds it by number.
+    """
+    low = int(pathlib.Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    candidates = random.Random(os.getpid()).sample(range(20000, min(low, 32768)), 200)
+    ports = []
+    for port in candidates:
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        ports.append(port)
+        if len(ports) == count:
+            return ports
+    raise RuntimeError(f"no {count} free ports below {low}")
 
 
 @pytest.mark.slow

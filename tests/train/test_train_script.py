@@ -10,8 +10,12 @@ import time
 import keras
 import numpy as np
 import pytest
+from absl import flags
 
 import keras_gan  # noqa: F401  (registers the classes a checkpoint holds)
+from keras_gan.train import cli
+from keras_gan.train import train
+from keras_gan.train import trainer
 from tests.conftest import REPO
 
 TRAIN = str(REPO / "scripts" / "train.py")
@@ -73,17 +77,67 @@ def test_the_readme_quickstart_writes_every_promised_file(tmp_path):
     assert (run_dir / "export/generator/1/assets.extra/tf_serving_warmup_requests").is_file()
 
 
+def config_of(*args):
+    """The TrainConfig that `scripts/train.py *args` would run, parsed in this process."""
+    flag_values = flags.FlagValues()
+    cli.define_flags(flag_values)
+    flag_values(["train.py", *args])
+    return cli.config_from_flags(flag_values)
+
+
+class SignalAtStep(keras.callbacks.Callback):
+    """Sends this process `signal_number` right after the update that reaches `step`."""
+
+    def __init__(self, step, signal_number):
+        super().__init__()
+        self.step, self.signal_number = step, signal_number
+
+    def on_train_batch_end(self, batch, logs=None):
+        if int(self.model.g_optimizer.iterations) == self.step:
+            signal.raise_signal(self.signal_number)
+
+
+def _assert_same_final_checkpoint(run_dir, expected):
+    name, variables = final_variables(run_dir)
+    expected_name, expected_variables = expected
+    assert name == expected_name == "step-000000800"
+    assert len(variables) == len(expected_variables)
+    for (path, value), (_, expected_value) in zip(variables, expected_variables, strict=True):
+        np.testing.assert_array_equal(value, expected_value, err_msg=path)
+
+
 @pytest.fixture(scope="module")
-def uninterrupted(tmp_path_factory):
-    run_dir = tmp_path_factory.mktemp("uninterrupted")
-    done = run(*RESUMABLE, f"--run_dir={run_dir}")
-    assert done.returncode == 0, done.stderr[-3000:]
+def uninterrupted_in_process(tmp_path_factory):
+    run_dir = tmp_path_factory.mktemp("uninterrupted_in_process")
+    train(config_of(*RESUMABLE, f"--run_dir={run_dir}"))
     return final_variables(run_dir)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL])
-def test_a_killed_run_resumed_ends_with_the_uninterrupted_weights(tmp_path, uninterrupted, stop):
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_mid_epoch_saves_that_step_and_the_resumed_run_ends_identically(
+    tmp_path, uninterrupted_in_process, stop
+):
+    run_dir = tmp_path / "run"
+    handler = signal.getsignal(stop)
+    result = train(config_of(*RESUMABLE, f"--run_dir={run_dir}"), [SignalAtStep(300, stop)])
+    # The step the signal arrived in finished and was saved; nothing after it ran.
+    assert (result.stopped_by, result.step) == (stop.name, 300)
+    assert result.checkpoint.endswith("step-000000300")
+    saved = keras.saving.load_model(run_dir / "checkpoints/step-000000300/gan.keras")
+    assert int(saved.g_optimizer.iterations) == 300
+    assert signal.getsignal(stop) is handler  # the run put the previous handler back
+
+    train(config_of(*RESUMABLE, f"--run_dir={run_dir}", "--resume"))
+    _assert_same_final_checkpoint(run_dir, uninterrupted_in_process)
+
+
+@pytest.mark.slow
+def test_a_killed_script_resumed_ends_with_the_uninterrupted_weights(tmp_path):
+    reference = tmp_path / "uninterrupted"
+    done = run(*RESUMABLE, f"--run_dir={reference}")
+    assert done.returncode == 0, done.stderr[-3000:]
+
     run_dir = tmp_path / "run"
     process = subprocess.Popen(
         [sys.executable, TRAIN, *RESUMABLE, f"--run_dir={run_dir}"],
@@ -93,42 +147,49 @@ def test_a_killed_run_resumed_ends_with_the_uninterrupted_weights(tmp_path, unin
         stderr=subprocess.PIPE,
         text=True,
     )
-    # The sample picture is the last file an epoch's end writes, after the
-    # checkpoint. The first one also traces `generate` and renders with
-    # matplotlib for the first time: timed from the checkpoint, 0.3 s once
-    # ran out before epoch 2 began and the signal landed at step 200.
-    first_epoch = run_dir / "samples" / "epoch_0001.png"
+    # SIGKILL cannot be caught, so it may land anywhere after the first
+    # checkpoint: the resumed run starts from the newest whole one.
+    first = run_dir / "checkpoints" / "step-000000200"
     deadline = time.monotonic() + 300
-    while not first_epoch.exists() and process.poll() is None and time.monotonic() < deadline:
+    while not first.exists() and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
-    assert first_epoch.exists(), "the run finished no first epoch"
-    assert (run_dir / "checkpoints" / "step-000000200").is_dir()
-    time.sleep(0.4)  # into the second epoch (about 1 s of 200 steps here)
-    process.send_signal(stop)
-    _, stderr = process.communicate(timeout=120)
-
-    if stop == signal.SIGKILL:
-        assert process.returncode == -signal.SIGKILL
-    else:
-        assert process.returncode == 128 + stop, stderr[-3000:]
-        assert f"stopped by {stop.name} at step" in stderr
-        step = int(stderr.split(f"stopped by {stop.name} at step ")[1].split()[0])
-        assert 200 < step < 800, "the signal should land inside the run, after epoch 1"
-        # The state at the stopping step was saved, mid-epoch.
-        assert (run_dir / "checkpoints" / f"step-{step:09d}" / "gan.keras").is_file()
+    assert first.exists(), "the run finished no first epoch"
+    process.kill()
+    process.communicate(timeout=120)
+    assert process.returncode == -signal.SIGKILL
 
     resumed = run(*RESUMABLE, f"--run_dir={run_dir}", "--resume")
     assert resumed.returncode == 0, resumed.stderr[-3000:]
     assert "resuming at step" in resumed.stdout
-    name, variables = final_variables(run_dir)
-    expected_name, expected = uninterrupted
-    assert name == expected_name == "step-000000800"
-    assert len(variables) == len(expected)
-    for (path, value), (_, expected_value) in zip(variables, expected, strict=True):
-        np.testing.assert_array_equal(value, expected_value, err_msg=path)
+    _assert_same_final_checkpoint(run_dir, final_variables(reference))
 
 
-@pytest.mark.parametrize("command", [TRAIN, CONSOLE], ids=["script", "console"])
+def test_the_script_and_the_console_command_report_bad_input_on_one_line(tmp_path):
+    for command in (TRAIN, CONSOLE):
+        run_dir = tmp_path / pathlib.Path(command).name
+        done = run(
+            "--flagfile=configs/quickstart.cfg",
+            f"--run_dir={run_dir}",
+            "--epochs=0",
+            command=command,
+        )
+        assert done.returncode == 1
+        last_line = done.stderr.strip().splitlines()[-1]
+        assert last_line.endswith(": error: --epochs must be an integer >= 1. Received: --epochs=0")
+        assert "Traceback" not in done.stderr
+        assert not run_dir.exists()
+
+
+def _main(flag_args):
+    """Runs `cli.main` in this process as `scripts/train.py` would; returns the exit status."""
+    flag_values = flags.FlagValues()
+    cli.define_flags(flag_values)
+    argv = flag_values(["train.py", *flag_args])
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(argv, flag_values)
+    return exit_info.value.code
+
+
 @pytest.mark.parametrize(
     "args, message",
     [
@@ -138,14 +199,30 @@ def test_a_killed_run_resumed_ends_with_the_uninterrupted_weights(tmp_path, unin
         (["stray"], "unexpected arguments ['stray']; every setting is a --flag"),
     ],
 )
-def test_bad_input_is_one_line_on_stderr_and_a_nonzero_exit(tmp_path, command, args, message):
+def test_bad_input_is_one_line_on_stderr_and_exit_status_1(tmp_path, capsys, args, message):
     run_dir = tmp_path / "run"
-    done = run("--flagfile=configs/quickstart.cfg", f"--run_dir={run_dir}", *args, command=command)
-    assert done.returncode == 1
-    last_line = done.stderr.strip().splitlines()[-1]
-    assert last_line.endswith(f": error: {message}") or message in last_line, done.stderr
-    assert "Traceback" not in done.stderr
+    flagfile = f"--flagfile={REPO}/configs/quickstart.cfg"
+    assert _main([flagfile, f"--run_dir={run_dir}", *args]) == 1
+    last_line = capsys.readouterr().err.strip().splitlines()[-1]
+    assert f": error: {message}" in last_line
     assert not run_dir.exists()
+
+
+def test_a_run_stopped_by_a_signal_exits_as_a_shell_reports_the_signal(
+    tmp_path, capsys, monkeypatch
+):
+    stopped = trainer.TrainResult(
+        gan=None,
+        step=300,
+        total_steps=800,
+        stopped_by="SIGTERM",
+        checkpoint="run/checkpoints/step-000000300",
+        export_path=None,
+        mode_coverage=None,
+    )
+    monkeypatch.setattr(trainer, "train", lambda config: stopped)
+    assert _main([f"--run_dir={tmp_path / 'run'}"]) == 128 + signal.SIGTERM
+    assert "stopped by SIGTERM at step 300 of 800" in capsys.readouterr().err
 
 
 @pytest.mark.slow
