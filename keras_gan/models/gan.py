@@ -384,7 +384,9 @@ class GAN(keras.Model):
         """D's float32 logits, flat, and the sum of the per-call losses that call added."""
         logits = self.discriminator(samples, training=training)
         losses = self.discriminator.losses
-        per_call = losses[: len(losses) - len(_weight_penalties(self.discriminator))]
+        # Keras appends the weight penalties last; count them, do not build them again.
+        weighted = sum(v.regularizer is not None for v in self.discriminator.trainable_weights)
+        per_call = losses[: len(losses) - weighted]
         return ops.cast(ops.reshape(logits, (-1,)), "float32"), _sum(per_call)
 
     def _objective(self, optimizer, loss, regularization):
