@@ -102,7 +102,8 @@ def existing_versions(model_dir):
 
 
 def _archive(gan, max_samples, output_range):
-    generator = gan.generator
+    # The averaged generator when the GAN keeps one and samples from it.
+    generator = gan.sampler
     latent_dim = int(gan.latent_dim)
     distribution = gan.latent_distribution
     image = len(gan.data_shape) == 3

@@ -1,5 +1,7 @@
 """Layers used by the package's models."""
 
+from keras_gan.layers.diff_augment import DiffAugment
 from keras_gan.layers.maxout import Maxout
+from keras_gan.layers.spectral_normalization import SpectralNormalization
 
-__all__ = ["Maxout"]
+__all__ = ["DiffAugment", "Maxout", "SpectralNormalization"]

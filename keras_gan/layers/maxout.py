@@ -54,6 +54,11 @@ class Maxout(keras.layers.Layer):
     def build(self, input_shape):
         self.dense.build(input_shape)
 
+    @property
+    def kernel(self):
+        """The `(input_dim, units * num_pieces)` kernel (what spectral norm normalises)."""
+        return self.dense.kernel
+
     def call(self, inputs):
         pieces = self.dense(inputs)
         shape = ops.shape(pieces)[:-1]

@@ -40,13 +40,18 @@ class GANLoss:
 
     Subclasses implement `generator_loss(fake_logits)` and
     `discriminator_loss(real_logits, fake_logits)`, each returning the scalar
-    mean over the batch of the per-sample losses, where D(x) = sigmoid(logit).
+    mean over the batch of the per-sample losses, computed from D's raw
+    outputs (logits; D(x) = sigmoid(logit) in the 2014 games, a score in
+    others). A loss whose generator side also needs D on data (relativistic
+    games) sets `needs_real_logits = True` and takes
+    `generator_loss(fake_logits, real_logits)`.
     Constructor arguments (if any) are the configuration: `get_config`
     returns them. `GAN.compile(loss=...)` takes an instance or a registered
     name, and `.keras` files save it by its config.
     """
 
     name = None
+    needs_real_logits = False
 
     def generator_loss(self, fake_logits):
         raise NotImplementedError(f"{type(self).__name__} must implement generator_loss")

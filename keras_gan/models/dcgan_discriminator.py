@@ -2,6 +2,7 @@
 
 import keras
 
+from keras_gan.layers.spectral_normalization import SpectralNormalization
 from keras_gan.models.dcgan_utils import resolution_steps
 from keras_gan.validation import dropout_rate
 
@@ -21,6 +22,8 @@ class DCGANDiscriminator(keras.Model):
         kernel_size: side of the convolution kernels.
         leaky_relu_slope: negative slope of the LeakyReLU activations.
         dropout: dropout rate after every convolution stage (0 disables it).
+        spectral_norm: wrap every convolution and the logit layer in
+            `keras_gan.layers.SpectralNormalization` (Miyato et al. 2018).
         **kwargs: base `keras.Model` arguments.
 
     Reference:
@@ -36,6 +39,7 @@ class DCGANDiscriminator(keras.Model):
         kernel_size=5,
         leaky_relu_slope=0.2,
         dropout=0.0,
+        spectral_norm=False,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -44,14 +48,18 @@ class DCGANDiscriminator(keras.Model):
         self.kernel_size = int(kernel_size)
         self.leaky_relu_slope = float(leaky_relu_slope)
         self.dropout = dropout_rate("dropout", dropout)
+        self.spectral_norm = bool(spectral_norm)
+        wrap = _spectral_normalization if self.spectral_norm else (lambda layer: layer)
         steps = resolution_steps(self.data_shape)
         self.convs = [
-            keras.layers.Conv2D(
-                self.base_filters * 2**i,
-                self.kernel_size,
-                strides=2,
-                padding="same",
-                name=f"conv_{i}",
+            wrap(
+                keras.layers.Conv2D(
+                    self.base_filters * 2**i,
+                    self.kernel_size,
+                    strides=2,
+                    padding="same",
+                    name=f"conv_{i}",
+                )
             )
             for i in range(steps)
         ]
@@ -59,7 +67,7 @@ class DCGANDiscriminator(keras.Model):
             keras.layers.Dropout(self.dropout, name=f"dropout_{i}") for i in range(steps)
         ]
         self.flatten = keras.layers.Flatten(name="flatten")
-        self.logit = keras.layers.Dense(1, name="logit")
+        self.logit = wrap(keras.layers.Dense(1, name="logit"))
 
     def build(self, input_shape=None):
         shape = (None, *self.data_shape)
@@ -87,6 +95,11 @@ class DCGANDiscriminator(keras.Model):
                 "kernel_size": self.kernel_size,
                 "leaky_relu_slope": self.leaky_relu_slope,
                 "dropout": self.dropout,
+                "spectral_norm": self.spectral_norm,
             }
         )
         return config
+
+
+def _spectral_normalization(layer):
+    return SpectralNormalization(layer, name=f"spectral_normalization_{layer.name}")

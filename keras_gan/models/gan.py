@@ -9,6 +9,9 @@ from keras import ops
 
 from keras_gan import latent
 from keras_gan import losses as gan_losses
+from keras_gan import penalties as gan_penalties
+from keras_gan.models.generator_average import average_copy
+from keras_gan.models.generator_average import update_average
 from keras_gan.models.random_states import KEY_PREFIX
 from keras_gan.models.random_states import random_states
 from keras_gan.validation import positive_int
@@ -48,6 +51,17 @@ class GAN(keras.Model):
         seed: seed of the model's `keras.random.SeedGenerator`, which draws all
             noise during training; the same seed (with the same initial weights
             and data order) gives the same run.
+        generator_ema: None, or the decay (e.g. 0.999) of an exponential
+            moving average of the generator's weights, kept in
+            `gan.averaged_generator` (a copy of the generator that starts
+            from its initial weights and is updated after every generator
+            step; batch-norm statistics are copied, not averaged).
+        sample_from_average: with `generator_ema`, whether `gan(z)`,
+            `generate`, the sample pictures, evaluation and export use the
+            averaged generator (default) rather than the trained one.
+        augmentation: None, or a layer (e.g. `keras_gan.layers.DiffAugment`)
+            applied in training mode to every batch the discriminator sees
+            in training, real or generated; it must be differentiable.
         **kwargs: base `keras.Model` arguments (`name`, ...).
 
     Raises:
@@ -74,6 +88,9 @@ class GAN(keras.Model):
         d_steps=1,
         simultaneous_updates=False,
         seed=None,
+        generator_ema=None,
+        sample_from_average=True,
+        augmentation=None,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -105,7 +122,25 @@ class GAN(keras.Model):
         self.eval_seed_generator = keras.random.SeedGenerator(
             None if seed is None else seed + 1, name="eval_seed_generator"
         )
+        if generator_ema is not None and not 0.0 <= float(generator_ema) < 1.0:
+            raise ValueError(
+                "`generator_ema` is the decay of the generator's weight average, in [0, 1). "
+                f"Received: generator_ema={generator_ema}"
+            )
+        if augmentation is not None and not isinstance(augmentation, keras.layers.Layer):
+            raise ValueError(
+                "`augmentation` must be a Keras layer applied in front of the discriminator. "
+                f"Received: augmentation of type {type(augmentation)}"
+            )
+        self.augmentation = augmentation
         self.data_shape = self._build_pair()
+        self.generator_ema = None if generator_ema is None else float(generator_ema)
+        self.sample_from_average = bool(sample_from_average)
+        self.averaged_generator = (
+            None
+            if generator_ema is None
+            else average_copy(generator, ops.zeros((2, self.latent_dim)), "averaged_generator")
+        )
         self.built = True
         self.d_optimizer = None
         self.g_optimizer = None
@@ -144,7 +179,16 @@ class GAN(keras.Model):
                 "The discriminator must return one logit per sample, shape (batch, 1) or "
                 f"(batch,). Received: output of shape {tuple(logits.shape)} for a batch of 2"
             )
+        if self.augmentation is not None:
+            self.augmentation(fake, training=False)
         return data_shape
+
+    @property
+    def sampler(self):
+        """The generator that `gan(z)`, `generate`, pictures, evaluation and export use."""
+        if self.averaged_generator is not None and self.sample_from_average:
+            return self.averaged_generator
+        return self.generator
 
     @property
     def metrics(self):
@@ -162,6 +206,7 @@ class GAN(keras.Model):
         d_optimizer=None,
         g_optimizer=None,
         loss="non_saturating",
+        penalties=(),
         d_loss_weight=1.0,
         jit_compile="auto",
         **kwargs,
@@ -179,8 +224,12 @@ class GAN(keras.Model):
                 Same default.
             loss: a `keras_gan.losses.GANLoss` instance or a registered name:
                 `"non_saturating"` (G maximises log D(G(z)), the paper's
-                practical choice) or `"minimax"` (G minimises log(1 - D(G(z)))).
-                See `keras_gan.losses`.
+                practical choice), `"minimax"` (G minimises log(1 - D(G(z)))),
+                `"hinge"`, `"wasserstein"`, `"least_squares"`,
+                `"relativistic_average"`. See `keras_gan.losses`.
+            penalties: regularisers of the discriminator
+                (`keras_gan.penalties.GradientPenalty`, `R1`, `R2`), added to
+                its loss in every discriminator update (or every `every`-th).
             d_loss_weight: factor on the discriminator loss before its
                 gradients (the paper's code used 0.5). Logged `d_loss` is not
                 weighted.
@@ -200,10 +249,14 @@ class GAN(keras.Model):
         unsupported = sorted(set(kwargs) - {"run_eagerly", "steps_per_execution"})
         if unsupported:
             raise ValueError(
-                "GAN.compile takes d_optimizer, g_optimizer, loss, d_loss_weight, jit_compile, "
+                "GAN.compile takes d_optimizer, g_optimizer, loss, penalties, d_loss_weight, "
+                "jit_compile, "
                 f"run_eagerly and steps_per_execution. Received: {unsupported}"
             )
         gan_loss = gan_losses.get(loss)
+        if isinstance(penalties, gan_penalties.Penalty | dict):
+            penalties = [penalties]
+        penalties = [gan_penalties.get(penalty) for penalty in penalties]
         d_optimizer = _get_optimizer(d_optimizer, self.discriminator)
         g_optimizer = _get_optimizer(g_optimizer, self.generator)
         if _inner(d_optimizer) is _inner(g_optimizer):
@@ -217,6 +270,7 @@ class GAN(keras.Model):
         self.d_optimizer = d_optimizer
         self.g_optimizer = g_optimizer
         self.gan_loss = gan_loss
+        self.penalties = penalties
         self.d_loss_weight = float(d_loss_weight)
         # Build each optimizer on its own network now, inside whatever
         # strategy scope compile runs in, not lazily inside a replica context.
@@ -226,6 +280,7 @@ class GAN(keras.Model):
             g_optimizer.build(self.generator.trainable_variables)
         self._gan_compile_config = {
             "loss": keras.saving.serialize_keras_object(gan_loss),
+            "penalties": [keras.saving.serialize_keras_object(p) for p in penalties],
             "d_loss_weight": self.d_loss_weight,
             "jit_compile": self.jit_compile,
             **kwargs,
@@ -277,8 +332,8 @@ class GAN(keras.Model):
         return noise[replica * batch_size : (replica + 1) * batch_size]
 
     def call(self, inputs, training=False):
-        """Runs the generator on a `(batch, latent_dim)` noise batch."""
-        return self.generator(inputs, training=training)
+        """Runs the sampling generator (`sampler`) on a `(batch, latent_dim)` noise batch."""
+        return self.sampler(inputs, training=training)
 
     def generate(self, num_samples, seed=None):
         """Returns `num_samples` generated samples as a NumPy array.
@@ -291,7 +346,7 @@ class GAN(keras.Model):
         if int(num_samples) < 1:
             raise ValueError(f"`num_samples` must be >= 1. Received: num_samples={num_samples}")
         z = self.sample_latent(int(num_samples), seed=seed)
-        return ops.convert_to_numpy(self.generator(z, training=False))
+        return ops.convert_to_numpy(self.sampler(z, training=False))
 
     # The game. Which calls run with training=True, and why:
     # - D step: G makes the fake batch in training mode (batch-norm batch
@@ -319,28 +374,32 @@ class GAN(keras.Model):
             else:
                 for draw, minibatch in enumerate(minibatches):
                     self._discriminator_step(minibatch, step_seed, draw)
-                batch_size = ops.shape(minibatches[0])[0]
-                self._generator_step(batch_size, step_seed, draw=self.d_steps)
+                # Relativistic losses also read D on data: the last minibatch.
+                self._generator_step(minibatches[-1], step_seed, draw=self.d_steps)
+            if self.averaged_generator is not None:
+                update_average(self.averaged_generator, self.generator, self.generator_ema)
         return self._metric_results()
 
     def _discriminator_step(self, real, step_seed, draw):
         z = self._training_noise(ops.shape(real)[0], step_seed, draw)
         fake = self.generator(z, training=True)
         with tf.GradientTape() as tape:
-            d_loss, real_logits, fake_logits, regularization = self._discriminator_loss(real, fake)
+            d_loss, real_logits, fake_logits, regularization = self._discriminator_loss(
+                real, fake, step_seed, draw
+            )
             objective = self._objective(
                 self.d_optimizer, self.d_loss_weight * d_loss, regularization
             )
         self._apply(self.d_optimizer, self.discriminator, tape.gradient(objective, self._d_vars))
         self._track_discriminator(d_loss, real_logits, fake_logits)
 
-    def _generator_step(self, batch_size, step_seed, draw):
-        z = self._training_noise(batch_size, step_seed, draw)
+    def _generator_step(self, real, step_seed, draw):
+        z = self._training_noise(ops.shape(real)[0], step_seed, draw)
         with tf.GradientTape() as tape:
             fake = self.generator(z, training=True)
             regularization = _sum(self.generator.losses)
             fake_logits, _ = self._discriminate(fake, training=True)
-            g_loss = self.gan_loss.generator_loss(fake_logits)
+            g_loss = self._generator_loss(fake_logits, real)
             objective = self._objective(self.g_optimizer, g_loss, regularization)
         self._apply(self.g_optimizer, self.generator, tape.gradient(objective, self._g_vars))
         self.g_loss_tracker.update_state(g_loss)
@@ -351,9 +410,9 @@ class GAN(keras.Model):
             fake = self.generator(z, training=True)
             g_regularization = _sum(self.generator.losses)
             d_loss, real_logits, fake_logits, d_regularization = self._discriminator_loss(
-                real, fake
+                real, fake, step_seed, draw=0
             )
-            g_loss = self.gan_loss.generator_loss(fake_logits)
+            g_loss = self._generator_loss(fake_logits, real, real_logits)
             d_objective = self._objective(
                 self.d_optimizer, self.d_loss_weight * d_loss, d_regularization
             )
@@ -367,21 +426,60 @@ class GAN(keras.Model):
         self._track_discriminator(d_loss, real_logits, fake_logits)
         self.g_loss_tracker.update_state(g_loss)
 
-    def _discriminator_loss(self, real, fake):
+    def _discriminator_loss(self, real, fake, step_seed, draw):
         """D's loss on a real and a fake batch, its logits, and its regularisation.
 
         Keras keeps only the last call's activity regularisation and `add_loss`
         terms in `discriminator.losses`, so they are read after each call; the
-        weight penalties count once per update.
+        weight penalties count once per update. The `penalties` are added here.
         """
         real_logits, real_terms = self._discriminate(real, training=True)
         fake_logits, fake_terms = self._discriminate(fake, training=True)
+        if self.augmentation is not None and hasattr(self.augmentation, "observe"):
+            self.augmentation.observe(real_logits)
         regularization = real_terms + fake_terms + _sum(_weight_penalties(self.discriminator))
+        regularization += self._penalty(real, fake, step_seed, draw)
         d_loss = self.gan_loss.discriminator_loss(real_logits, fake_logits)
         return d_loss, real_logits, fake_logits, regularization
 
+    def _penalty(self, real, fake, step_seed, draw):
+        """The sum of the penalties due at this D update, lazy ones scaled by `every`."""
+        total = 0.0
+        # Penalties draw from their own fold of the step seed, apart from the noise's.
+        seed = tf.random.experimental.stateless_fold_in(step_seed, 1_000_000 + draw)
+        for number, penalty in enumerate(self.penalties):
+            own_seed = tf.random.experimental.stateless_fold_in(seed, number)
+
+            def value(penalty=penalty, own_seed=own_seed):
+                return ops.cast(penalty(self._critic, real, fake, own_seed), "float32")
+
+            if penalty.every == 1:
+                total += value()
+            else:
+                due = ops.equal(self.d_optimizer.iterations % penalty.every, 0)
+                total += tf.cond(
+                    due, lambda value=value, every=penalty.every: every * value(), lambda: 0.0
+                )
+        return total
+
+    def _critic(self, samples):
+        """D's float32 logits in training mode, for the penalties."""
+        return self._discriminate(samples, training=True)[0]
+
+    def _generator_loss(self, fake_logits, real, real_logits=None):
+        if not self.gan_loss.needs_real_logits:
+            return self.gan_loss.generator_loss(fake_logits)
+        if real_logits is None:
+            real_logits, _ = self._discriminate(real, training=True)
+        return self.gan_loss.generator_loss(fake_logits, real_logits)
+
     def _discriminate(self, samples, training):
-        """D's float32 logits, flat, and the sum of the per-call losses that call added."""
+        """D's float32 logits, flat, and the sum of the per-call losses that call added.
+
+        In training, the augmentation (if any) sits in front of D.
+        """
+        if self.augmentation is not None and training:
+            samples = self.augmentation(samples, training=True)
         logits = self.discriminator(samples, training=training)
         losses = self.discriminator.losses
         # Keras appends the weight penalties last; count them, do not build them again.
@@ -465,7 +563,7 @@ class GAN(keras.Model):
         fake_logits, _ = self._discriminate(self.generator(z, training=False), training=False)
         d_loss = self.gan_loss.discriminator_loss(real_logits, fake_logits)
         self._track_discriminator(d_loss, real_logits, fake_logits)
-        self.g_loss_tracker.update_state(self.gan_loss.generator_loss(fake_logits))
+        self.g_loss_tracker.update_state(self._generator_loss(fake_logits, real, real_logits))
         return self._metric_results()
 
     def _metric_results(self):
@@ -490,9 +588,11 @@ class GAN(keras.Model):
         # The SeedGenerator states (the GAN's noise streams, every Dropout's);
         # Keras' .keras format saves only weights. The networks are keyed by
         # the GAN's attribute names, their layers by layer name.
-        return random_states(
-            self, children={"generator": self.generator, "discriminator": self.discriminator}
-        )
+        children = {"generator": self.generator, "discriminator": self.discriminator}
+        for name in ("averaged_generator", "augmentation"):
+            if getattr(self, name) is not None:
+                children[name] = getattr(self, name)
+        return random_states(self, children=children)
 
     def save_own_variables(self, store):
         super().save_own_variables(store)
@@ -525,6 +625,13 @@ class GAN(keras.Model):
                 "d_steps": self.d_steps,
                 "simultaneous_updates": self.simultaneous_updates,
                 "seed": self.seed,
+                "generator_ema": self.generator_ema,
+                "sample_from_average": self.sample_from_average,
+                "augmentation": (
+                    None
+                    if self.augmentation is None
+                    else keras.saving.serialize_keras_object(self.augmentation)
+                ),
             }
         )
         return config
@@ -534,6 +641,8 @@ class GAN(keras.Model):
         config = dict(config)
         config["generator"] = keras.saving.deserialize_keras_object(config["generator"])
         config["discriminator"] = keras.saving.deserialize_keras_object(config["discriminator"])
+        if config.get("augmentation") is not None:
+            config["augmentation"] = keras.saving.deserialize_keras_object(config["augmentation"])
         return cls(**config)
 
 

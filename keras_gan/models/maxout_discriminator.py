@@ -3,6 +3,7 @@
 import keras
 
 from keras_gan.layers.maxout import Maxout
+from keras_gan.layers.spectral_normalization import SpectralNormalization
 from keras_gan.models import initializers
 from keras_gan.validation import dropout_rate
 
@@ -24,6 +25,8 @@ class MaxoutDiscriminator(keras.Model):
         hidden_dropout: dropout rate on the input of every later layer.
         init_range: weights are initialised uniformly on
             `[-init_range, init_range]` (the paper's `irange`).
+        spectral_norm: wrap every maxout and the logit layer in
+            `keras_gan.layers.SpectralNormalization` (Miyato et al. 2018).
         **kwargs: base `keras.Model` arguments (`name`, `dtype`, ...).
 
     Reference:
@@ -38,6 +41,7 @@ class MaxoutDiscriminator(keras.Model):
         input_dropout=0.2,
         hidden_dropout=0.5,
         init_range=0.005,
+        spectral_norm=False,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -46,21 +50,27 @@ class MaxoutDiscriminator(keras.Model):
         self.input_dropout = dropout_rate("input_dropout", input_dropout)
         self.hidden_dropout = dropout_rate("hidden_dropout", hidden_dropout)
         self.init_range = float(init_range)
+        self.spectral_norm = bool(spectral_norm)
+        wrap = _spectral_normalization if self.spectral_norm else (lambda layer: layer)
         self.flatten = keras.layers.Flatten(name="flatten")
         self.dropouts = [keras.layers.Dropout(self.input_dropout, name="dropout_0")]
         self.hidden_layers = []
         for i, units in enumerate(self.hidden_units):
             self.hidden_layers.append(
-                Maxout(
-                    units,
-                    self.num_pieces,
-                    kernel_initializer=initializers.uniform(self.init_range),
-                    name=f"maxout_{i}",
+                wrap(
+                    Maxout(
+                        units,
+                        self.num_pieces,
+                        kernel_initializer=initializers.uniform(self.init_range),
+                        name=f"maxout_{i}",
+                    )
                 )
             )
             self.dropouts.append(keras.layers.Dropout(self.hidden_dropout, name=f"dropout_{i + 1}"))
-        self.logit = keras.layers.Dense(
-            1, kernel_initializer=initializers.uniform(self.init_range), name="logit"
+        self.logit = wrap(
+            keras.layers.Dense(
+                1, kernel_initializer=initializers.uniform(self.init_range), name="logit"
+            )
         )
 
     def build(self, input_shape):
@@ -89,6 +99,11 @@ class MaxoutDiscriminator(keras.Model):
                 "input_dropout": self.input_dropout,
                 "hidden_dropout": self.hidden_dropout,
                 "init_range": self.init_range,
+                "spectral_norm": self.spectral_norm,
             }
         )
         return config
+
+
+def _spectral_normalization(layer):
+    return SpectralNormalization(layer, name=f"spectral_normalization_{layer.name}")

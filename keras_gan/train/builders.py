@@ -3,12 +3,16 @@
 import keras
 import numpy as np
 
+from keras_gan.layers.diff_augment import DiffAugment
 from keras_gan.models.dcgan_discriminator import DCGANDiscriminator
 from keras_gan.models.dcgan_generator import DCGANGenerator
 from keras_gan.models.gan import GAN
 from keras_gan.models.maxout_discriminator import MaxoutDiscriminator
 from keras_gan.models.mlp_generator import MLPGenerator
 from keras_gan.optimizers.scheduled_momentum_sgd import paper_mnist_sgd
+from keras_gan.penalties import R1
+from keras_gan.penalties import R2
+from keras_gan.penalties import GradientPenalty
 
 
 def is_image_shape(data_shape):
@@ -47,7 +51,10 @@ def build_gan(config, data_shape, steps_per_epoch, pixel_means=None):
             name="generator",
         )
         discriminator = DCGANDiscriminator(
-            data_shape=data_shape, base_filters=config.filters, name="discriminator"
+            data_shape=data_shape,
+            base_filters=config.filters,
+            spectral_norm=config.spectral_norm,
+            name="discriminator",
         )
     else:
         generator = MLPGenerator(
@@ -65,6 +72,7 @@ def build_gan(config, data_shape, steps_per_epoch, pixel_means=None):
             num_pieces=config.d_pieces,
             input_dropout=config.d_input_dropout,
             hidden_dropout=config.d_hidden_dropout,
+            spectral_norm=config.spectral_norm,
             name="discriminator",
         )
     gan = GAN(
@@ -74,12 +82,16 @@ def build_gan(config, data_shape, steps_per_epoch, pixel_means=None):
         d_steps=config.d_steps,
         simultaneous_updates=config.simultaneous_updates,
         seed=config.seed,
+        generator_ema=config.ema or None,
+        sample_from_average=config.sample_from_ema,
+        augmentation=_augmentation(config, data_shape),
         name="gan",
     )
     gan.compile(
         d_optimizer=_optimizer(config, config.d_learning_rate, steps_per_epoch),
         g_optimizer=_optimizer(config, config.g_learning_rate, steps_per_epoch),
         loss=config.loss,
+        penalties=_penalties(config),
         d_loss_weight=config.d_loss_weight,
         steps_per_execution=config.steps_per_execution,
     )
@@ -92,3 +104,33 @@ def _optimizer(config, learning_rate, steps_per_epoch):
     if config.optimizer == "sgd":
         return keras.optimizers.SGD(learning_rate, momentum=config.momentum)
     return keras.optimizers.Adam(learning_rate, beta_1=config.beta_1)
+
+
+def _penalties(config):
+    every = config.penalty_every
+    penalties = []
+    if config.gradient_penalty:
+        penalties.append(GradientPenalty(weight=config.gradient_penalty, every=every))
+    if config.r1_gamma:
+        penalties.append(R1(gamma=config.r1_gamma, every=every))
+    if config.r2_gamma:
+        penalties.append(R2(gamma=config.r2_gamma, every=every))
+    return penalties
+
+
+def _augmentation(config, data_shape):
+    if not config.diffaugment:
+        return None
+    if not is_image_shape(data_shape):
+        raise ValueError(
+            "--diffaugment transforms images (height, width, channels). Received: "
+            f"--dataset={config.dataset} with samples of shape {tuple(data_shape)}"
+        )
+    return DiffAugment(
+        policy=config.diffaugment,
+        # ADA starts without augmentation and raises it as D overfits.
+        probability=0.0 if config.ada_target else 1.0,
+        adaptive_target=config.ada_target or None,
+        seed=config.seed,
+        name="diffaugment",
+    )

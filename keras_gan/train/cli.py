@@ -69,8 +69,16 @@ def define_flags(flag_values=flags.FLAGS):
     flags.DEFINE_bool(
         "sync_batch_norm", d.sync_batch_norm, "dcgan: BatchNorm synced across replicas.", **fv
     )
+    flags.DEFINE_bool(
+        "spectral_norm", d.spectral_norm, "Spectral normalisation of D's layers (SN-GAN).", **fv
+    )
     # The game.
-    flags.DEFINE_string("loss", d.loss, "Generator loss: non_saturating or minimax.", **fv)
+    flags.DEFINE_string(
+        "loss",
+        d.loss,
+        "non_saturating, minimax, hinge, wasserstein, least_squares or relativistic_average.",
+        **fv,
+    )
     flags.DEFINE_integer("d_steps", d.d_steps, "Discriminator steps per generator step (k).", **fv)
     flags.DEFINE_bool(
         "simultaneous_updates",
@@ -79,6 +87,28 @@ def define_flags(flag_values=flags.FLAGS):
         **fv,
     )
     flags.DEFINE_float("d_loss_weight", d.d_loss_weight, "Factor on the discriminator loss.", **fv)
+    # Regularisers, averaging, augmentation.
+    flags.DEFINE_float(
+        "gradient_penalty", d.gradient_penalty, "WGAN-GP weight lambda (0: off).", **fv
+    )
+    flags.DEFINE_float("r1_gamma", d.r1_gamma, "R1 penalty gamma on data (0: off).", **fv)
+    flags.DEFINE_float("r2_gamma", d.r2_gamma, "R2 penalty gamma on samples (0: off).", **fv)
+    flags.DEFINE_integer(
+        "penalty_every", d.penalty_every, "Lazy penalties: every N-th D step, times N.", **fv
+    )
+    flags.DEFINE_float("ema", d.ema, "Decay of G's weight average, e.g. 0.999 (0: off).", **fv)
+    flags.DEFINE_bool(
+        "sample_from_ema",
+        d.sample_from_ema,
+        "With --ema: pictures, evaluation and export use the averaged G.",
+        **fv,
+    )
+    flags.DEFINE_string(
+        "diffaugment", d.diffaugment, "DiffAugment policy, e.g. color,translation,cutout.", **fv
+    )
+    flags.DEFINE_float(
+        "ada_target", d.ada_target, "Adaptive augmentation target of E[sign D(x)] (0: off).", **fv
+    )
     # Optimizers.
     flags.DEFINE_string(
         "optimizer", d.optimizer, "adam, sgd, or paper_sgd (the paper's schedules).", **fv

@@ -8,6 +8,7 @@ from keras_gan.data.datasets import FILE_SETS
 from keras_gan.data.datasets import SYNTHETIC
 from keras_gan.distribute import STRATEGY_NAMES
 from keras_gan.latent import DISTRIBUTIONS as LATENT_DISTRIBUTIONS
+from keras_gan.layers.diff_augment import TRANSFORMS as DIFFAUGMENT_TRANSFORMS
 
 MODELS = ("mlp", "dcgan")
 OPTIMIZERS = ("adam", "sgd", "paper_sgd")
@@ -59,11 +60,20 @@ class TrainConfig:
     filters: int = 64
     output_bias_from_data: bool = False
     sync_batch_norm: bool = False
+    spectral_norm: bool = False
     # The game.
     loss: str = "non_saturating"
     d_steps: int = 1
     simultaneous_updates: bool = False
     d_loss_weight: float = 1.0
+    gradient_penalty: float = 0.0
+    r1_gamma: float = 0.0
+    r2_gamma: float = 0.0
+    penalty_every: int = 1
+    ema: float = 0.0
+    sample_from_ema: bool = True
+    diffaugment: str = ""
+    ada_target: float = 0.0
     # Optimizers.
     optimizer: str = "adam"
     d_learning_rate: float = 2e-4
@@ -115,6 +125,7 @@ class TrainConfig:
             "num_samples",
             "steps_per_execution",
             "checkpoints_to_keep",
+            "penalty_every",
         ):
             _at_least(name, getattr(self, name), 1)
         for name in ("steps", "num_cpu_devices", "eval_every"):
@@ -130,6 +141,24 @@ class TrainConfig:
             value = getattr(self, name)
             if not (math.isfinite(value) and value > 0):
                 _fail(name, value, "must be a positive number")
+        for name in ("gradient_penalty", "r1_gamma", "r2_gamma"):
+            value = getattr(self, name)
+            if not (math.isfinite(value) and value >= 0):
+                _fail(name, value, "must be a number >= 0 (0: off)")
+        if not 0.0 <= self.ema < 1.0:
+            _fail("ema", self.ema, "is the decay of G's weight average: in [0, 1) (0: off)")
+        if self.diffaugment:
+            unknown = [t for t in self.diffaugment.split(",") if t not in DIFFAUGMENT_TRANSFORMS]
+            if unknown:
+                _fail(
+                    "diffaugment",
+                    self.diffaugment,
+                    f"must be comma-separated transforms among {', '.join(DIFFAUGMENT_TRANSFORMS)}",
+                )
+        if not -1.0 < self.ada_target < 1.0:
+            _fail("ada_target", self.ada_target, "must be in (-1, 1) (0: off)")
+        if self.ada_target and not self.diffaugment:
+            _fail("ada_target", self.ada_target, "needs --diffaugment (the transforms it adapts)")
         for name in ("beta_1", "momentum"):
             if not 0.0 <= getattr(self, name) < 1.0:
                 _fail(name, getattr(self, name), "must be in [0, 1)")

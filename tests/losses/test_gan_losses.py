@@ -71,8 +71,8 @@ def test_minimax_gradient_vanishes_where_non_saturating_does_not():
 
 
 def test_unknown_loss_name():
-    with pytest.raises(ValueError, match=r"Unknown `loss`.*Received: loss='wasserstein'"):
-        losses.get("wasserstein")
+    with pytest.raises(ValueError, match=r"Unknown `loss`.*Received: loss='wasserstien'"):
+        losses.get("wasserstien")
     with pytest.raises(ValueError, match=r"GANLoss instance.*Received: loss=3"):
         losses.get(3)
 

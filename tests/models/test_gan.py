@@ -303,7 +303,7 @@ def test_data_of_the_wrong_shape_fails_before_any_update():
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        ({"loss": "hinge"}, r"Unknown `loss`.*Received: loss='hinge'"),
+        ({"loss": "hinged"}, r"Unknown `loss`.*Received: loss='hinged'"),
         (
             {"optimizer": "adam"},
             r"GAN.compile takes d_optimizer.*Received: \['optimizer'\]",

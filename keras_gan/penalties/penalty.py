@@ -1,0 +1,56 @@
+"""`Penalty`: a regulariser of the discriminator, added to its loss at one place."""
+
+import keras
+
+from keras_gan.validation import positive_int
+
+
+class Penalty:
+    """Base class of the discriminator's penalties (gradient penalties, ...).
+
+    A penalty is called as `penalty(critic, real, fake, seed)` inside the
+    discriminator's tape, where `critic(samples)` returns D's float32 logits
+    (through the same augmentation as the loss sees), and returns the weighted
+    scalar penalty of this replica's minibatch (a mean over it, like the
+    losses). `seed` is a stateless `(2,)` seed for any randomness it needs.
+
+    Lazy regularisation: with `every=N` the GAN applies the penalty only on
+    every N-th discriminator update, multiplied by N, so its average strength
+    is unchanged (Karras et al. 2020, Section 4). The count is D's optimizer's
+    iteration count, which `.keras` files save, so a resumed run applies it on
+    the same updates.
+
+    Args:
+        every: apply on every `every`-th discriminator update (>= 1).
+    """
+
+    def __init__(self, every=1):
+        self.every = positive_int("every", every)
+
+    def __call__(self, critic, real, fake, seed):
+        raise NotImplementedError(f"{type(self).__name__} must implement __call__")
+
+    def get_config(self):
+        return {"every": self.every}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    def __repr__(self):
+        arguments = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
+        return f"{type(self).__name__}({arguments})"
+
+
+def get(identifier):
+    """A `Penalty` from an instance or a `keras.saving.serialize_keras_object` config."""
+    if isinstance(identifier, Penalty):
+        return identifier
+    if isinstance(identifier, dict):
+        penalty = keras.saving.deserialize_keras_object(identifier)
+        if isinstance(penalty, Penalty):
+            return penalty
+    raise ValueError(
+        "Each penalty must be a keras_gan.penalties.Penalty (GradientPenalty, R1, R2). "
+        f"Received: {identifier!r}"
+    )
