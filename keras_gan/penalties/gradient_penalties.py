@@ -35,11 +35,25 @@ def gradient_penalty(critic, real, fake, seed, target=1.0):
     x_hat = eps x + (1 - eps) G(z), eps ~ U[0, 1] per sample, drawn from `seed`.
     """
     shape = (ops.shape(real)[0],) + (1,) * (len(real.shape) - 1)
-    epsilon = ops.cast(tf.random.stateless_uniform(shape, seed), real.dtype)
+    epsilon = ops.cast(_replica_share_of_uniform(shape, seed), real.dtype)
     interpolates = epsilon * real + (1.0 - epsilon) * ops.cast(fake, real.dtype)
     # sqrt is not differentiable at 0: a tiny floor keeps the gradient finite.
     norms = ops.sqrt(input_gradient_norms_squared(critic, interpolates) + 1e-12)
     return ops.mean(ops.square(norms - target))
+
+
+def _replica_share_of_uniform(shape, seed):
+    """U[0, 1) of `shape`: this replica's slice of one draw for the global batch.
+
+    So the interpolates, and the run, are the same on 1 or N replicas.
+    """
+    replicas = tf.distribute.get_strategy().num_replicas_in_sync
+    if replicas == 1:
+        return tf.random.stateless_uniform(shape, seed)
+    replica = tf.distribute.get_replica_context().replica_id_in_sync_group
+    size = shape[0]
+    whole = tf.random.stateless_uniform((size * replicas, *shape[1:]), seed)
+    return whole[replica * size : (replica + 1) * size]
 
 
 def r1_penalty(critic, real):

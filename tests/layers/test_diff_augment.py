@@ -1,0 +1,104 @@
+"""DiffAugment: differentiable, the same policy for real and generated batches, saved."""
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from keras_gan import GAN
+from keras_gan.layers import DiffAugment
+from keras_gan.models import DCGANDiscriminator
+from keras_gan.models import DCGANGenerator
+
+
+def images(num=8, seed=0):
+    return np.random.default_rng(seed).uniform(0.2, 1.0, size=(num, 8, 8, 1)).astype("float32")
+
+
+@pytest.mark.parametrize("policy", ["color", "translation", "cutout", "color,translation,cutout"])
+def test_gradients_flow_through_every_transform(policy):
+    layer = DiffAugment(policy, seed=0)
+    x = tf.constant(images())
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        total = tf.reduce_sum(layer(x, training=True))
+    gradient = tape.gradient(total, x)
+    assert gradient is not None and np.abs(np.asarray(gradient)).sum() > 0
+
+
+def test_translation_and_cutout_move_or_zero_pixels_and_inference_is_the_identity():
+    x = images()
+    cut = np.asarray(DiffAugment("cutout", seed=0)(x, training=True))
+    zeroed = (cut == 0).reshape(8, -1).sum(axis=1)
+    # A 4x4 square (half the side), clipped at the border: between 4 and 16 pixels.
+    assert ((zeroed >= 4) & (zeroed <= 16)).all()
+    np.testing.assert_array_equal(cut[cut != 0], x[cut != 0])
+    shifted = np.asarray(DiffAugment("translation", seed=1)(x, training=True))
+    assert not np.array_equal(shifted, x)
+    # Shifting only moves pixels (or lets zeros in): every value is an input value or 0.
+    assert np.isin(shifted[shifted != 0], x).all()
+    np.testing.assert_array_equal(np.asarray(DiffAugment()(x, training=False)), x)
+
+
+class Recorder(DCGANDiscriminator):
+    """Keeps what the discriminator is given in training (eager runs only)."""
+
+    seen = []
+
+    def call(self, inputs, training=None):
+        if training:
+            Recorder.seen.append(np.asarray(inputs))
+        return super().call(inputs, training=training)
+
+
+def test_real_and_generated_batches_both_go_through_the_policy():
+    keras.utils.set_random_seed(0)
+    gan = GAN(
+        DCGANGenerator(latent_dim=4, data_shape=(8, 8, 1), base_filters=4),
+        Recorder(data_shape=(8, 8, 1), base_filters=4),
+        seed=0,
+        augmentation=DiffAugment("cutout", seed=0),
+    )
+    gan.compile(run_eagerly=True)
+    Recorder.seen.clear()
+    gan.fit(images(8), batch_size=8, epochs=1, verbose=0)
+    # D step: data, samples; G step: samples. Every one has its cut-out square.
+    assert len(Recorder.seen) == 3
+    for batch in Recorder.seen:
+        zeroed = (batch == 0).reshape(len(batch), -1).sum(axis=1)
+        assert (zeroed >= 4).all()
+
+
+def test_adaptive_probability_rises_when_d_is_sure_of_the_data():
+    layer = DiffAugment(probability=0.0, adaptive_target=0.6, adaptive_images=100)
+    layer.observe(tf.ones((10,)))  # E[sign] = 1 > 0.6
+    assert float(layer.probability) == pytest.approx(0.1)
+    layer.observe(-tf.ones((10,)))
+    assert float(layer.probability) == pytest.approx(0.0)
+    fixed = DiffAugment(probability=0.5)
+    fixed.observe(tf.ones((10,)))
+    assert float(fixed.probability) == 0.5
+
+
+def test_saved_with_the_gan(tmp_path):
+    gan = GAN(
+        DCGANGenerator(latent_dim=4, data_shape=(8, 8, 1), base_filters=4),
+        DCGANDiscriminator(data_shape=(8, 8, 1), base_filters=4),
+        seed=0,
+        augmentation=DiffAugment("color,cutout", probability=0.3, adaptive_target=0.6, seed=2),
+    )
+    gan.compile()
+    gan.fit(images(16), batch_size=8, epochs=1, verbose=0)
+    gan.save(tmp_path / "gan.keras")
+    loaded = keras.saving.load_model(tmp_path / "gan.keras")
+    assert loaded.augmentation.get_config() == gan.augmentation.get_config()
+    assert float(loaded.augmentation.probability) == float(gan.augmentation.probability)
+
+
+def test_bad_arguments_are_named():
+    with pytest.raises(ValueError, match=r"Received: policy='color,flip'"):
+        DiffAugment("color,flip")
+    with pytest.raises(ValueError, match=r"Received: probability=2"):
+        DiffAugment(probability=2)
+    with pytest.raises(ValueError, match=r"Received: inputs of shape \(None, 2\)"):
+        DiffAugment().build((None, 2))

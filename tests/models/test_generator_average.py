@@ -1,0 +1,166 @@
+"""The generator's weight average: closed form, sampling, saving, exact resume with lazy R1."""
+
+import keras
+import numpy as np
+import pytest
+
+from keras_gan import GAN
+from keras_gan.penalties import R1
+from tests import test_case
+
+
+class RecordGenerator(keras.callbacks.Callback):
+    """G's weights before training and after every step."""
+
+    def __init__(self):
+        super().__init__()
+        self.history = []
+
+    def on_train_begin(self, logs=None):
+        self.history.append(test_case.weights_of(self.model.generator))
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.history.append(test_case.weights_of(self.model.generator))
+
+
+def ema_gan(decay=0.9, **kwargs):
+    return test_case.small_image_gan(seed=3, generator_ema=decay, **kwargs)
+
+
+def vector_ema_gan(decay=0.9):
+    """Glorot-initialised dense pair: its weights move visibly in a few steps."""
+    keras.utils.set_random_seed(0)
+    generator = keras.Sequential(
+        [keras.Input((3,)), keras.layers.Dense(8, activation="tanh"), keras.layers.Dense(2)]
+    )
+    discriminator = keras.Sequential(
+        [keras.Input((2,)), keras.layers.Dense(8, activation="tanh"), keras.layers.Dense(1)]
+    )
+    return GAN(generator, discriminator, seed=3, generator_ema=decay)
+
+
+def vectors(num):
+    return np.random.default_rng(0).normal(2.0, 0.5, size=(num, 2)).astype("float32")
+
+
+def test_average_equals_the_closed_form_after_n_steps():
+    decay = 0.9
+    gan = vector_ema_gan(decay)
+    gan.compile(d_optimizer=keras.optimizers.SGD(0.5), g_optimizer=keras.optimizers.SGD(0.5))
+    record = RecordGenerator()
+    gan.fit(vectors(80), batch_size=16, epochs=1, verbose=0, callbacks=[record])
+    weights = record.history  # w_0 .. w_N
+    steps = len(weights) - 1
+    assert steps == 5
+    for index, average in enumerate(gan.averaged_generator.get_weights()):
+        # a_N = d^N w_0 + (1 - d) sum_{i=1..N} d^(N-i) w_i
+        expected = decay**steps * weights[0][index] + sum(
+            (1 - decay) * decay ** (steps - i) * weights[i][index] for i in range(1, steps + 1)
+        )
+        np.testing.assert_allclose(average, expected, rtol=1e-5, atol=1e-6)
+    assert max(np.abs(a - b).max() for a, b in zip(weights[0], weights[-1], strict=True)) > 1e-2
+
+
+def test_samples_come_from_the_average_unless_asked_otherwise():
+    gan = vector_ema_gan()
+    gan.compile(d_optimizer=keras.optimizers.SGD(0.5), g_optimizer=keras.optimizers.SGD(0.5))
+    gan.fit(vectors(64), batch_size=16, epochs=1, verbose=0)
+    z = gan.sample_latent(4, seed=0)
+    averaged = np.asarray(gan.averaged_generator(z))
+    trained = np.asarray(gan.generator(z))
+    assert np.abs(averaged - trained).max() > 1e-4
+    np.testing.assert_array_equal(gan.generate(4, seed=0), averaged)
+    np.testing.assert_array_equal(np.asarray(gan(z)), averaged)
+    raw = test_case.small_image_gan(seed=3, generator_ema=0.9, sample_from_average=False)
+    assert raw.sampler is raw.generator
+    assert test_case.small_image_gan().averaged_generator is None
+
+
+def test_bad_decay_is_named():
+    with pytest.raises(ValueError, match=r"generator_ema.*Received: generator_ema=1.0"):
+        ema_gan(1.0)
+
+
+def fit_two_epochs(gan, images):
+    gan.fit(images, batch_size=16, epochs=2, verbose=0, shuffle=False)
+
+
+def test_reload_continues_bit_exactly_with_average_and_lazy_r1(tmp_path):
+    images = test_case.small_images(48)
+
+    def make():
+        gan = ema_gan(0.95, d_steps=2)
+        gan.compile(penalties=[R1(gamma=1.0, every=4)])
+        return gan
+
+    keras.utils.set_random_seed(0)
+    straight = make()
+    keras.utils.set_random_seed(0)
+    interrupted = make()
+    for a, b in zip(straight.get_weights(), interrupted.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
+    fit_two_epochs(straight, images)
+    fit_two_epochs(straight, images)
+    fit_two_epochs(interrupted, images)
+    interrupted.save(tmp_path / "gan.keras")
+    resumed = keras.saving.load_model(tmp_path / "gan.keras")
+    assert resumed.generator_ema == 0.95 and resumed.penalties[0].every == 4
+    fit_two_epochs(resumed, images)
+    # 6 D updates per epoch: lazy R1 was due on some updates before and after the reload.
+    assert int(resumed.d_optimizer.iterations) == 24
+    for a, b in zip(straight.get_weights(), resumed.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(straight.generate(8, seed=1), resumed.generate(8, seed=1))
+
+
+@pytest.fixture(scope="module")
+def mirrored():
+    from keras_gan import distribute
+
+    return distribute.get_strategy("mirrored", num_cpu_devices=2)
+
+
+def _dropout_free_gan():
+    from keras_gan.models import MaxoutDiscriminator
+    from keras_gan.models import MLPGenerator
+
+    generator = MLPGenerator(latent_dim=8, data_shape=(4, 4, 1), hidden_units=(16,))
+    discriminator = MaxoutDiscriminator(
+        hidden_units=(8,), num_pieces=2, input_dropout=0, hidden_dropout=0
+    )
+    return GAN(generator, discriminator, seed=3, generator_ema=0.9)
+
+
+@pytest.mark.parametrize(
+    "penalty",
+    ["gradient_penalty", "r1_lazy", "r2"],
+)
+def test_two_replicas_match_one_device_with_each_penalty_and_the_average(mirrored, penalty):
+    import tensorflow as tf
+
+    from keras_gan.penalties import R2
+    from keras_gan.penalties import GradientPenalty
+
+    make = {
+        "gradient_penalty": lambda: GradientPenalty(weight=1.0),
+        "r1_lazy": lambda: R1(gamma=1.0, every=2),
+        "r2": lambda: R2(gamma=1.0),
+    }[penalty]
+
+    def run(strategy):
+        images = test_case.small_images(64)
+        with strategy.scope():
+            keras.utils.set_random_seed(0)
+            gan = _dropout_free_gan()
+            gan.compile(
+                d_optimizer=keras.optimizers.SGD(0.1),
+                g_optimizer=keras.optimizers.SGD(0.1),
+                penalties=[make()],
+            )
+        gan.fit(images, batch_size=16, epochs=2, shuffle=False, verbose=0)
+        return gan.get_weights()
+
+    one = run(tf.distribute.OneDeviceStrategy("/cpu:0"))
+    two = run(mirrored)
+    for a, b in zip(one, two, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
