@@ -25,13 +25,19 @@ def load_sampler(path):
 
     Args:
         path: an exported SavedModel version folder (used through its
-            `generate` signature, exactly what a model server answers), a run
-            directory, a checkpoint folder, or a `.keras` file.
+            `generate` signature, exactly what a model server answers), a
+            TensorFlow Serving model base (a folder of numbered versions: the
+            newest is used, as the model server would), a run directory, a
+            checkpoint folder, or a `.keras` file.
 
     Raises:
         ValueError: if `path` holds no generator.
     """
     path = pathlib.Path(path)
+    versions = serving_versions(path)
+    if not (path / "saved_model.pb").is_file() and versions:
+        # A model base, as TensorFlow Serving reads it: the newest version serves.
+        path = path / str(versions[-1])
     if (path / "saved_model.pb").is_file():
         generate = tf.saved_model.load(str(path)).signatures["generate"]
 
@@ -53,6 +59,15 @@ def load_sampler(path):
 
     gan = load_trained_gan(path)
     return lambda num_samples, seed: gan.generate(num_samples, seed=seed)
+
+
+def serving_versions(path):
+    """The numbered SavedModel versions under a model base folder, sorted (may be [])."""
+    if not path.is_dir():
+        return []
+    return sorted(
+        int(p.name) for p in path.iterdir() if p.name.isdigit() and (p / "saved_model.pb").is_file()
+    )
 
 
 def evaluate(

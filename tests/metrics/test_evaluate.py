@@ -75,3 +75,18 @@ def test_the_shipped_mnist_classifier_recognises_digits(mnist_data_dir):
     predicted = keras.ops.convert_to_numpy(classifier(images)).argmax(axis=1)
     assert (predicted == labels).mean() > 0.97
     assert mnist_feature_extractor()(images[:3]).shape == (3, 128)
+
+
+def test_a_serving_model_base_is_read_at_its_newest_version(tmp_path):
+    # TensorFlow Serving serves the highest numbered version of a model base.
+    from keras_gan.export import export_generator
+    from keras_gan.metrics.evaluate import load_sampler
+    from tests import test_case
+
+    older, newer = test_case.small_image_gan(seed=1), test_case.small_image_gan(seed=2)
+    export_generator(older, tmp_path, version=1, warmup=False)
+    export_generator(newer, tmp_path, version=2, warmup=False)
+    (tmp_path / "generator" / "10-incomplete").mkdir()  # not a version: ignored
+    from_base = load_sampler(tmp_path / "generator")(4, 0)
+    np.testing.assert_array_equal(from_base, load_sampler(tmp_path / "generator" / "2")(4, 0))
+    assert not np.array_equal(from_base, load_sampler(tmp_path / "generator" / "1")(4, 0))
