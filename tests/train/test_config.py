@@ -65,7 +65,13 @@ def test_paper_config_builds_the_paper_preset():
 BAD = [
     ({"run_dir": ""}, "--run_dir is required"),
     ({"model": "resnet"}, "--model must be one of dcgan, mlp. Received: --model=resnet"),
-    ({"loss": "wasserstein"}, "--loss must be one of minimax, non_saturating"),
+    ({"loss": "wgan"}, "--loss must be one of hinge, least_squares, minimax, non_saturating"),
+    ({"r1_gamma": -1.0}, r"--r1_gamma must be a number >= 0 \(0: off\). Received: --r1_gamma=-1.0"),
+    ({"gradient_penalty": float("inf")}, "--gradient_penalty must be a number >= 0"),
+    ({"penalty_every": 0}, "--penalty_every must be an integer >= 1. Received: --penalty_every=0"),
+    ({"ema": 1.0}, r"--ema is the decay.*Received: --ema=1.0"),
+    ({"diffaugment": "color,flip"}, "--diffaugment must be comma-separated transforms among"),
+    ({"ada_target": 0.6}, "--ada_target needs --diffaugment"),
     ({"epochs": 0}, "--epochs must be an integer >= 1. Received: --epochs=0"),
     ({"batch_size": -5}, "--batch_size must be an integer >= 1. Received: --batch_size=-5"),
     ({"steps": -1}, "--steps must be an integer >= 0"),
@@ -89,6 +95,33 @@ def test_bad_flags_name_the_flag_and_the_value(changes, message):
     config = dataclasses.replace(TrainConfig(run_dir="somewhere"), **changes)
     with pytest.raises(ValueError, match=message):
         config.validate()
+
+
+def test_regulariser_flags_build_the_game_they_name():
+    config = parse(
+        "--run_dir=x",
+        "--model=dcgan",
+        "--loss=hinge",
+        "--r1_gamma=2",
+        "--gradient_penalty=10",
+        "--penalty_every=4",
+        "--spectral_norm",
+        "--ema=0.99",
+        "--diffaugment=color,cutout",
+        "--ada_target=0.6",
+        "--filters=4",
+    ).validate()
+    gan = build_gan(config, (8, 8, 1), steps_per_epoch=10)
+    assert gan.gan_loss.name == "hinge"
+    assert [repr(p) for p in gan.penalties] == [
+        "GradientPenalty(weight=10.0, target=1.0, every=4)",
+        "R1(gamma=2.0, every=4)",
+    ]
+    assert gan.discriminator.spectral_norm and gan.generator_ema == 0.99
+    assert gan.augmentation.transforms == ["color", "cutout"]
+    assert float(gan.augmentation.probability) == 0.0  # ADA starts from no augmentation
+    with pytest.raises(ValueError, match=r"--diffaugment transforms images.*Received: "):
+        build_gan(dataclasses.replace(config, model="mlp"), (2,), steps_per_epoch=10)
 
 
 def test_from_dict_rejects_unknown_keys():
