@@ -26,12 +26,12 @@ def test_normalized_kernel_has_top_singular_value_one_after_power_iterations(inn
     keras.utils.set_random_seed(0)
     layer = SpectralNormalization(inner)
     inputs = tf.random.normal(shape)
-    for _ in range(50):  # one power iteration per training call
+    for _ in range(100):  # one power iteration per training call
         layer(inputs, training=True)
     sigma, _ = layer.top_singular_value()
     kernel = np.asarray(inner.kernel)
-    assert float(sigma) == pytest.approx(top_singular_value(kernel), rel=1e-4)
-    assert top_singular_value(kernel / float(sigma)) == pytest.approx(1.0, rel=1e-4)
+    assert float(sigma) == pytest.approx(top_singular_value(kernel), rel=1e-3)
+    assert top_singular_value(kernel / float(sigma)) == pytest.approx(1.0, rel=1e-3)
     # The layer computes with W / sigma: twice the kernel gives the same outputs.
     before = np.asarray(layer(inputs, training=False))
     inner.kernel.assign(2.0 * kernel)
