@@ -33,6 +33,7 @@ from keras_gan import losses  # noqa: E402
 from keras_gan import metrics  # noqa: E402
 from keras_gan import models  # noqa: E402
 from keras_gan import optimizers  # noqa: E402
+from keras_gan import penalties  # noqa: E402
 from keras_gan.models.gan import GAN  # noqa: E402
 from keras_gan.version import __version__  # noqa: E402
 
@@ -60,5 +61,6 @@ __all__ = [
     "metrics",
     "models",
     "optimizers",
+    "penalties",
     "train",
 ]
