@@ -2,6 +2,8 @@
 
 import keras
 
+from keras_gan.configurable import Configurable
+
 _REGISTRY = {}
 
 
@@ -35,7 +37,7 @@ def register(name):
     return decorate
 
 
-class GANLoss:
+class GANLoss(Configurable):
     """Base class of the adversarial losses: both sides of one game, from logits.
 
     Subclasses implement `generator_loss(fake_logits)` and
@@ -58,17 +60,6 @@ class GANLoss:
 
     def discriminator_loss(self, real_logits, fake_logits):
         raise NotImplementedError(f"{type(self).__name__} must implement discriminator_loss")
-
-    def get_config(self):
-        return {}
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
-
-    def __repr__(self):
-        arguments = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
-        return f"{type(self).__name__}({arguments})"
 
 
 def get(identifier):

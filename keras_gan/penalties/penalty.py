@@ -2,10 +2,11 @@
 
 import keras
 
+from keras_gan.configurable import Configurable
 from keras_gan.validation import positive_int
 
 
-class Penalty:
+class Penalty(Configurable):
     """Base class of the discriminator's penalties (gradient penalties, ...).
 
     A penalty is called as `penalty(critic, real, fake, seed)` inside the
@@ -32,14 +33,6 @@ class Penalty:
 
     def get_config(self):
         return {"every": self.every}
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
-
-    def __repr__(self):
-        arguments = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
-        return f"{type(self).__name__}({arguments})"
 
 
 def get(identifier):
