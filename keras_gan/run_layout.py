@@ -7,6 +7,8 @@ the training package.
     config.json            the run's config and the library versions
     checkpoints/step-N/    gan.keras (both networks, both optimizers, the
                            random state) and state.json (step, history)
+    best/step-N/           with --keep_best: the checkpoint with the best
+                           validation value so far (state.json names it)
     samples/               epoch_NNNN.png after every epoch, losses.png
     logs/                  TensorBoard scalars and sample images
     export/                the exported generator (SavedModel)
@@ -19,20 +21,36 @@ CONFIG_FILE = "config.json"
 MODEL_FILE = "gan.keras"
 STATE_FILE = "state.json"
 CHECKPOINTS = "checkpoints"
+BEST = "best"
 CHECKPOINT_PREFIX = "step-"
 
 
-def checkpoint_folders(run_dir):
-    """The checkpoint folders of a run, oldest first (whole or not)."""
-    folder = pathlib.Path(run_dir) / CHECKPOINTS
+def checkpoint_folders(run_dir, kind=CHECKPOINTS):
+    """The checkpoint folders of a run, oldest first (whole or not).
+
+    Args:
+        run_dir: the run directory.
+        kind: `CHECKPOINTS` (every epoch's) or `BEST` (`--keep_best`'s).
+    """
+    return step_folders(pathlib.Path(run_dir) / kind)
+
+
+def step_folders(folder):
+    """The `step-N` folders inside `folder`, oldest first ([] if there are none)."""
+    folder = pathlib.Path(folder)
     if not folder.is_dir():
         return []
     return sorted(p for p in folder.iterdir() if p.name.startswith(CHECKPOINT_PREFIX))
 
 
-def latest_checkpoint(run_dir):
+def latest_checkpoint(run_dir, kind=CHECKPOINTS):
     """`(model_path, state)` of the newest whole checkpoint of a run, or None."""
-    for folder in reversed(checkpoint_folders(run_dir)):
+    return newest_whole(checkpoint_folders(run_dir, kind))
+
+
+def newest_whole(folders):
+    """`(model_path, state)` of the newest whole checkpoint among `folders`, or None."""
+    for folder in reversed(folders):
         model, state = folder / MODEL_FILE, folder / STATE_FILE
         if model.is_file() and state.is_file():
             return model, json.loads(state.read_text())

@@ -2,7 +2,8 @@
 
     python scripts/export.py --source=runs/quickstart --export_base=export
 
---source is a run directory (its newest checkpoint), a checkpoint folder or a
+--source is a run directory (its newest checkpoint), a folder of checkpoints (RUN/best:
+the --keep_best checkpoint), a checkpoint folder or a
 `.keras` file. The model lands in <export_base>/<model_name>/<version>/.
 """
 
@@ -14,7 +15,9 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "1")  # see scripts/train.py
 from absl import app  # noqa: E402
 from absl import flags  # noqa: E402
 
-_SOURCE = flags.DEFINE_string("source", None, "Run directory, checkpoint folder or .keras file.")
+_SOURCE = flags.DEFINE_string(
+    "source", None, "Run directory, RUN/best, checkpoint folder or .keras file."
+)
 _EXPORT_BASE = flags.DEFINE_string("export_base", "export", "The model server's base path.")
 _MODEL_NAME = flags.DEFINE_string("model_name", "generator", "Model folder under export_base.")
 _VERSION = flags.DEFINE_integer("version", None, "Version number; default: highest + 1.")

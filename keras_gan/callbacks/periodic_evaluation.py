@@ -1,14 +1,18 @@
 """A cheap quality number every few epochs, into the epoch logs and TensorBoard."""
 
 import keras
+import numpy as np
 import tensorflow as tf
 
 from keras_gan.data.datasets import MODES
 from keras_gan.metrics.feature_distances import extract_features
 from keras_gan.metrics.feature_distances import frechet_distance
 from keras_gan.metrics.mode_coverage import mode_coverage
+from keras_gan.metrics.parzen import DEFAULT_SIGMAS
+from keras_gan.metrics.parzen import parzen_log_likelihood
 
 SAMPLES = 2000
+PARZEN_SAMPLES = 10000  # the paper's protocol: kernels on 10,000 samples
 
 
 class PeriodicEvaluation(keras.callbacks.Callback):
@@ -16,9 +20,14 @@ class PeriodicEvaluation(keras.callbacks.Callback):
 
     FID uses the package's MNIST classifier on 2,000 samples against 2,000
     training images (quick, and comparable between epochs of one run, not
-    with the 10,000-sample numbers of `scripts/evaluate.py`). The values join
-    the epoch's logs (`eval_fid`, `eval_modes_covered`, ...), so they reach
-    the progress line, the checkpoint history and TensorBoard (`logs/eval`).
+    with the 10,000-sample numbers of `scripts/evaluate.py`). With
+    `validation` data, also `validation_parzen`: the paper's Parzen-window
+    estimate on held-out data, kernels on 10,000 samples, the mean
+    log-likelihood at the best of the paper's widths (the test set is never
+    read, so choosing a checkpoint by it is fair). The values join the
+    epoch's logs (`eval_fid`, `eval_modes_covered`, `eval_validation_parzen`,
+    ...), so they reach the progress line, the checkpoint history (and
+    `--keep_best`) and TensorBoard (`logs/eval`).
 
     Args:
         every: epochs between evaluations.
@@ -26,18 +35,20 @@ class PeriodicEvaluation(keras.callbacks.Callback):
         data: the training samples.
         seed: seed of the evaluated samples.
         logs_dir: TensorBoard folder, or None.
+        validation: held-out samples for `validation_parzen`, or None.
     """
 
-    def __init__(self, every, dataset, data, seed, logs_dir=None):
+    def __init__(self, every, dataset, data, seed, logs_dir=None, validation=None):
         super().__init__()
         self.every = every
         self.seed = seed
-        self._evaluate = self._choose(dataset, data)
+        self._validation = None if validation is None else np.asarray(validation)
+        self._evaluate = self._choose(dataset, data, self._validation)
         self._writer = None
         if logs_dir is not None:
             self._writer = tf.summary.create_file_writer(str(logs_dir / "eval"))
 
-    def _choose(self, dataset, data):
+    def _choose(self, dataset, data, validation):
         if dataset in MODES:
             modes, std = MODES[dataset]
             return lambda samples: mode_coverage(samples, modes, std=std)
@@ -49,6 +60,8 @@ class PeriodicEvaluation(keras.callbacks.Callback):
             return lambda samples: {
                 "fid": frechet_distance(real, extract_features(extractor, samples))
             }
+        if validation is not None:
+            return lambda samples: {}  # validation_parzen only
         raise ValueError(
             "--eval_every has a metric for ring/grid mixtures and 28x28x1 images only. "
             f"Received: samples of shape {tuple(data.shape[1:])}"
@@ -57,7 +70,12 @@ class PeriodicEvaluation(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         if (epoch + 1) % self.every:
             return
-        values = self._evaluate(self.model.generate(SAMPLES, seed=self.seed))
+        count = SAMPLES if self._validation is None else PARZEN_SAMPLES
+        samples = self.model.generate(count, seed=self.seed)
+        values = self._evaluate(samples[:SAMPLES])
+        if self._validation is not None:
+            lls = parzen_log_likelihood(self._validation, samples, DEFAULT_SIGMAS)
+            values["validation_parzen"] = lls.mean(axis=1).max()
         values = {f"eval_{name}": float(value) for name, value in values.items()}
         if logs is not None:
             logs.update(values)

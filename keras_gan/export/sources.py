@@ -12,8 +12,10 @@ def load_trained_gan(source):
     """Loads the GAN saved at `source`.
 
     Args:
-        source: a run directory (its newest checkpoint is used), one
-            checkpoint folder (`checkpoints/step-N`), or a `.keras` file.
+        source: a run directory (its newest checkpoint is used), a folder
+            of checkpoints (`checkpoints/`, or `best/` of a run with
+            `--keep_best`: its newest is used), one checkpoint folder
+            (`checkpoints/step-N`), or a `.keras` file.
 
     Returns:
         The loaded `GAN`.
@@ -23,7 +25,9 @@ def load_trained_gan(source):
     """
     path = pathlib.Path(source)
     if path.is_dir():
-        latest = run_layout.latest_checkpoint(path)
+        latest = run_layout.latest_checkpoint(path) or run_layout.newest_whole(
+            run_layout.step_folders(path)
+        )
         if latest is not None:
             path = latest[0]
         elif (path / MODEL_FILE).is_file():

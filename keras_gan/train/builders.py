@@ -88,7 +88,8 @@ def build_gan(config, data_shape, steps_per_epoch, pixel_means=None):
         name="gan",
     )
     gan.compile(
-        d_optimizer=_optimizer(config, config.d_learning_rate, steps_per_epoch),
+        # D's optimizer takes k updates per step (Algorithm 1), so its schedule is k times longer.
+        d_optimizer=_optimizer(config, config.d_learning_rate, steps_per_epoch, config.d_steps),
         g_optimizer=_optimizer(config, config.g_learning_rate, steps_per_epoch),
         loss=config.loss,
         penalties=_penalties(config),
@@ -98,9 +99,16 @@ def build_gan(config, data_shape, steps_per_epoch, pixel_means=None):
     return gan
 
 
-def _optimizer(config, learning_rate, steps_per_epoch):
+def _optimizer(config, learning_rate, steps_per_epoch, updates_per_step=1):
     if config.optimizer == "paper_sgd":
         return paper_mnist_sgd(steps_per_epoch, learning_rate=learning_rate)
+    updates = config.epochs * steps_per_epoch * updates_per_step
+    if config.lr_decay == "linear":
+        learning_rate = keras.optimizers.schedules.PolynomialDecay(
+            learning_rate, updates, end_learning_rate=0.0, power=1.0
+        )
+    elif config.lr_decay == "cosine":
+        learning_rate = keras.optimizers.schedules.CosineDecay(learning_rate, updates)
     if config.optimizer == "sgd":
         return keras.optimizers.SGD(learning_rate, momentum=config.momentum)
     return keras.optimizers.Adam(learning_rate, beta_1=config.beta_1)

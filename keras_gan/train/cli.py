@@ -30,6 +30,13 @@ def define_flags(flag_values=flags.FLAGS):
     flags.DEFINE_integer(
         "eval_every", d.eval_every, "Epochs between quick quality checks (0: none).", **fv
     )
+    flags.DEFINE_string(
+        "keep_best",
+        d.keep_best,
+        "Also keep the checkpoint with the best value of this --eval_every metric, in "
+        "RUN_DIR/best: validation_parzen (the paper's Parzen estimate on --validation_split).",
+        **fv,
+    )
     flags.DEFINE_bool("export", d.export, "Export the generator as a SavedModel at the end.", **fv)
     flags.DEFINE_integer(
         "checkpoints_to_keep", d.checkpoints_to_keep, "Newest checkpoints kept.", **fv
@@ -49,6 +56,12 @@ def define_flags(flag_values=flags.FLAGS):
         "manual_dir", d.manual_dir, "Folder of a TFDS data set's original files (offline).", **fv
     )
     flags.DEFINE_string("split", d.split, "TFDS split, e.g. train or train[:50000].", **fv)
+    flags.DEFINE_string(
+        "validation_split",
+        d.validation_split,
+        "TFDS split held out for --keep_best, e.g. train[50000:51000].",
+        **fv,
+    )
     flags.DEFINE_integer("num_samples", d.num_samples, "Size of a synthetic data set.", **fv)
     # Model.
     flags.DEFINE_string("model", d.model, "mlp (the paper's MLP/maxout pair) or dcgan.", **fv)
@@ -115,6 +128,12 @@ def define_flags(flag_values=flags.FLAGS):
     )
     flags.DEFINE_float("d_learning_rate", d.d_learning_rate, "Discriminator learning rate.", **fv)
     flags.DEFINE_float("g_learning_rate", d.g_learning_rate, "Generator learning rate.", **fv)
+    flags.DEFINE_string(
+        "lr_decay",
+        d.lr_decay,
+        "adam, sgd: learning rates fall to 0 over the run, linear or cosine (default: constant).",
+        **fv,
+    )
     flags.DEFINE_float("beta_1", d.beta_1, "adam: beta_1.", **fv)
     flags.DEFINE_float("momentum", d.momentum, "sgd: momentum.", **fv)
     # Run length and randomness.
@@ -188,6 +207,12 @@ def main(argv, flag_values=flags.FLAGS):
     run_dir = flag_values.run_dir
     print(f"done: step {result.step} of {result.total_steps}; checkpoint {result.checkpoint}")
     print(f"pictures in {run_dir}/samples, TensorBoard logs in {run_dir}/logs")
+    if result.best:
+        best = result.best
+        print(
+            f"best checkpoint by {best['monitor']}: {best['checkpoint']} "
+            f"({best['value']:.2f} at step {best['step']})"
+        )
     if result.mode_coverage:
         coverage = result.mode_coverage
         print(

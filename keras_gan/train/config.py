@@ -12,6 +12,10 @@ from keras_gan.layers.diff_augment import TRANSFORMS as DIFFAUGMENT_TRANSFORMS
 
 MODELS = ("mlp", "dcgan")
 OPTIMIZERS = ("adam", "sgd", "paper_sgd")
+# --lr_decay: "" (constant), or the shape of the fall to 0 over the whole run.
+LR_DECAYS = ("", "linear", "cosine")
+# --keep_best choices: the log entry each one watches (higher is better).
+KEEP_BEST = {"validation_parzen": "eval_validation_parzen"}
 
 # Flags a resumed run may change: how long it runs, where it reads data from,
 # what hardware it uses. Every other field defines the run; a run directory
@@ -47,6 +51,7 @@ class TrainConfig:
     data_dir: str = ""
     manual_dir: str = ""
     split: str = "train"
+    validation_split: str = ""
     num_samples: int = 50000
     # Model.
     model: str = "mlp"
@@ -78,6 +83,7 @@ class TrainConfig:
     optimizer: str = "adam"
     d_learning_rate: float = 2e-4
     g_learning_rate: float = 2e-4
+    lr_decay: str = ""
     beta_1: float = 0.5
     momentum: float = 0.0
     # Run length and randomness.
@@ -92,6 +98,7 @@ class TrainConfig:
     steps_per_execution: int = 1
     # Outputs.
     eval_every: int = 0
+    keep_best: str = ""
     export: bool = True
     resume: bool = False
     checkpoints_to_keep: int = 3
@@ -114,6 +121,9 @@ class TrainConfig:
         _choice("latent_distribution", self.latent_distribution, LATENT_DISTRIBUTIONS)
         _choice("loss", self.loss, gan_losses.names())
         _choice("optimizer", self.optimizer, OPTIMIZERS)
+        _choice("lr_decay", self.lr_decay, LR_DECAYS)
+        if self.lr_decay and self.optimizer == "paper_sgd":
+            _fail("lr_decay", self.lr_decay, "cannot be used with --optimizer=paper_sgd")
         _choice("strategy", self.strategy, STRATEGY_NAMES)
         for name in (
             "latent_dim",
@@ -164,6 +174,8 @@ class TrainConfig:
                 _fail(name, getattr(self, name), "must be in [0, 1)")
         if self.simultaneous_updates and self.d_steps != 1:
             _fail("d_steps", self.d_steps, "must be 1 with --simultaneous_updates")
+        if self.keep_best:
+            self._validate_keep_best(known)
         if self.num_cpu_devices and self.strategy != "mirrored":
             _fail("num_cpu_devices", self.num_cpu_devices, "needs --strategy=mirrored")
         if self.batch_size % self.d_steps:
@@ -174,6 +186,19 @@ class TrainConfig:
                 "into d_steps discriminator minibatches",
             )
         return self
+
+    def _validate_keep_best(self, known):
+        _choice("keep_best", self.keep_best, KEEP_BEST)
+        if not self.eval_every:
+            _fail("eval_every", self.eval_every, "must be >= 1 with --keep_best (how often)")
+        if self.dataset in known:
+            _fail("dataset", self.dataset, "must be a TFDS name with --keep_best (held-out split)")
+        if not self.validation_split:
+            _fail(
+                "validation_split",
+                self.validation_split,
+                "is required with --keep_best: held-out data, e.g. train[50000:51000]",
+            )
 
     def to_dict(self):
         return {k: list(v) if isinstance(v, tuple) else v for k, v in vars(self).items()}
@@ -188,12 +213,17 @@ class TrainConfig:
         return cls(**values)
 
     def defining_differences(self, other):
-        """Fields, other than run length and hardware, where `other` differs."""
+        """Fields, other than run length and hardware, where `other` differs.
+
+        With `lr_decay` the run length defines the run too: the schedule
+        falls to 0 at the last step of the stored `epochs`.
+        """
         mine, theirs = self.to_dict(), other.to_dict()
+        resumable = RESUMABLE_CHANGES - {"epochs"} if self.lr_decay else RESUMABLE_CHANGES
         return {
             name: (theirs[name], mine[name])
             for name in mine
-            if name not in RESUMABLE_CHANGES and mine[name] != theirs[name]
+            if name not in resumable and mine[name] != theirs[name]
         }
 
 

@@ -27,6 +27,7 @@ class RunDirectory:
         self.path = pathlib.Path(path)
         self.config_file = self.path / CONFIG_FILE
         self.checkpoints = self.path / run_layout.CHECKPOINTS
+        self.best = self.path / run_layout.BEST
         self.samples = self.path / "samples"
         self.logs = self.path / "logs"
         self.export = self.path / "export"
@@ -90,12 +91,20 @@ class RunDirectory:
         """`(model_path, state)` of the newest whole checkpoint, or None."""
         return run_layout.latest_checkpoint(self.path)
 
-    def save_checkpoint(self, gan, state, keep):
-        """Saves `gan` and `state` as checkpoint `state["step"]`; keeps the newest `keep`."""
-        self.checkpoints.mkdir(parents=True, exist_ok=True)
+    def best_checkpoint(self):
+        """`(model_path, state)` of the newest whole `--keep_best` checkpoint, or None."""
+        return run_layout.latest_checkpoint(self.path, run_layout.BEST)
+
+    def save_checkpoint(self, gan, state, keep, kind=run_layout.CHECKPOINTS):
+        """Saves `gan` and `state` as checkpoint `state["step"]`; keeps the newest `keep`.
+
+        `kind` is `run_layout.CHECKPOINTS` (every epoch's) or `run_layout.BEST`.
+        """
+        folder = self.path / kind
+        folder.mkdir(parents=True, exist_ok=True)
         name = f"{CHECKPOINT_PREFIX}{state['step']:09d}"
-        final = self.checkpoints / name
-        partial = self.checkpoints / f".partial-{name}"
+        final = folder / name
+        partial = folder / f".partial-{name}"
         shutil.rmtree(partial, ignore_errors=True)
         partial.mkdir()
         gan.save(partial / MODEL_FILE)
@@ -103,7 +112,7 @@ class RunDirectory:
         if final.exists():  # the same step saved again (e.g. a signal at an epoch end)
             shutil.rmtree(final)
         os.replace(partial, final)
-        for old in run_layout.checkpoint_folders(self.path)[:-keep]:
+        for old in run_layout.checkpoint_folders(self.path, kind)[:-keep]:
             shutil.rmtree(old)
         return final
 

@@ -7,6 +7,8 @@ import threading
 import keras
 import numpy as np
 
+from keras_gan import run_layout
+
 WATCHED = ("d_loss", "g_loss")
 
 
@@ -24,21 +26,33 @@ class RunKeeper(keras.callbacks.Callback):
     The history of epoch means travels inside each checkpoint, so a resumed
     run draws its loss curve from the first epoch.
 
+    With `monitor`, an epoch whose logs hold a better value of that entry
+    than any before (`eval_validation_parzen`, higher is better) is also
+    saved as the run's best checkpoint (`best/step-N`, only the newest
+    kept), like `keras.callbacks.ModelCheckpoint(save_best_only=True)`; its
+    state.json holds `best` = {"monitor", "value"}.
+
     Args:
         run: the `RunDirectory`.
         steps_per_epoch: updates per epoch.
         history: epoch records of the checkpoint being resumed, or `[]`.
         keep: checkpoints to keep.
         write: False on workers that must not write files.
+        monitor: the log entry whose highest value picks the best checkpoint,
+            or None.
+        best: the monitored value of the best checkpoint so far (a resumed
+            run's), or None.
     """
 
-    def __init__(self, run, steps_per_epoch, history, keep, write=True):
+    def __init__(self, run, steps_per_epoch, history, keep, write=True, monitor=None, best=None):
         super().__init__()
         self.run = run
         self.steps_per_epoch = steps_per_epoch
         self.history = list(history)
         self.keep = keep
         self.write = write
+        self.monitor = monitor
+        self.best = best
         self.stopped_by = None  # name of the signal that stopped the run
         # (loss name, value, epoch, (first step, last step)) of the first non-finite epoch mean
         self.diverged = None
@@ -84,6 +98,20 @@ class RunKeeper(keras.callbacks.Callback):
             state = {"step": step, "steps_per_epoch": self.steps_per_epoch}
             state["history"] = self.history
             self.last_checkpoint = self.run.save_checkpoint(self.model, state, self.keep)
+        self._keep_if_best(record, step)
+
+    def _keep_if_best(self, record, step):
+        value = record.get(self.monitor) if self.monitor else None
+        if value is None or not math.isfinite(value):
+            return
+        if self.best is not None and value <= self.best:
+            return
+        self.best = value
+        if self.write:
+            state = {"step": step, "steps_per_epoch": self.steps_per_epoch}
+            state["best"] = {"monitor": self.monitor, "value": value}
+            state["history"] = self.history
+            self.run.save_checkpoint(self.model, state, keep=1, kind=run_layout.BEST)
 
     def _merge(self, record):
         """Adds an epoch record; the two halves of an interrupted epoch become one."""

@@ -20,6 +20,7 @@ from keras_gan.export import existing_versions
 from keras_gan.export import export_generator
 from keras_gan.metrics.mode_coverage import mode_coverage
 from keras_gan.train.builders import build_gan
+from keras_gan.train.config import KEEP_BEST
 from keras_gan.train.run_directory import RunDirectory
 from keras_gan.train.run_keeper import RunKeeper
 from keras_gan.version import __version__
@@ -42,6 +43,7 @@ class TrainResult:
     checkpoint: str | None
     export_path: str | None
     mode_coverage: dict | None  # for mixtures with known modes (ring, grid)
+    best: dict | None = None  # --keep_best: {"checkpoint", "step", "monitor", "value"}
 
 
 def train(config, callbacks=()):
@@ -78,6 +80,16 @@ def train(config, callbacks=()):
             seed=config.seed,
         )
     )
+    validation = None
+    if config.keep_best:
+        validation = to_array(
+            load_dataset(
+                config.dataset,
+                data_dir=config.data_dir or None,
+                manual_dir=config.manual_dir or None,
+                split=config.validation_split,
+            )
+        )
     resumed = run.latest_checkpoint() if config.resume else None
     start_step = resumed[1]["step"] if resumed else 0
 
@@ -118,16 +130,20 @@ def train(config, callbacks=()):
                 samples,
                 seed=config.seed,
                 logs_dir=run.logs if writes else None,
+                validation=validation,
             )
         )
     if writes:
         run.write_config(config, _versions())
+    best = run.best_checkpoint() if resumed else None
     keeper = RunKeeper(
         run,
         steps_per_epoch,
         resumed[1]["history"] if resumed else [],
         keep=config.checkpoints_to_keep,
         write=writes,
+        monitor=KEEP_BEST.get(config.keep_best),
+        best=best[1]["best"]["value"] if best else None,
     )
     callbacks.append(keeper)
     if writes:
@@ -168,7 +184,11 @@ def train(config, callbacks=()):
     if config.dataset in MODES:
         modes, std = MODES[config.dataset]
         coverage = mode_coverage(gan.generate(2500, seed=config.seed), modes, std=std)
+    best = run.best_checkpoint() if config.keep_best else None
+    if best is not None:
+        best = {"checkpoint": str(best[0].parent), "step": best[1]["step"], **best[1]["best"]}
     return TrainResult(
+        best=best,
         gan=gan,
         step=step,
         total_steps=total_steps,

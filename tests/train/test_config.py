@@ -72,6 +72,19 @@ BAD = [
     ({"ema": 1.0}, r"--ema is the decay.*Received: --ema=1.0"),
     ({"diffaugment": "color,flip"}, "--diffaugment must be comma-separated transforms among"),
     ({"ada_target": 0.6}, "--ada_target needs --diffaugment"),
+    ({"keep_best": "fid"}, "--keep_best must be one of validation_parzen. Received: "),
+    (
+        {"keep_best": "validation_parzen", "dataset": "mnist", "validation_split": "train[:9]"},
+        r"--eval_every must be >= 1 with --keep_best \(how often\). Received: --eval_every=0",
+    ),
+    (
+        {"keep_best": "validation_parzen", "eval_every": 1, "validation_split": "train[:9]"},
+        "--dataset must be a TFDS name with --keep_best .held-out split.. Received: --dataset=ring",
+    ),
+    (
+        {"keep_best": "validation_parzen", "eval_every": 1, "dataset": "mnist"},
+        "--validation_split is required with --keep_best: held-out data",
+    ),
     ({"epochs": 0}, "--epochs must be an integer >= 1. Received: --epochs=0"),
     ({"batch_size": -5}, "--batch_size must be an integer >= 1. Received: --batch_size=-5"),
     ({"steps": -1}, "--steps must be an integer >= 0"),

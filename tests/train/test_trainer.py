@@ -302,3 +302,88 @@ def test_one_dimensional_data_gets_a_histogram_per_epoch(tmp_path):
     train(tiny(run, dataset="gaussian_1d", epochs=1))
     picture = run / "samples" / "epoch_0001.png"
     assert picture.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def _fake_tfds(monkeypatch):
+    """`load_dataset` for a TFDS name, without TFDS: 4x4 images, other ones per split."""
+    rng = np.random.default_rng(0)
+    splits = {
+        "train": rng.uniform(size=(200, 4, 4, 1)).astype("float32"),
+        "train[200:250]": rng.uniform(size=(50, 4, 4, 1)).astype("float32"),
+    }
+    monkeypatch.setattr(trainer, "load_dataset", lambda name, split, **kwargs: splits[split])
+
+
+def keep_best(run_dir, **changes):
+    values = dict(
+        dataset="mnist",
+        validation_split="train[200:250]",
+        keep_best="validation_parzen",
+        eval_every=1,
+        epochs=4,
+        checkpoints_to_keep=4,
+    )
+    values.update(changes)
+    return tiny(run_dir, **values)
+
+
+def test_keep_best_keeps_the_checkpoint_with_the_best_validation_parzen(tmp_path, monkeypatch):
+    _fake_tfds(monkeypatch)
+    run = tmp_path / "run"
+    result = train(keep_best(run))
+    history = json.loads((run / "checkpoints/step-000000008/state.json").read_text())["history"]
+    values = [record["eval_validation_parzen"] for record in history]
+    assert len(set(values)) == 4  # the generator changed, and so did the estimate
+    best_epoch = int(np.argmax(values)) + 1
+    best_folders = [p.name for p in (run / "best").iterdir()]
+    assert best_folders == [f"step-{best_epoch * 2:09d}"]
+    state = json.loads((run / "best" / best_folders[0] / "state.json").read_text())
+    assert state["best"] == {"monitor": "eval_validation_parzen", "value": max(values)}
+    assert result.best["step"] == best_epoch * 2
+    # The kept model is that epoch's model, and the export / evaluation tools read the folder.
+    from keras_gan.export.sources import load_trained_gan
+
+    kept = load_trained_gan(run / "best")
+    same_epoch = keras.saving.load_model(run / f"checkpoints/step-{best_epoch * 2:09d}/gan.keras")
+    _assert_same_variables(kept, same_epoch, rtol=0, atol=0)
+
+
+def test_keep_best_remembers_the_best_across_a_resume(tmp_path, monkeypatch):
+    _fake_tfds(monkeypatch)
+    train(keep_best(tmp_path / "once"))
+    train(keep_best(tmp_path / "twice", epochs=2))
+    train(keep_best(tmp_path / "twice", resume=True))
+    folders = [
+        sorted(p.name for p in (tmp_path / run / "best").iterdir()) for run in ("once", "twice")
+    ]
+    assert folders[0] == folders[1]
+    state = [
+        json.loads((tmp_path / run / "best" / folders[0][0] / "state.json").read_text())["best"]
+        for run in ("once", "twice")
+    ]
+    assert state[0] == state[1]
+
+
+def test_validation_parzen_does_not_change_what_is_trained(tmp_path, monkeypatch):
+    _fake_tfds(monkeypatch)
+    plain = train(tiny(tmp_path / "plain", dataset="mnist", epochs=2))
+    kept = train(keep_best(tmp_path / "kept", epochs=2))
+    _assert_same_variables(plain.gan, kept.gan, rtol=0, atol=0)
+
+
+@pytest.mark.parametrize("decay", ["linear", "cosine"])
+def test_lr_decay_reaches_zero_at_the_last_step_of_both_optimizers(tmp_path, decay):
+    gan = train(tiny(tmp_path / "run", lr_decay=decay, d_steps=2, batch_size=200)).gan
+    assert int(gan.d_optimizer.iterations) == 2 * int(gan.g_optimizer.iterations) == 20
+    for optimizer in (gan.d_optimizer, gan.g_optimizer):
+        # Keras' learning_rate property evaluates the schedule at the current iteration.
+        assert float(optimizer.learning_rate) == pytest.approx(0.0, abs=1e-9)
+    # Halfway through D's 20 updates, both shapes are at half the initial rate.
+    assert float(gan.d_optimizer._learning_rate(10)) == pytest.approx(5e-4, rel=1e-5)
+    assert float(gan.d_optimizer._learning_rate(15)) < float(gan.d_optimizer._learning_rate(5))
+
+
+def test_lr_decay_fixes_the_run_length(tmp_path):
+    train(tiny(tmp_path / "run", lr_decay="linear"))
+    with pytest.raises(ValueError, match="--epochs=2 in the run, 3 now"):
+        train(tiny(tmp_path / "run", lr_decay="linear", epochs=3, resume=True))
