@@ -117,19 +117,44 @@ class DiffAugment(keras.layers.Layer):
         return images
 
     def observe(self, real_logits):
-        """ADA's update from D's logits on a real minibatch (no-op unless adaptive)."""
+        """ADA's update from D's logits on a real minibatch (no-op unless adaptive).
+
+        Under a distribution strategy the heuristic and the step use the
+        global minibatch (a sum over replicas), so every replica assigns the
+        same value and N replicas adapt as one device does.
+        """
         if self.adaptive_target is None:
             return
-        overfitting = ops.mean(ops.sign(ops.cast(real_logits, "float32")))
+        signs = ops.sum(ops.sign(ops.cast(real_logits, "float32")))
         batch = ops.cast(ops.shape(real_logits)[0], "float32")
-        step = ops.sign(overfitting - self.adaptive_target) * batch / self.adaptive_images
+        context = tf.distribute.get_replica_context()
+        if context is not None and context.num_replicas_in_sync > 1:
+            signs, batch = context.all_reduce("sum", [signs, batch])
+        step = ops.sign(signs / batch - self.adaptive_target) * batch / self.adaptive_images
         self.probability.assign(ops.clip(self.probability + step, 0.0, 1.0))
 
-    def _uniform(self, images, low, high):
-        shape = (ops.shape(images)[0], 1, 1, 1)
-        return keras.random.uniform(
-            shape, minval=low, maxval=high, dtype=images.dtype, seed=self.seed_generator
+    def _draw(self, images, shape, low=0.0, high=1.0):
+        """Uniform draws, `shape[0]` per sample: this replica's slice of the global batch's.
+
+        Every replica draws for the global batch with the same generator state
+        and keeps its own rows, as `GAN` does with its noise, so replicas never
+        share augmentations and N replicas augment as one device does.
+        """
+        batch = ops.shape(images)[0]
+        replicas = tf.distribute.get_strategy().num_replicas_in_sync
+        context = tf.distribute.get_replica_context()
+        if replicas == 1 or context is None:
+            return keras.random.uniform(
+                (batch, *shape), low, high, dtype=images.dtype, seed=self.seed_generator
+            )
+        draws = keras.random.uniform(
+            (batch * replicas, *shape), low, high, dtype=images.dtype, seed=self.seed_generator
         )
+        start = context.replica_id_in_sync_group * batch
+        return draws[start : start + batch]
+
+    def _uniform(self, images, low, high):
+        return self._draw(images, (1, 1, 1), low, high)
 
     def _color(self, x):
         x = x + self._uniform(x, -0.5, 0.5)
@@ -140,7 +165,7 @@ class DiffAugment(keras.layers.Layer):
 
     def _offsets(self, images, limit):
         """Per-sample integer offsets in [-limit, limit], shape (batch, 1)."""
-        draws = keras.random.uniform((ops.shape(images)[0], 1), seed=self.seed_generator)
+        draws = self._draw(images, (1,))
         return ops.cast(ops.floor(draws * (2 * limit + 1)), "int32") - limit
 
     def _translation(self, x):
@@ -158,7 +183,7 @@ class DiffAugment(keras.layers.Layer):
         masks = []
         for size in (height, width):
             side = int(size * self.cutout_ratio + 0.5)
-            draws = keras.random.uniform((ops.shape(x)[0], 1), seed=self.seed_generator)
+            draws = self._draw(x, (1,))
             centre = ops.cast(ops.floor(draws * (size + 1 - side % 2)), "int32")
             start = centre - side // 2
             position = ops.arange(size)[None, :]

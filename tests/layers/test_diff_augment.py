@@ -102,3 +102,42 @@ def test_bad_arguments_are_named():
         DiffAugment(probability=2)
     with pytest.raises(ValueError, match=r"Received: inputs of shape \(None, 2\)"):
         DiffAugment().build((None, 2))
+
+
+@pytest.fixture(scope="module")
+def mirrored():
+    from keras_gan import distribute
+
+    return distribute.get_strategy("mirrored", num_cpu_devices=2)
+
+
+def test_two_replicas_match_one_device_with_adaptive_augmentation(mirrored):
+    from keras_gan.models import MaxoutDiscriminator
+    from keras_gan.models import MLPGenerator
+
+    def run(strategy):
+        with strategy.scope():
+            keras.utils.set_random_seed(0)
+            gan = GAN(
+                MLPGenerator(latent_dim=4, data_shape=(8, 8, 1), hidden_units=(16,)),
+                MaxoutDiscriminator(
+                    hidden_units=(8,), num_pieces=2, input_dropout=0, hidden_dropout=0
+                ),
+                seed=0,
+                # Fast adaptation, so the probability moves in a few steps.
+                augmentation=DiffAugment(
+                    probability=0.5, adaptive_target=0.0, adaptive_images=512, seed=1
+                ),
+            )
+            gan.compile(
+                d_optimizer=keras.optimizers.SGD(0.1), g_optimizer=keras.optimizers.SGD(0.1)
+            )
+        gan.fit(images(64), batch_size=16, epochs=2, shuffle=False, verbose=0)
+        return float(keras.ops.convert_to_numpy(gan.augmentation.probability)), gan.get_weights()
+
+    (p_one, one), (p_two, two) = run(tf.distribute.OneDeviceStrategy("/cpu:0")), run(mirrored)
+    # The probability moved (by 16/512 per D step, without reaching 0 or 1), the same on both.
+    assert p_one != 0.5 and 0 < p_one < 1
+    assert p_two == pytest.approx(p_one)
+    for a, b in zip(one, two, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
