@@ -66,9 +66,9 @@ def test_the_readme_quickstart_writes_every_promised_file(tmp_path):
     assert "modes covered:" in done.stdout
     assert f"exported the generator to {run_dir}/export/generator/1" in done.stdout
     # Not a terminal: one progress line per epoch, not a redrawn bar.
-    assert done.stdout.count("195/195") == 25
+    assert done.stdout.count("390/390") == 25
     assert (run_dir / "config.json").is_file()
-    assert (run_dir / "checkpoints/step-000004875/gan.keras").is_file()
+    assert (run_dir / "checkpoints/step-000009750/gan.keras").is_file()
     pictures = {p.name for p in (run_dir / "samples").iterdir()}
     assert pictures == {f"epoch_{e:04d}.png" for e in range(1, 26)} | {"losses.png"}
     assert list((run_dir / "logs/train").glob("events.out.tfevents.*"))
@@ -259,5 +259,5 @@ def test_quickstart_under_mirrored_strategy_on_two_logical_cpus(tmp_path):
     )
     assert done.returncode == 0, done.stderr[-3000:]
     assert "2 replica(s)" in done.stdout
-    assert (run_dir / "checkpoints/step-000000390/gan.keras").is_file()
+    assert (run_dir / "checkpoints/step-000000780/gan.keras").is_file()
     assert (run_dir / "export/generator/1/saved_model.pb").is_file()
