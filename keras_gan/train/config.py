@@ -176,6 +176,8 @@ class TrainConfig:
             _fail("d_steps", self.d_steps, "must be 1 with --simultaneous_updates")
         if self.keep_best:
             self._validate_keep_best(known)
+        elif self.validation_split:
+            _fail("validation_split", self.validation_split, "is read only with --keep_best")
         if self.num_cpu_devices and self.strategy != "mirrored":
             _fail("num_cpu_devices", self.num_cpu_devices, "needs --strategy=mirrored")
         if self.batch_size % self.d_steps:

@@ -73,6 +73,7 @@ BAD = [
     ({"diffaugment": "color,flip"}, "--diffaugment must be comma-separated transforms among"),
     ({"ada_target": 0.6}, "--ada_target needs --diffaugment"),
     ({"keep_best": "fid"}, "--keep_best must be one of validation_parzen. Received: "),
+    ({"validation_split": "train[:9]"}, "--validation_split is read only with --keep_best"),
     (
         {"keep_best": "validation_parzen", "dataset": "mnist", "validation_split": "train[:9]"},
         r"--eval_every must be >= 1 with --keep_best \(how often\). Received: --eval_every=0",
