@@ -70,26 +70,19 @@ def train(config, callbacks=()):
     strategy = distribute.get_strategy(config.strategy, config.num_cpu_devices, config.tpu)
     writes = distribute.is_chief(strategy)
 
-    samples = to_array(
-        load_dataset(
-            config.dataset,
-            data_dir=config.data_dir or None,
-            manual_dir=config.manual_dir or None,
-            split=config.split,
-            num_samples=config.num_samples,
-            seed=config.seed,
-        )
-    )
-    validation = None
-    if config.keep_best:
-        validation = to_array(
+    def load(split, **options):
+        return to_array(
             load_dataset(
                 config.dataset,
                 data_dir=config.data_dir or None,
                 manual_dir=config.manual_dir or None,
-                split=config.validation_split,
+                split=split,
+                **options,
             )
         )
+
+    samples = load(config.split, num_samples=config.num_samples, seed=config.seed)
+    validation = load(config.validation_split) if config.keep_best else None
     resumed = run.latest_checkpoint() if config.resume else None
     start_step = resumed[1]["step"] if resumed else 0
 
