@@ -41,6 +41,13 @@ _VALIDATION_SPLIT = flags.DEFINE_string(
     "validation_split", "train[50000:51000]", "Split that chooses the Parzen width."
 )
 _TEST_SPLIT = flags.DEFINE_string("test_split", "test", "Split the Parzen estimate is reported on.")
+_SAMPLE_FROM_EMA = flags.DEFINE_bool(
+    "sample_from_ema",
+    None,
+    "For a run trained with --ema: score the averaged generator (--sample_from_ema) or the "
+    "trained one (--nosample_from_ema). Unset: the run's own choice (the average unless it "
+    "was trained with --nosample_from_ema). Not for SavedModels: their export chose.",
+)
 _OUTPUT = flags.DEFINE_string("output", None, "JSON file to write (not overwritten).")
 flags.mark_flag_as_required("model")
 
@@ -88,6 +95,7 @@ def main(argv):
             test_split=_TEST_SPLIT.value,
             progress=True,
             feature_extractor=extractor,
+            sample_from_average=_SAMPLE_FROM_EMA.value,
         )
     except ValueError as error:
         _error(error)

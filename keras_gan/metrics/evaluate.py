@@ -20,7 +20,7 @@ FEATURE_METRICS = ("fid", "kid", "prd")
 SAVED_MODEL_CHUNK = 500  # samples per `generate` request, below any export's limit
 
 
-def load_sampler(path):
+def load_sampler(path, sample_from_average=None):
     """A function `(num_samples, seed) -> samples` for the generator saved at `path`.
 
     Args:
@@ -29,9 +29,15 @@ def load_sampler(path):
             TensorFlow Serving model base (a folder of numbered versions: the
             newest is used, as the model server would), a run directory, a
             checkpoint folder, or a `.keras` file.
+        sample_from_average: for a saved GAN with a generator average
+            (`generator_ema`): `True` samples the average, `False` the
+            trained generator, `None` whichever the GAN samples from (the
+            average unless it was built with `sample_from_average=False`).
 
     Raises:
-        ValueError: if `path` holds no generator.
+        ValueError: if `path` holds no generator, or `sample_from_average`
+            asks for a choice the saved model cannot make (a SavedModel holds
+            the one generator chosen at export; a GAN without an average).
     """
     path = pathlib.Path(path)
     versions = serving_versions(path)
@@ -39,6 +45,13 @@ def load_sampler(path):
         # A model base, as TensorFlow Serving reads it: the newest version serves.
         path = path / str(versions[-1])
     if (path / "saved_model.pb").is_file():
+        if sample_from_average is not None:
+            raise ValueError(
+                "An exported SavedModel holds the one generator chosen at export; choose "
+                "between the average and the trained generator on a run directory, checkpoint "
+                f"or .keras file. Received: sample_from_average={sample_from_average} for "
+                f"{str(path)!r}"
+            )
         generate = tf.saved_model.load(str(path)).signatures["generate"]
 
         def sample(num_samples, seed):
@@ -58,6 +71,13 @@ def load_sampler(path):
     from keras_gan.export.sources import load_trained_gan
 
     gan = load_trained_gan(path)
+    if sample_from_average is not None:
+        if sample_from_average and gan.averaged_generator is None:
+            raise ValueError(
+                "The GAN has no generator average to sample from (it was trained without "
+                f"`generator_ema` / --ema). Received: sample_from_average=True for {str(path)!r}"
+            )
+        gan.sample_from_average = bool(sample_from_average)
     return lambda num_samples, seed: gan.generate(num_samples, seed=seed)
 
 
@@ -82,6 +102,7 @@ def evaluate(
     test_split="test",
     progress=False,
     feature_extractor=None,
+    sample_from_average=None,
 ):
     """Evaluates the generator at `model` against `dataset`.
 
@@ -103,6 +124,7 @@ def evaluate(
         progress: show progress bars.
         feature_extractor: Keras model giving the features for fid/kid/prd;
             default for 28x28x1 images: the package's MNIST classifier.
+        sample_from_average: see `load_sampler`.
 
     Returns:
         A dict with `num_samples`, `seed`, and per metric its keys
@@ -111,7 +133,8 @@ def evaluate(
         `high_quality_fraction`).
 
     Raises:
-        ValueError: for an unknown metric, or a metric the data set does not support.
+        ValueError: for an unknown metric, a metric the data set does not
+            support, or a model `load_sampler` refuses.
     """
     unknown = sorted(set(metrics) - set(METRICS))
     if unknown:
@@ -127,6 +150,7 @@ def evaluate(
     uses_test = sorted(set(metrics) & {"parzen", *FEATURE_METRICS})
     if uses_test and dataset in MODES:
         raise ValueError(f"{uses_test} need a data set with splits. Received: dataset={dataset}")
+    sample = load_sampler(model, sample_from_average)  # a bad model fails before data loads
     data = {}
     splits = {"test": test_split} if uses_test else {}
     if "parzen" in metrics:
@@ -138,7 +162,7 @@ def evaluate(
     features = None
     if set(metrics) & set(FEATURE_METRICS):
         features = feature_extractor or _default_extractor(data["test"].shape[1:])
-    samples = load_sampler(model)(num_samples, seed)
+    samples = sample(num_samples, seed)
     results = {"num_samples": int(num_samples), "seed": int(seed)}
     if "parzen" in metrics:
         estimate = parzen_estimate(samples, data["test"], data["validation"], progress=progress)

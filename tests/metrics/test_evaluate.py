@@ -90,3 +90,32 @@ def test_a_serving_model_base_is_read_at_its_newest_version(tmp_path):
     from_base = load_sampler(tmp_path / "generator")(4, 0)
     np.testing.assert_array_equal(from_base, load_sampler(tmp_path / "generator" / "2")(4, 0))
     assert not np.array_equal(from_base, load_sampler(tmp_path / "generator" / "1")(4, 0))
+
+
+def test_evaluation_scores_the_average_or_the_trained_generator_as_asked(tmp_path):
+    from keras_gan.export import export_generator
+    from keras_gan.metrics.evaluate import load_sampler
+    from tests import test_case
+
+    gan = test_case.small_image_gan(seed=1, generator_ema=0.5)
+    gan.compile()
+    gan.fit(test_case.small_images(64), batch_size=16, epochs=1, verbose=0)
+    gan.save(tmp_path / "gan.keras")
+    z = gan.sample_latent(5, seed=4)
+    averaged = np.asarray(gan.averaged_generator(z, training=False))
+    trained = np.asarray(gan.generator(z, training=False))
+    assert not np.allclose(averaged, trained)  # else the test could not tell them apart
+
+    keras_file = tmp_path / "gan.keras"
+    np.testing.assert_allclose(load_sampler(keras_file)(5, 4), averaged, rtol=1e-6)
+    np.testing.assert_allclose(load_sampler(keras_file, True)(5, 4), averaged, rtol=1e-6)
+    np.testing.assert_allclose(load_sampler(keras_file, False)(5, 4), trained, rtol=1e-6)
+
+    export = export_generator(gan, tmp_path / "serving", warmup=False)
+    with pytest.raises(ValueError, match="holds the one generator chosen at export"):
+        load_sampler(export, False)
+    plain = test_case.small_image_gan(seed=1)
+    plain.compile()
+    plain.save(tmp_path / "plain.keras")
+    with pytest.raises(ValueError, match="no generator average.*sample_from_average=True"):
+        load_sampler(tmp_path / "plain.keras", True)
