@@ -14,9 +14,6 @@ the best of the paper's 10 widths. The test set is never read.
 
 import argparse
 import json
-import pathlib
-
-REPO = pathlib.Path(__file__).resolve().parent.parent
 
 
 def main():
@@ -69,11 +66,12 @@ def main():
 
     print(f"{args.run}: validation Parzen log-likelihood ({args.validation_split})")
     print("epoch  averaged  trained")
-    rows = []
+    rows, decay = [], None
     for epoch, model in points:
         gan = keras.saving.load_model(model)
         if gan.averaged_generator is None:
             parser.error(f"{model} has no generator average: train with --ema")
+        decay = gan.generator_ema
         rows.append((epoch, score(gan, True), score(gan, False)))
         print(f"{epoch:5d}  {rows[-1][1]:8.2f}  {rows[-1][2]:7.2f}", flush=True)
     for column, name in ((1, "averaged"), (2, "trained")):
@@ -85,7 +83,7 @@ def main():
         figure = Figure(figsize=(6, 4))
         axes = figure.subplots()
         epochs = [row[0] for row in rows]
-        axes.plot(epochs, [row[1] for row in rows], marker=".", label="averaged G (EMA 0.999)")
+        axes.plot(epochs, [row[1] for row in rows], marker=".", label=f"averaged G (EMA {decay})")
         axes.plot(epochs, [row[2] for row in rows], marker=".", label="trained G")
         axes.set_xlabel("epoch")
         axes.set_ylabel("validation Parzen log-likelihood")
