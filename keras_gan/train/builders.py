@@ -13,6 +13,7 @@ from keras_gan.optimizers.scheduled_momentum_sgd import paper_mnist_sgd
 from keras_gan.penalties import R1
 from keras_gan.penalties import R2
 from keras_gan.penalties import GradientPenalty
+from keras_gan.train.config import JIT_COMPILE
 
 
 def is_image_shape(data_shape):
@@ -95,6 +96,7 @@ def build_gan(config, data_shape, steps_per_epoch, pixel_means=None):
         penalties=_penalties(config),
         d_loss_weight=config.d_loss_weight,
         steps_per_execution=config.steps_per_execution,
+        jit_compile=JIT_COMPILE[config.jit_compile],
     )
     return gan
 

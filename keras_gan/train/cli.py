@@ -152,6 +152,14 @@ def define_flags(flag_values=flags.FLAGS):
     flags.DEFINE_integer(
         "steps_per_execution", d.steps_per_execution, "Steps per tf.function call.", **fv
     )
+    flags.DEFINE_string(
+        "jit_compile",
+        d.jit_compile,
+        "XLA-compile the train step: auto (Keras: on with a GPU, off on CPU and under a "
+        "strategy), true, false. true is faster for small models on CPU, where op dispatch "
+        "dominates. It changes the rounding: the same seed takes another path.",
+        **fv,
+    )
 
 
 def config_from_flags(flag_values=flags.FLAGS):

@@ -14,6 +14,8 @@ MODELS = ("mlp", "dcgan")
 OPTIMIZERS = ("adam", "sgd", "paper_sgd")
 # --lr_decay: "" (constant), or the shape of the fall to 0 over the whole run.
 LR_DECAYS = ("", "linear", "cosine")
+# --jit_compile: Keras' own values of `Model.compile(jit_compile=...)`.
+JIT_COMPILE = {"auto": "auto", "true": True, "false": False}
 # --keep_best choices: the log entry each one watches (higher is better).
 KEEP_BEST = {"validation_parzen": "eval_validation_parzen"}
 
@@ -33,6 +35,7 @@ RESUMABLE_CHANGES = frozenset(
         "num_cpu_devices",
         "tpu",
         "steps_per_execution",
+        "jit_compile",
     }
 )
 
@@ -96,6 +99,7 @@ class TrainConfig:
     num_cpu_devices: int = 0
     tpu: str = ""
     steps_per_execution: int = 1
+    jit_compile: str = "auto"
     # Outputs.
     eval_every: int = 0
     keep_best: str = ""
@@ -125,6 +129,7 @@ class TrainConfig:
         if self.lr_decay and self.optimizer == "paper_sgd":
             _fail("lr_decay", self.lr_decay, "cannot be used with --optimizer=paper_sgd")
         _choice("strategy", self.strategy, STRATEGY_NAMES)
+        _choice("jit_compile", self.jit_compile, JIT_COMPILE)
         for name in (
             "latent_dim",
             "d_pieces",
