@@ -32,11 +32,10 @@ def main():
     import keras
 
     from keras_gan import run_layout
-    from keras_gan.callbacks.periodic_evaluation import PARZEN_SAMPLES
     from keras_gan.data.datasets import load_dataset
     from keras_gan.data.pipeline import to_array
-    from keras_gan.metrics.parzen import DEFAULT_SIGMAS
-    from keras_gan.metrics.parzen import parzen_log_likelihood
+    from keras_gan.metrics.parzen import PARZEN_SAMPLES
+    from keras_gan.metrics.parzen import validation_parzen
 
     folders = run_layout.checkpoint_folders(args.run)
     points = []
@@ -61,8 +60,7 @@ def main():
 
     def score(gan, average):
         gan.sample_from_average = average
-        samples = gan.generate(PARZEN_SAMPLES, seed=args.seed)
-        return float(parzen_log_likelihood(validation, samples, DEFAULT_SIGMAS).mean(axis=1).max())
+        return validation_parzen(gan.generate(PARZEN_SAMPLES, seed=args.seed), validation)
 
     print(f"{args.run}: validation Parzen log-likelihood ({args.validation_split})")
     print("epoch  averaged  trained")

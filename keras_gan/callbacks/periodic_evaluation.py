@@ -8,11 +8,10 @@ from keras_gan.data.datasets import MODES
 from keras_gan.metrics.feature_distances import extract_features
 from keras_gan.metrics.feature_distances import frechet_distance
 from keras_gan.metrics.mode_coverage import mode_coverage
-from keras_gan.metrics.parzen import DEFAULT_SIGMAS
-from keras_gan.metrics.parzen import parzen_log_likelihood
+from keras_gan.metrics.parzen import PARZEN_SAMPLES
+from keras_gan.metrics.parzen import validation_parzen
 
 SAMPLES = 2000
-PARZEN_SAMPLES = 10000  # the paper's protocol: kernels on 10,000 samples
 
 
 class PeriodicEvaluation(keras.callbacks.Callback):
@@ -74,8 +73,7 @@ class PeriodicEvaluation(keras.callbacks.Callback):
         samples = self.model.generate(count, seed=self.seed)
         values = self._evaluate(samples[:SAMPLES])
         if self._validation is not None:
-            lls = parzen_log_likelihood(self._validation, samples, DEFAULT_SIGMAS)
-            values["validation_parzen"] = lls.mean(axis=1).max()
+            values["validation_parzen"] = validation_parzen(samples, self._validation)
         values = {f"eval_{name}": float(value) for name, value in values.items()}
         if logs is not None:
             logs.update(values)

@@ -8,6 +8,7 @@ from keras_gan.metrics.inception_features import InceptionFeatures
 from keras_gan.metrics.mode_coverage import mode_coverage
 from keras_gan.metrics.parzen import parzen_estimate
 from keras_gan.metrics.parzen import parzen_log_likelihood
+from keras_gan.metrics.parzen import validation_parzen
 
 __all__ = [
     "InceptionFeatures",
@@ -18,4 +19,5 @@ __all__ = [
     "parzen_estimate",
     "parzen_log_likelihood",
     "precision_recall",
+    "validation_parzen",
 ]

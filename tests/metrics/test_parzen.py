@@ -6,6 +6,7 @@ from scipy.special import logsumexp
 
 from keras_gan.metrics import parzen_estimate
 from keras_gan.metrics import parzen_log_likelihood
+from keras_gan.metrics import validation_parzen
 from keras_gan.metrics.parzen import DEFAULT_SIGMAS
 
 
@@ -61,6 +62,17 @@ def test_sigma_search_picks_the_known_best_and_reports_the_test_mean():
     assert result["parzen_ll"] == pytest.approx(expected.mean())
     assert result["parzen_se"] == pytest.approx(expected.std() / math.sqrt(50))
     assert max(result["validation_ll"], key=result["validation_ll"].get) == pytest.approx(s)
+
+
+def test_validation_parzen_is_the_value_at_the_width_the_estimate_picks():
+    # The checkpoint chooser (--keep_best) and the reported estimate agree on the width:
+    # the analytic case above, where the best mean is at the 4th width.
+    s = DEFAULT_SIGMAS[3]
+    validation = np.array([[s], [-s]] * 5)
+    value = validation_parzen(np.zeros((1, 1)), validation)
+    assert value == pytest.approx(-0.5 - math.log(s * math.sqrt(2 * math.pi)))
+    result = parzen_estimate(np.zeros((1, 1)), np.zeros((3, 1)), validation)
+    assert value == pytest.approx(result["validation_ll"][result["parzen_sigma"]])
 
 
 @pytest.mark.parametrize(
