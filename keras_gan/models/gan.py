@@ -445,13 +445,14 @@ class GAN(keras.Model):
     def _penalty(self, real, fake, step_seed, draw):
         """The sum of the penalties due at this D update, lazy ones scaled by `every`."""
         total = 0.0
+        critic = _Critic(self, self.d_optimizer)
         # Penalties draw from their own fold of the step seed, apart from the noise's.
         seed = tf.random.experimental.stateless_fold_in(step_seed, 1_000_000 + draw)
         for number, penalty in enumerate(self.penalties):
             own_seed = tf.random.experimental.stateless_fold_in(seed, number)
 
             def value(penalty=penalty, own_seed=own_seed):
-                return ops.cast(penalty(self._critic, real, fake, own_seed), "float32")
+                return ops.cast(penalty(critic, real, fake, own_seed), "float32")
 
             if penalty.every == 1:
                 total += value()
@@ -461,10 +462,6 @@ class GAN(keras.Model):
                     due, lambda value=value, every=penalty.every: every * value(), lambda: 0.0
                 )
         return total
-
-    def _critic(self, samples):
-        """D's float32 logits in training mode, for the penalties."""
-        return self._discriminate(samples, training=True)[0]
 
     def _generator_loss(self, fake_logits, real, real_logits=None):
         if not self.gan_loss.needs_real_logits:
@@ -713,3 +710,20 @@ def _per_replica(loss):
 def _sum(values):
     """The float32 sum of scalar losses (float16 ones under mixed precision)."""
     return ops.sum(ops.stack([ops.cast(v, "float32") for v in values])) if values else 0.0
+
+
+class _Critic:
+    """What the penalties call: D's float32 logits in training mode.
+
+    Behind the same augmentation as the loss. Under `mixed_float16` it carries
+    `gradient_scale`, the loss scale of D's optimizer, for the penalties'
+    backward passes through D (see `keras_gan.penalties.Penalty`).
+    """
+
+    def __init__(self, gan, d_optimizer):
+        self._gan = gan
+        if isinstance(d_optimizer, keras.optimizers.LossScaleOptimizer):
+            self.gradient_scale = d_optimizer.scale_loss(1.0)  # its current scale
+
+    def __call__(self, samples):
+        return self._gan._discriminate(samples, training=True)[0]

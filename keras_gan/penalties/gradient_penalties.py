@@ -16,16 +16,28 @@ def input_gradient_norms_squared(critic, samples):
 
     The inner tape records `samples`; an outer tape (D's update) differentiates
     through it, which is what makes these penalties train D.
+
+    Under `mixed_float16` D's backward runs in float16, where small input
+    gradients (which R1 drives towards 0) underflow. A critic that carries
+    `gradient_scale` (the GAN's does: its D optimizer's loss scale) gets the
+    inner backward run on the scaled sum and unscaled in float32, as the
+    LossScaleOptimizer does for the outer one; an overflow makes D's gradients
+    non-finite, so that optimizer skips the step and lowers the scale.
     """
     samples = tf.convert_to_tensor(samples)
+    scale = getattr(critic, "gradient_scale", None)
     with tf.GradientTape() as tape:
         tape.watch(samples)
         # Each logit depends on its own sample only, so the gradient of the
         # sum is each sample's own gradient.
         total = ops.sum(critic(samples))
+        if scale is not None:
+            total = total * ops.cast(scale, total.dtype)
     gradients = tape.gradient(total, samples)
     if gradients.dtype in (tf.float16, tf.bfloat16):
         gradients = ops.cast(gradients, "float32")  # squares would overflow or round
+    if scale is not None:
+        gradients = gradients / ops.cast(scale, gradients.dtype)
     return ops.sum(ops.reshape(ops.square(gradients), (ops.shape(gradients)[0], -1)), axis=1)
 
 

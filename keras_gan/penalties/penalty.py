@@ -14,6 +14,10 @@ class Penalty(Configurable):
     (through the same augmentation as the loss sees), and returns the weighted
     scalar penalty of this replica's minibatch (a mean over it, like the
     losses). `seed` is a stateless `(2,)` seed for any randomness it needs.
+    Under `mixed_float16` the critic has a `gradient_scale` attribute, the
+    loss scale of D's optimizer: a penalty that takes gradients through the
+    critic scales them by it against float16 underflow (as
+    `input_gradient_norms_squared` does); otherwise it is absent.
 
     Lazy regularisation: with `every=N` the GAN applies the penalty only on
     every N-th discriminator update, multiplied by N, so its average strength

@@ -8,6 +8,7 @@ import tensorflow as tf
 from keras_gan import GAN
 from keras_gan import losses
 from keras_gan import penalties
+from tests import test_case
 
 SEED = tf.constant([3, 4], tf.int32)
 
@@ -130,3 +131,60 @@ def test_lazy_r1_applies_every_nth_discriminator_update_scaled_by_n(d_steps, sim
     due = len(range(0, updates, every))
     expected = (1 - learning_rate * every * gamma) ** due
     np.testing.assert_allclose(np.asarray(gan.discriminator.weights[0]), expected, rtol=1e-6)
+
+
+def _deep_small_critic():
+    """Three Dense layers of small weights: input gradients of about 3e-8, at the
+    bottom of float16's subnormal range, while every weight is a normal float16."""
+    layers = [keras.layers.Flatten()]
+    for units in (16, 16, 1):
+        layers.append(
+            keras.layers.Dense(units, kernel_initializer=keras.initializers.Constant(5e-4))
+        )
+    return keras.Sequential(layers)
+
+
+def _input_gradient_norms(policy, scale=None):
+    keras.mixed_precision.set_global_policy(policy)
+    try:
+        network = _deep_small_critic()
+        samples = tf.constant(np.random.default_rng(0).normal(size=(4, 4, 4, 1)), "float32")
+
+        def critic(x):
+            return tf.cast(tf.reshape(network(x), (-1,)), "float32")
+
+        if scale is not None:
+            critic.gradient_scale = tf.constant(scale)
+        return penalties.input_gradient_norms_squared(critic, samples).numpy()
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+
+
+def test_input_gradients_are_loss_scaled_under_mixed_float16():
+    exact = _input_gradient_norms("float32")
+    scaled = _input_gradient_norms("mixed_float16", scale=2.0**15)
+    np.testing.assert_allclose(scaled, exact, rtol=2e-2)
+    # Without the scale float16 loses them: the case above is one where it matters.
+    unscaled = _input_gradient_norms("mixed_float16")
+    assert np.max(np.abs(unscaled - exact) / exact) > 0.2
+
+
+def test_the_gan_hands_its_penalties_the_loss_scale_of_d_under_mixed_float16():
+    seen = []
+
+    class Spy(penalties.Penalty):
+        def __call__(self, critic, real, fake, seed):
+            seen.append(getattr(critic, "gradient_scale", None))
+            return penalties.R1(gamma=1.0)(critic, real, fake, seed)
+
+    for policy in ("float32", "mixed_float16"):
+        keras.mixed_precision.set_global_policy(policy)
+        try:
+            gan = test_case.small_image_gan()
+            gan.compile(penalties=[Spy()], run_eagerly=True)
+            gan.fit(test_case.small_images(8), batch_size=8, verbose=0)
+        finally:
+            keras.mixed_precision.set_global_policy("float32")
+    float32_scale, float16_scale = seen
+    assert float32_scale is None
+    assert float(float16_scale) == float(gan.d_optimizer.scale_loss(1.0)) > 1.0
