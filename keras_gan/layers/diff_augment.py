@@ -1,5 +1,7 @@
 """DiffAugment: differentiable augmentation of everything the discriminator sees."""
 
+import math
+
 import keras
 import tensorflow as tf
 from keras import ops
@@ -17,14 +19,15 @@ class DiffAugment(keras.layers.Layer):
     G's gradient flows back through it. In inference (`training=False`) it
     is the identity. Each transform is drawn independently per sample.
 
-    - `color`: brightness (+U[-0.5, 0.5]), saturation (x U[0, 2] around the
-      pixel's channel mean) and contrast (x U[0.5, 1.5] around the image mean);
+    - `color`: brightness (+U[-0.5, 0.5] of half the `value_range`, so
+      U[-0.25, 0.25] in [0, 1]), saturation (x U[0, 2] around the pixel's
+      channel mean) and contrast (x U[0.5, 1.5] around the image mean);
     - `translation`: a shift by up to `translation_ratio` of the size, zero fill;
     - `cutout`: a zeroed square of `cutout_ratio` of the size at a random place.
 
-    The values are the paper's, whose images are in [-1, 1]; keras_gan's image
-    models work in [0, 1], where the brightness shift is relatively twice as
-    strong.
+    The values are the paper's, whose images are in [-1, 1]; the brightness
+    shift is scaled to `value_range` so that it is as strong relative to the
+    images' range as in the paper.
 
     Args:
         policy: comma-separated transforms in the order applied, from
@@ -38,6 +41,10 @@ class DiffAugment(keras.layers.Layer):
             fastest (ADA: 500,000).
         translation_ratio: largest shift, as a fraction of height and width.
         cutout_ratio: side of the cut-out square, as a fraction.
+        value_range: `(low, high)` of the images' pixels: `(0, 1)` for
+            keras_gan's data and generators, `(-1, 1)` for tanh generators.
+            Files saved before it existed load with `(-1, 1)`, the brightness
+            they trained with.
         seed: seed of the layer's SeedGenerator.
 
     Reference:
@@ -55,6 +62,7 @@ class DiffAugment(keras.layers.Layer):
         adaptive_images=500_000,
         translation_ratio=0.125,
         cutout_ratio=0.5,
+        value_range=(0.0, 1.0),
         seed=None,
         **kwargs,
     ):
@@ -81,6 +89,7 @@ class DiffAugment(keras.layers.Layer):
         for name, ratio in ratios.items():
             if not 0.0 <= float(ratio) <= 1.0:
                 raise ValueError(f"`{name}` must be in [0, 1]. Received: {name}={ratio}")
+        low, high = _value_range(value_range)
         self.policy = ",".join(names)
         self.transforms = names
         self.initial_probability = float(probability)
@@ -88,6 +97,7 @@ class DiffAugment(keras.layers.Layer):
         self.adaptive_images = int(adaptive_images)
         self.translation_ratio = float(translation_ratio)
         self.cutout_ratio = float(cutout_ratio)
+        self.value_range = (low, high)
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed, name="seed_generator")
         # A weight, so .keras files save it; the mean of the replicas' updates.
@@ -157,7 +167,8 @@ class DiffAugment(keras.layers.Layer):
         return self._draw(images, (1, 1, 1), low, high)
 
     def _color(self, x):
-        x = x + self._uniform(x, -0.5, 0.5)
+        low, high = self.value_range
+        x = x + self._uniform(x, -0.5, 0.5) * ((high - low) / 2.0)
         mean = ops.mean(x, axis=-1, keepdims=True)
         x = (x - mean) * self._uniform(x, 0.0, 2.0) + mean
         mean = ops.mean(x, axis=(1, 2, 3), keepdims=True)
@@ -204,7 +215,27 @@ class DiffAugment(keras.layers.Layer):
                 "adaptive_images": self.adaptive_images,
                 "translation_ratio": self.translation_ratio,
                 "cutout_ratio": self.cutout_ratio,
+                "value_range": list(self.value_range),
                 "seed": self.seed,
             }
         )
         return config
+
+    @classmethod
+    def from_config(cls, config):
+        # Saved before `value_range` existed (keras_gan <= 0.4.2): the paper's
+        # brightness shift on any images, which is what (-1, 1) gives.
+        return super().from_config({"value_range": (-1.0, 1.0), **config})
+
+
+def _value_range(value_range):
+    try:
+        low, high = (float(v) for v in value_range)
+    except (TypeError, ValueError):
+        low = high = float("nan")
+    if not (math.isfinite(low) and math.isfinite(high) and low < high):
+        raise ValueError(
+            "`value_range` must be two finite numbers (low, high) with low < high. "
+            f"Received: value_range={value_range!r}"
+        )
+    return low, high

@@ -102,6 +102,32 @@ def test_bad_arguments_are_named():
         DiffAugment(probability=2)
     with pytest.raises(ValueError, match=r"Received: inputs of shape \(None, 2\)"):
         DiffAugment().build((None, 2))
+    with pytest.raises(ValueError, match=r"low < high. Received: value_range=\(1, 0\)"):
+        DiffAugment(value_range=(1, 0))
+
+
+def _brightness_shifts(value_range):
+    # On flat images saturation and contrast (products around a mean) change
+    # nothing, so `color` leaves only the brightness shift.
+    flat = np.full((512, 4, 4, 1), 0.25, "float32")
+    layer = DiffAugment("color", value_range=value_range, seed=1)
+    return np.asarray(layer(flat, training=True))[:, 0, 0, 0] - 0.25
+
+
+def test_the_brightness_shift_is_the_papers_relative_to_the_value_range():
+    # The paper: U[-0.5, 0.5] on images in [-1, 1]; a quarter of that range.
+    for value_range, half in (((-1.0, 1.0), 0.5), ((0.0, 1.0), 0.25), ((0.0, 255.0), 63.75)):
+        shifts = _brightness_shifts(value_range)
+        assert np.abs(shifts).max() <= half * 1.0001
+        assert np.abs(shifts).max() > 0.9 * half  # the whole interval is used
+        assert abs(shifts.mean()) < 0.1 * half
+
+
+def test_a_layer_saved_before_value_range_keeps_the_brightness_it_trained_with():
+    config = DiffAugment("color", seed=1).get_config()
+    del config["value_range"]  # as keras_gan <= 0.4.2 wrote it
+    assert DiffAugment.from_config(config).value_range == (-1.0, 1.0)
+    assert DiffAugment().value_range == (0.0, 1.0)  # keras_gan's images
 
 
 @pytest.fixture(scope="module")

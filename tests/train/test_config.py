@@ -135,6 +135,7 @@ def test_regulariser_flags_build_the_game_they_name():
     assert gan.discriminator.spectral_norm and gan.generator_ema == 0.99
     assert gan.augmentation.transforms == ["color", "cutout"]
     assert float(gan.augmentation.probability) == 0.0  # ADA starts from no augmentation
+    assert gan.augmentation.value_range == (0.0, 1.0)  # the data sets' pixels
     with pytest.raises(ValueError, match=r"--diffaugment transforms images.*Received: "):
         build_gan(dataclasses.replace(config, model="mlp"), (2,), steps_per_epoch=10)
 
