@@ -185,6 +185,15 @@ class TrainConfig:
             _fail("validation_split", self.validation_split, "is read only with --keep_best")
         if self.num_cpu_devices and self.strategy != "mirrored":
             _fail("num_cpu_devices", self.num_cpu_devices, "needs --strategy=mirrored")
+        if self.jit_compile == "true" and self.strategy in ("mirrored", "multi_worker", "tpu"):
+            # XLA cannot read a variable mirrored on another device (TensorFlow's
+            # known issue), which is why Keras' "auto" turns it off under a strategy.
+            _fail(
+                "jit_compile",
+                self.jit_compile,
+                f"cannot be used with --strategy={self.strategy}: XLA cannot read variables "
+                "mirrored on other devices; use --jit_compile=auto (off under a strategy)",
+            )
         if self.batch_size % self.d_steps:
             _fail(
                 "batch_size",

@@ -71,6 +71,11 @@ BAD = [
     ({"penalty_every": 0}, "--penalty_every must be an integer >= 1. Received: --penalty_every=0"),
     ({"ema": 1.0}, r"--ema is the decay.*Received: --ema=1.0"),
     ({"jit_compile": "yes"}, "--jit_compile must be one of auto, false, true. Received: "),
+    (
+        {"jit_compile": "true", "strategy": "mirrored"},
+        r"--jit_compile cannot be used with --strategy=mirrored: XLA cannot read variables.*"
+        r"use --jit_compile=auto.*Received: --jit_compile=true",
+    ),
     ({"diffaugment": "color,flip"}, "--diffaugment must be comma-separated transforms among"),
     ({"ada_target": 0.6}, "--ada_target needs --diffaugment"),
     ({"keep_best": "fid"}, "--keep_best must be one of validation_parzen. Received: "),

@@ -256,6 +256,7 @@ def test_quickstart_under_mirrored_strategy_on_two_logical_cpus(tmp_path):
         "--strategy=mirrored",
         "--num_cpu_devices=2",
         "--epochs=2",
+        "--jit_compile=auto",  # the config's XLA does not work under a strategy
     )
     assert done.returncode == 0, done.stderr[-3000:]
     assert "2 replica(s)" in done.stdout
