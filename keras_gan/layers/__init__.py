@@ -1,7 +1,8 @@
 """Layers used by the package's models."""
 
+from keras_gan.layers.conditional_batch_normalization import ConditionalBatchNormalization
 from keras_gan.layers.diff_augment import DiffAugment
 from keras_gan.layers.maxout import Maxout
 from keras_gan.layers.spectral_normalization import SpectralNormalization
 
-__all__ = ["DiffAugment", "Maxout", "SpectralNormalization"]
+__all__ = ["ConditionalBatchNormalization", "DiffAugment", "Maxout", "SpectralNormalization"]

@@ -3,8 +3,10 @@
 import keras
 
 from keras_gan.layers.spectral_normalization import SpectralNormalization
+from keras_gan.models import labels as class_labels
 from keras_gan.models.dcgan_utils import resolution_steps
 from keras_gan.validation import dropout_rate
+from keras_gan.validation import positive_int
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
@@ -24,6 +26,13 @@ class DCGANDiscriminator(keras.Model):
         dropout: dropout rate after every convolution stage (0 disables it).
         spectral_norm: wrap every convolution and the logit layer in
             `keras_gan.layers.SpectralNormalization` (Miyato et al. 2018).
+        num_classes: None, or the classes of a conditional discriminator,
+            then called as `discriminator([x, labels])`: a projection
+            discriminator (Miyato & Koyama 2018), whose logit is
+            `psi(phi(x)) + <embed(label), phi(x)>` with `phi(x)` the
+            flattened features. The embedding is a bias-free Dense layer on
+            the one-hot label, spectrally normalised with `spectral_norm` as
+            in the paper.
         **kwargs: base `keras.Model` arguments.
 
     Reference:
@@ -40,6 +49,7 @@ class DCGANDiscriminator(keras.Model):
         leaky_relu_slope=0.2,
         dropout=0.0,
         spectral_norm=False,
+        num_classes=None,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -49,6 +59,7 @@ class DCGANDiscriminator(keras.Model):
         self.leaky_relu_slope = float(leaky_relu_slope)
         self.dropout = dropout_rate("dropout", dropout)
         self.spectral_norm = bool(spectral_norm)
+        self.num_classes = None if num_classes is None else positive_int("num_classes", num_classes)
         wrap = _spectral_normalization if self.spectral_norm else (lambda layer: layer)
         steps = resolution_steps(self.data_shape)
         self.convs = [
@@ -68,23 +79,37 @@ class DCGANDiscriminator(keras.Model):
         ]
         self.flatten = keras.layers.Flatten(name="flatten")
         self.logit = wrap(keras.layers.Dense(1, name="logit"))
+        self.projection = None
+        if self.num_classes is not None:
+            side = -(-self.data_shape[0] // 2**steps)  # "same" padding rounds up
+            features = side * side * self.base_filters * 2 ** (steps - 1)
+            self.projection = wrap(keras.layers.Dense(features, use_bias=False, name="projection"))
 
     def build(self, input_shape=None):
         shape = (None, *self.data_shape)
         for conv in self.convs:
             conv.build(shape)
             shape = conv.compute_output_shape(shape)
-        self.logit.build(self.flatten.compute_output_shape(shape))
+        features = self.flatten.compute_output_shape(shape)
+        self.logit.build(features)
+        if self.projection is not None:
+            self.projection.build((None, self.num_classes))
 
     def call(self, inputs, training=None):
-        x = inputs
+        x, labels = class_labels.split_inputs(inputs, self.num_classes, "DCGANDiscriminator")
         for conv, dropout in zip(self.convs, self.dropouts, strict=True):
             x = keras.ops.leaky_relu(conv(x), negative_slope=self.leaky_relu_slope)
             x = dropout(x, training=training)
-        return self.logit(self.flatten(x))
+        features = self.flatten(x)
+        logits = self.logit(features)
+        if labels is None:
+            return logits
+        one_hot = keras.ops.one_hot(keras.ops.reshape(labels, (-1,)), self.num_classes)
+        embedded = self.projection(keras.ops.cast(one_hot, features.dtype))
+        return logits + keras.ops.sum(embedded * features, axis=-1, keepdims=True)
 
     def compute_output_shape(self, input_shape):
-        return (input_shape[0], 1)
+        return (class_labels.input_shape_of(input_shape)[0], 1)
 
     def get_config(self):
         config = super().get_config()
@@ -96,6 +121,7 @@ class DCGANDiscriminator(keras.Model):
                 "leaky_relu_slope": self.leaky_relu_slope,
                 "dropout": self.dropout,
                 "spectral_norm": self.spectral_norm,
+                "num_classes": self.num_classes,
             }
         )
         return config

@@ -2,6 +2,8 @@
 
 import keras
 
+from keras_gan.layers.conditional_batch_normalization import ConditionalBatchNormalization
+from keras_gan.models import labels as class_labels
 from keras_gan.models.dcgan_utils import resolution_steps
 from keras_gan.validation import positive_int
 
@@ -25,6 +27,10 @@ class DCGANGenerator(keras.Model):
             convention), `"tanh"` for [-1, 1] as in the DCGAN paper.
         synchronized_batch_norm: use `BatchNormalization(synchronized=True)`,
             which averages statistics across replicas under `tf.distribute`.
+        num_classes: None, or the classes of a conditional generator, then
+            called as `generator([z, labels])`: every batch norm becomes a
+            `ConditionalBatchNormalization`, with a scale and shift per class
+            (the generator of Miyato & Koyama 2018).
         **kwargs: base `keras.Model` arguments.
 
     Reference:
@@ -41,6 +47,7 @@ class DCGANGenerator(keras.Model):
         kernel_size=5,
         output_activation="sigmoid",
         synchronized_batch_norm=False,
+        num_classes=None,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -50,11 +57,16 @@ class DCGANGenerator(keras.Model):
         self.kernel_size = int(kernel_size)
         self.output_activation = output_activation
         self.synchronized_batch_norm = bool(synchronized_batch_norm)
+        self.num_classes = None if num_classes is None else positive_int("num_classes", num_classes)
         steps = resolution_steps(self.data_shape)
         base = self.data_shape[0] // 2**steps
         top_filters = self.base_filters * 2 ** (steps - 1)
 
         def batch_norm(name):
+            if self.num_classes is not None:
+                return ConditionalBatchNormalization(
+                    self.num_classes, synchronized=self.synchronized_batch_norm, name=name
+                )
             return keras.layers.BatchNormalization(
                 synchronized=self.synchronized_batch_norm, name=name
             )
@@ -89,24 +101,34 @@ class DCGANGenerator(keras.Model):
         shape = (None, self.latent_dim)
         self.project.build(shape)
         shape = self.project.compute_output_shape(shape)
-        self.project_norm.build(shape)
+        self._build_norm(self.project_norm, shape)
         shape = self.reshape.compute_output_shape(shape)
         for upsample, norm in zip(self.upsamples, self.norms, strict=True):
             upsample.build(shape)
             shape = upsample.compute_output_shape(shape)
-            norm.build(shape)
+            self._build_norm(norm, shape)
         self.output_layer.build(shape)
 
+    def _build_norm(self, norm, shape):
+        norm.build(shape if self.num_classes is None else [shape, (None,)])
+
     def call(self, inputs, training=None):
-        x = self.project(inputs)
-        x = keras.ops.relu(self.project_norm(x, training=training))
+        z, labels = class_labels.split_inputs(inputs, self.num_classes, "DCGANGenerator")
+
+        def normalize(norm, x):
+            if labels is None:
+                return norm(x, training=training)
+            return norm([x, labels], training=training)
+
+        x = self.project(z)
+        x = keras.ops.relu(normalize(self.project_norm, x))
         x = self.reshape(x)
         for upsample, norm in zip(self.upsamples, self.norms, strict=True):
-            x = keras.ops.relu(norm(upsample(x), training=training))
+            x = keras.ops.relu(normalize(norm, upsample(x)))
         return self.output_layer(x)
 
     def compute_output_shape(self, input_shape):
-        return (input_shape[0], *self.data_shape)
+        return (class_labels.input_shape_of(input_shape)[0], *self.data_shape)
 
     def get_config(self):
         config = super().get_config()
@@ -118,6 +140,7 @@ class DCGANGenerator(keras.Model):
                 "kernel_size": self.kernel_size,
                 "output_activation": self.output_activation,
                 "synchronized_batch_norm": self.synchronized_batch_norm,
+                "num_classes": self.num_classes,
             }
         )
         return config

@@ -10,6 +10,7 @@ from keras import ops
 from keras_gan import latent
 from keras_gan import losses as gan_losses
 from keras_gan import penalties as gan_penalties
+from keras_gan.models import labels as class_labels
 from keras_gan.models.generator_average import average_copy
 from keras_gan.models.generator_average import update_average
 from keras_gan.models.random_states import KEY_PREFIX
@@ -37,6 +38,16 @@ class GAN(keras.Model):
     draws the noise too. `evaluate` / `validation_data` report the same losses
     on held-out data without updating anything.
 
+    Conditional GANs (p(x | c), the paper's section 7; Mirza & Osindero 2014):
+    with `num_classes=N` the data are `(samples, labels)` pairs of integer
+    class ids in [0, N) (`gan.fit(images, labels)` or a dataset of pairs), and
+    the networks are called as `generator([z, labels])` and
+    `discriminator([x, labels])`; any Keras models that follow this
+    convention work. A discriminator step's fake samples take the labels of
+    its real minibatch; the generator step's labels follow
+    `label_distribution`. `gan([z, labels])` and
+    `gan.generate(n, seed, labels)` sample given classes.
+
     Args:
         generator: any Keras model mapping `(batch, latent_dim)` noise to
             samples (Sequential, functional or subclassed).
@@ -62,6 +73,14 @@ class GAN(keras.Model):
         augmentation: None, or a layer (e.g. `keras_gan.layers.DiffAugment`)
             applied in training mode to every batch the discriminator sees
             in training, real or generated; it must be differentiable.
+        num_classes: None (unconditional) or the number of classes of a
+            conditional GAN.
+        label_distribution: with `num_classes`, the classes the generator
+            step asks for: `"data"` (the labels of the step's real
+            minibatch, a draw of the data's class frequencies) or
+            `"uniform"` (drawn uniformly from the step's seed).
+        class_names: optional names of the `num_classes` classes, saved
+            with the model (and exported with the generator).
         **kwargs: base `keras.Model` arguments (`name`, ...).
 
     Raises:
@@ -91,6 +110,9 @@ class GAN(keras.Model):
         generator_ema=None,
         sample_from_average=True,
         augmentation=None,
+        num_classes=None,
+        label_distribution="data",
+        class_names=None,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -133,13 +155,22 @@ class GAN(keras.Model):
                 f"Received: augmentation of type {type(augmentation)}"
             )
         self.augmentation = augmentation
+        self.num_classes = None if num_classes is None else positive_int("num_classes", num_classes)
+        self.label_distribution = class_labels.check_distribution(label_distribution)
+        self.class_names = _check_class_names(class_names, self.num_classes)
+        if self.simultaneous_updates and self.num_classes and label_distribution != "data":
+            raise ValueError(
+                "`simultaneous_updates=True` makes one fake batch for both networks, with the "
+                "real minibatch's labels, so it needs label_distribution='data'. Received: "
+                f"label_distribution={label_distribution!r}"
+            )
         self.data_shape = self._build_pair()
         self.generator_ema = None if generator_ema is None else float(generator_ema)
         self.sample_from_average = bool(sample_from_average)
         self.averaged_generator = (
             None
             if generator_ema is None
-            else average_copy(generator, ops.zeros((2, self.latent_dim)), "averaged_generator")
+            else average_copy(generator, self._generator_probe(), "averaged_generator")
         )
         self.built = True
         self.d_optimizer = None
@@ -149,17 +180,21 @@ class GAN(keras.Model):
         self.d_real_tracker = keras.metrics.Mean(name="d_real")
         self.d_fake_tracker = keras.metrics.Mean(name="d_fake")
 
+    def _generator_probe(self):
+        z = ops.zeros((2, self.latent_dim))
+        return z if self.num_classes is None else [z, ops.zeros((2,), "int32")]
+
     def _build_pair(self):
         """Builds G and D on each other's shapes; returns the shape of one sample."""
-        probe = ops.zeros((2, self.latent_dim))
+        inputs = f"noise of shape (batch, {self.latent_dim}) (latent_dim={self.latent_dim})"
+        if self.num_classes is not None:
+            inputs = f"[{inputs}, int32 labels of shape (batch,)] (num_classes={self.num_classes})"
         try:
-            fake = self.generator(probe, training=False)
+            fake = self.generator(self._generator_probe(), training=False)
         except Exception as error:
-            raise ValueError(
-                f"The generator could not be called on noise of shape (batch, {self.latent_dim}) "
-                f"(latent_dim={self.latent_dim}): {error}"
-            ) from error
+            raise ValueError(f"The generator could not be called on {inputs}: {error}") from error
         data_shape = tuple(fake.shape[1:])
+        labels = None if self.num_classes is None else ops.zeros((2,), "int32")
         expected = _declared_input_shape(self.discriminator)
         if expected is not None and tuple(expected) != data_shape:
             raise ValueError(
@@ -168,11 +203,12 @@ class GAN(keras.Model):
                 f"discriminator input (batch, {', '.join(map(str, expected))})"
             )
         try:
-            logits = self.discriminator(fake, training=False)
+            logits = self.discriminator(self._discriminator_inputs(fake, labels), training=False)
         except Exception as error:
+            labelled = "" if self.num_classes is None else " and int32 labels of shape (batch,)"
             raise ValueError(
                 "The discriminator could not be called on the generator's output of shape "
-                f"{(None, *data_shape)}: {error}"
+                f"{(None, *data_shape)}{labelled}: {error}"
             ) from error
         if tuple(logits.shape) not in ((2,), (2, 1)):
             raise ValueError(
@@ -332,21 +368,50 @@ class GAN(keras.Model):
         return noise[replica * batch_size : (replica + 1) * batch_size]
 
     def call(self, inputs, training=False):
-        """Runs the sampling generator (`sampler`) on a `(batch, latent_dim)` noise batch."""
+        """Runs the sampling generator (`sampler`) on a `(batch, latent_dim)` noise
+        batch, or on `[z, labels]` in a conditional GAN."""
         return self.sampler(inputs, training=training)
 
-    def generate(self, num_samples, seed=None):
+    def generate(self, num_samples, seed=None, labels=None):
         """Returns `num_samples` generated samples as a NumPy array.
 
         Args:
             num_samples: how many samples.
             seed: int for reproducible samples (the same seed gives the same
                 samples), or None. Does not touch the training noise stream.
+            labels: conditional GANs only: the class id of each sample. By
+                default the classes in order, equally often
+                (`keras_gan.models.labels.balanced_labels`): a grid of
+                `rows * num_classes` samples shows one class per row.
         """
         if int(num_samples) < 1:
             raise ValueError(f"`num_samples` must be >= 1. Received: num_samples={num_samples}")
-        z = self.sample_latent(int(num_samples), seed=seed)
-        return ops.convert_to_numpy(self.sampler(z, training=False))
+        num_samples = int(num_samples)
+        z = self.sample_latent(num_samples, seed=seed)
+        if self.num_classes is None:
+            if labels is not None:
+                raise ValueError(
+                    "This GAN is unconditional and takes no labels. Received: labels="
+                    f"{np.asarray(labels).tolist()[:10]}"
+                )
+            return ops.convert_to_numpy(self.sampler(z, training=False))
+        if labels is None:
+            labels = class_labels.balanced_labels(num_samples, self.num_classes)
+        labels = class_labels.check_label_array(labels, self.num_classes, num_samples)
+        labels = ops.convert_to_tensor(labels)
+        return ops.convert_to_numpy(self.sampler([z, labels], training=False))
+
+    def fit(self, x=None, y=None, *args, **kwargs):
+        """`keras.Model.fit`; a conditional GAN's array labels are checked first.
+
+        Labels given as arrays (`gan.fit(images, labels)`) that are not class
+        ids in [0, num_classes) raise a ValueError before training starts;
+        those in a dataset are checked as each batch arrives.
+        """
+        if self.num_classes is not None and y is not None and not tf.is_tensor(y):
+            if isinstance(y, np.ndarray | list | tuple):
+                y = class_labels.check_label_array(y, self.num_classes)
+        return super().fit(x, y, *args, **kwargs)
 
     # The game. Which calls run with training=True, and why:
     # - D step: G makes the fake batch in training mode (batch-norm batch
@@ -362,10 +427,10 @@ class GAN(keras.Model):
     # - test_step: everything in inference mode, nothing updated.
 
     def train_step(self, data):
-        minibatches = self._split(self._real_batch(data))
+        minibatches = self._split(*self._real_batch(data))
         # Nothing of the step, not even the draw of its noise seed, runs
         # before the checks of the batch have passed.
-        with tf.control_dependencies(minibatches):
+        with tf.control_dependencies([t for m in minibatches for t in m if t is not None]):
             # One draw from the model's SeedGenerator per step; every noise
             # draw of the step is derived from it statelessly.
             step_seed = tf.cast(self.seed_generator.next(), tf.int64)
@@ -380,12 +445,16 @@ class GAN(keras.Model):
                 update_average(self.averaged_generator, self.generator, self.generator_ema)
         return self._metric_results()
 
-    def _discriminator_step(self, real, step_seed, draw):
+    # A minibatch is (samples, labels); labels is None in an unconditional GAN.
+
+    def _discriminator_step(self, minibatch, step_seed, draw):
+        real, labels = minibatch
         z = self._training_noise(ops.shape(real)[0], step_seed, draw)
-        fake = self.generator(z, training=True)
+        # The fakes take the real minibatch's labels (Mirza & Osindero 2014).
+        fake = self._generate(z, labels, training=True)
         with tf.GradientTape() as tape:
             d_loss, real_logits, fake_logits, regularization = self._discriminator_loss(
-                real, fake, step_seed, draw
+                minibatch, fake, step_seed, draw
             )
             objective = self._objective(
                 self.d_optimizer, self.d_loss_weight * d_loss, regularization
@@ -393,26 +462,29 @@ class GAN(keras.Model):
         self._apply(self.d_optimizer, self.discriminator, tape.gradient(objective, self._d_vars))
         self._track_discriminator(d_loss, real_logits, fake_logits)
 
-    def _generator_step(self, real, step_seed, draw):
+    def _generator_step(self, minibatch, step_seed, draw):
+        real, _ = minibatch
         z = self._training_noise(ops.shape(real)[0], step_seed, draw)
+        labels = self._generator_labels(minibatch, step_seed, draw)
         with tf.GradientTape() as tape:
-            fake = self.generator(z, training=True)
+            fake = self._generate(z, labels, training=True)
             regularization = _sum(self.generator.losses)
-            fake_logits, _ = self._discriminate(fake, training=True)
-            g_loss = self._generator_loss(fake_logits, real)
+            fake_logits, _ = self._discriminate(fake, labels, training=True)
+            g_loss = self._generator_loss(fake_logits, minibatch)
             objective = self._objective(self.g_optimizer, g_loss, regularization)
         self._apply(self.g_optimizer, self.generator, tape.gradient(objective, self._g_vars))
         self.g_loss_tracker.update_state(g_loss)
 
-    def _simultaneous_step(self, real, step_seed):
+    def _simultaneous_step(self, minibatch, step_seed):
+        real, labels = minibatch
         z = self._training_noise(ops.shape(real)[0], step_seed, draw=0)
         with tf.GradientTape(persistent=True) as tape:
-            fake = self.generator(z, training=True)
+            fake = self._generate(z, labels, training=True)
             g_regularization = _sum(self.generator.losses)
             d_loss, real_logits, fake_logits, d_regularization = self._discriminator_loss(
-                real, fake, step_seed, draw=0
+                minibatch, fake, step_seed, draw=0
             )
-            g_loss = self._generator_loss(fake_logits, real, real_logits)
+            g_loss = self._generator_loss(fake_logits, minibatch, real_logits)
             d_objective = self._objective(
                 self.d_optimizer, self.d_loss_weight * d_loss, d_regularization
             )
@@ -426,26 +498,28 @@ class GAN(keras.Model):
         self._track_discriminator(d_loss, real_logits, fake_logits)
         self.g_loss_tracker.update_state(g_loss)
 
-    def _discriminator_loss(self, real, fake, step_seed, draw):
-        """D's loss on a real and a fake batch, its logits, and its regularisation.
+    def _discriminator_loss(self, minibatch, fake, step_seed, draw):
+        """D's loss on a real and a fake batch (of the same labels), its logits,
+        and its regularisation.
 
         Keras keeps only the last call's activity regularisation and `add_loss`
         terms in `discriminator.losses`, so they are read after each call; the
         weight penalties count once per update. The `penalties` are added here.
         """
-        real_logits, real_terms = self._discriminate(real, training=True)
-        fake_logits, fake_terms = self._discriminate(fake, training=True)
+        real, labels = minibatch
+        real_logits, real_terms = self._discriminate(real, labels, training=True)
+        fake_logits, fake_terms = self._discriminate(fake, labels, training=True)
         if self.augmentation is not None and hasattr(self.augmentation, "observe"):
             self.augmentation.observe(real_logits)
         regularization = real_terms + fake_terms + _sum(_weight_penalties(self.discriminator))
-        regularization += self._penalty(real, fake, step_seed, draw)
+        regularization += self._penalty(real, fake, labels, step_seed, draw)
         d_loss = self.gan_loss.discriminator_loss(real_logits, fake_logits)
         return d_loss, real_logits, fake_logits, regularization
 
-    def _penalty(self, real, fake, step_seed, draw):
+    def _penalty(self, real, fake, labels, step_seed, draw):
         """The sum of the penalties due at this D update, lazy ones scaled by `every`."""
         total = 0.0
-        critic = _Critic(self, self.d_optimizer)
+        critic = _Critic(self, self.d_optimizer, labels)
         # Penalties draw from their own fold of the step seed, apart from the noise's.
         seed = tf.random.experimental.stateless_fold_in(step_seed, 1_000_000 + draw)
         for number, penalty in enumerate(self.penalties):
@@ -463,21 +537,38 @@ class GAN(keras.Model):
                 )
         return total
 
-    def _generator_loss(self, fake_logits, real, real_logits=None):
+    def _generator_loss(self, fake_logits, minibatch, real_logits=None):
         if not self.gan_loss.needs_real_logits:
             return self.gan_loss.generator_loss(fake_logits)
         if real_logits is None:
-            real_logits, _ = self._discriminate(real, training=True)
+            real_logits, _ = self._discriminate(*minibatch, training=True)
         return self.gan_loss.generator_loss(fake_logits, real_logits)
 
-    def _discriminate(self, samples, training):
+    def _generate(self, z, labels, training):
+        """G's samples: `generator(z)`, or `generator([z, labels])` when conditional."""
+        return self.generator(z if labels is None else [z, labels], training=training)
+
+    def _discriminator_inputs(self, samples, labels):
+        return samples if labels is None else [samples, labels]
+
+    def _generator_labels(self, minibatch, step_seed, draw):
+        """The classes the generator step asks for (None when unconditional)."""
+        real, labels = minibatch
+        if labels is None or self.label_distribution == "data":
+            return labels
+        # A fold of the step seed of its own, apart from the noise's and the penalties'.
+        seed = tf.random.experimental.stateless_fold_in(step_seed, 2_000_000 + draw)
+        return class_labels.uniform_labels(ops.shape(real)[0], self.num_classes, seed)
+
+    def _discriminate(self, samples, labels, training):
         """D's float32 logits, flat, and the sum of the per-call losses that call added.
 
-        In training, the augmentation (if any) sits in front of D.
+        In training, the augmentation (if any) sits in front of D; it sees
+        the samples only, never the labels.
         """
         if self.augmentation is not None and training:
             samples = self.augmentation(samples, training=True)
-        logits = self.discriminator(samples, training=training)
+        logits = self.discriminator(self._discriminator_inputs(samples, labels), training=training)
         losses = self.discriminator.losses
         # Keras appends the weight penalties last; count them, do not build them again.
         weighted = sum(v.regularizer is not None for v in self.discriminator.trainable_weights)
@@ -504,11 +595,15 @@ class GAN(keras.Model):
         return self.generator.trainable_variables
 
     def _real_batch(self, data):
+        """The batch's samples (in D's dtype) and, in a conditional GAN, its labels."""
         real, labels, sample_weight = keras.utils.unpack_x_y_sample_weight(data)
-        if labels is not None or sample_weight is not None:
+        if sample_weight is not None or (labels is not None and self.num_classes is None):
             warnings.warn(
                 "This GAN is unconditional: the labels and sample weights in the data are "
-                "ignored; only the samples train it.",
+                "ignored; only the samples train it (num_classes=N makes it conditional)."
+                if self.num_classes is None
+                else "The sample weights in the data are ignored: a conditional GAN trains on "
+                "(samples, labels).",
                 stacklevel=2,
             )
         expected = (None, *self.data_shape)
@@ -520,10 +615,14 @@ class GAN(keras.Model):
             )
         # Unknown static dimensions (or rank) are checked when the batch arrives.
         real = tf.ensure_shape(real, expected)
-        return ops.cast(real, self.discriminator.compute_dtype)
+        real = ops.cast(real, self.discriminator.compute_dtype)
+        if self.num_classes is None:
+            return real, None
+        return real, class_labels.check_batch_labels(labels, self.num_classes, ops.shape(real)[0])
 
-    def _split(self, real):
-        """The `d_steps` minibatches of a batch: `real[i::d_steps]`, all of one size.
+    def _split(self, real, labels):
+        """The `d_steps` minibatches `(real[i::d_steps], labels[i::d_steps])` of a
+        batch, all of one size.
 
         A batch that is not a positive multiple of `d_steps` is refused: it
         would give minibatches of unequal (or zero) size and a game that
@@ -550,17 +649,18 @@ class GAN(keras.Model):
             )
             with tf.control_dependencies([check]):
                 real = tf.identity(real)
-        return [real[i::k] for i in range(k)]
+        return [(real[i::k], None if labels is None else labels[i::k]) for i in range(k)]
 
     def test_step(self, data):
-        real = self._real_batch(data)
+        real, labels = minibatch = self._real_batch(data)
         step_seed = tf.cast(self.eval_seed_generator.next(), tf.int64)
         z = self._training_noise(ops.shape(real)[0], step_seed, draw=0)
-        real_logits, _ = self._discriminate(real, training=False)
-        fake_logits, _ = self._discriminate(self.generator(z, training=False), training=False)
+        real_logits, _ = self._discriminate(real, labels, training=False)
+        fake = self._generate(z, labels, training=False)
+        fake_logits, _ = self._discriminate(fake, labels, training=False)
         d_loss = self.gan_loss.discriminator_loss(real_logits, fake_logits)
         self._track_discriminator(d_loss, real_logits, fake_logits)
-        self.g_loss_tracker.update_state(self._generator_loss(fake_logits, real, real_logits))
+        self.g_loss_tracker.update_state(self._generator_loss(fake_logits, minibatch, real_logits))
         return self._metric_results()
 
     def _metric_results(self):
@@ -629,6 +729,9 @@ class GAN(keras.Model):
                     if self.augmentation is None
                     else keras.saving.serialize_keras_object(self.augmentation)
                 ),
+                "num_classes": self.num_classes,
+                "label_distribution": self.label_distribution,
+                "class_names": self.class_names,
             }
         )
         return config
@@ -677,6 +780,23 @@ def _declared_input_shape(model):
     return tuple(shape) if shape is not None else None
 
 
+def _check_class_names(class_names, num_classes):
+    if class_names is None:
+        return None
+    if num_classes is None:
+        raise ValueError(
+            "`class_names` names the classes of a conditional GAN; pass num_classes too. "
+            f"Received: class_names={list(class_names)[:10]}, num_classes=None"
+        )
+    names = [str(name) for name in class_names]
+    if len(names) != num_classes:
+        raise ValueError(
+            f"`class_names` must name each of the {num_classes} classes. Received: "
+            f"{len(names)} names"
+        )
+    return names
+
+
 def _get_optimizer(optimizer, network):
     if optimizer is None:
         optimizer = keras.optimizers.Adam(learning_rate=2e-4, beta_1=0.5)
@@ -720,10 +840,11 @@ class _Critic:
     backward passes through D (see `keras_gan.penalties.Penalty`).
     """
 
-    def __init__(self, gan, d_optimizer):
+    def __init__(self, gan, d_optimizer, labels=None):
         self._gan = gan
+        self._labels = labels  # a conditional D judges each sample given its label
         if isinstance(d_optimizer, keras.optimizers.LossScaleOptimizer):
             self.gradient_scale = d_optimizer.scale_loss(1.0)  # its current scale
 
     def __call__(self, samples):
-        return self._gan._discriminate(samples, training=True)[0]
+        return self._gan._discriminate(samples, self._labels, training=True)[0]

@@ -5,7 +5,9 @@ import keras
 from keras_gan.layers.maxout import Maxout
 from keras_gan.layers.spectral_normalization import SpectralNormalization
 from keras_gan.models import initializers
+from keras_gan.models import labels as class_labels
 from keras_gan.validation import dropout_rate
+from keras_gan.validation import positive_int
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
@@ -27,6 +29,11 @@ class MaxoutDiscriminator(keras.Model):
             `[-init_range, init_range]` (the paper's `irange`).
         spectral_norm: wrap every maxout and the logit layer in
             `keras_gan.layers.SpectralNormalization` (Miyato et al. 2018).
+        num_classes: None, or the classes of a conditional discriminator,
+            then called as `discriminator([x, labels])`: a learned embedding
+            of the label is joined to the (dropped-out) input, so every
+            maxout unit sees both (Mirza & Osindero 2014).
+        label_embedding_dim: size of that embedding.
         **kwargs: base `keras.Model` arguments (`name`, `dtype`, ...).
 
     Reference:
@@ -42,6 +49,8 @@ class MaxoutDiscriminator(keras.Model):
         hidden_dropout=0.5,
         init_range=0.005,
         spectral_norm=False,
+        num_classes=None,
+        label_embedding_dim=50,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -51,6 +60,18 @@ class MaxoutDiscriminator(keras.Model):
         self.hidden_dropout = dropout_rate("hidden_dropout", hidden_dropout)
         self.init_range = float(init_range)
         self.spectral_norm = bool(spectral_norm)
+        self.num_classes = None if num_classes is None else positive_int("num_classes", num_classes)
+        self.label_embedding_dim = positive_int("label_embedding_dim", label_embedding_dim)
+        self.label_embedding = (
+            None
+            if self.num_classes is None
+            else keras.layers.Embedding(
+                self.num_classes,
+                self.label_embedding_dim,
+                embeddings_initializer=initializers.uniform(self.init_range),
+                name="label_embedding",
+            )
+        )
         wrap = _spectral_normalization if self.spectral_norm else (lambda layer: layer)
         self.flatten = keras.layers.Flatten(name="flatten")
         self.dropouts = [keras.layers.Dropout(self.input_dropout, name="dropout_0")]
@@ -74,21 +95,27 @@ class MaxoutDiscriminator(keras.Model):
         )
 
     def build(self, input_shape):
-        shape = self.flatten.compute_output_shape(input_shape)
+        shape = self.flatten.compute_output_shape(class_labels.input_shape_of(input_shape))
+        if self.label_embedding is not None:
+            self.label_embedding.build((None,))
+            shape = (shape[0], shape[1] + self.label_embedding_dim)
         for layer in self.hidden_layers:
             layer.build(shape)
             shape = layer.compute_output_shape(shape)
         self.logit.build(shape)
 
     def call(self, inputs, training=None):
-        x = self.flatten(inputs)
-        x = self.dropouts[0](x, training=training)
+        x, labels = class_labels.split_inputs(inputs, self.num_classes, "MaxoutDiscriminator")
+        x = self.dropouts[0](self.flatten(x), training=training)
+        if labels is not None:
+            embedded = self.label_embedding(keras.ops.reshape(labels, (-1,)))
+            x = keras.ops.concatenate([x, keras.ops.cast(embedded, x.dtype)], axis=-1)
         for layer, dropout in zip(self.hidden_layers, self.dropouts[1:], strict=True):
             x = dropout(layer(x), training=training)
         return self.logit(x)
 
     def compute_output_shape(self, input_shape):
-        return (input_shape[0], 1)
+        return (class_labels.input_shape_of(input_shape)[0], 1)
 
     def get_config(self):
         config = super().get_config()
@@ -100,6 +127,8 @@ class MaxoutDiscriminator(keras.Model):
                 "hidden_dropout": self.hidden_dropout,
                 "init_range": self.init_range,
                 "spectral_norm": self.spectral_norm,
+                "num_classes": self.num_classes,
+                "label_embedding_dim": self.label_embedding_dim,
             }
         )
         return config

@@ -7,6 +7,7 @@ import numpy as np
 from keras import ops
 
 from keras_gan.models import initializers
+from keras_gan.models import labels as class_labels
 from keras_gan.validation import positive_int
 
 
@@ -32,6 +33,11 @@ class MLPGenerator(keras.Model):
             set to its logit so that the untrained generator already produces
             the pixel marginals (the paper's `init_sigmoid_bias_from_marginals`).
             Only meaningful with a sigmoid output.
+        num_classes: None, or the classes of a conditional generator, then
+            called as `generator([z, labels])`: a learned embedding of the
+            label is joined to z (Mirza & Osindero's MNIST model joins a
+            label layer to the noise layer).
+        label_embedding_dim: size of that embedding.
         **kwargs: base `keras.Model` arguments (`name`, `dtype`, ...).
 
     Example:
@@ -53,6 +59,8 @@ class MLPGenerator(keras.Model):
         output_activation="sigmoid",
         init_range=0.05,
         output_bias_marginals=None,
+        num_classes=None,
+        label_embedding_dim=50,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -62,6 +70,18 @@ class MLPGenerator(keras.Model):
         self.hidden_activation = hidden_activation
         self.output_activation = output_activation
         self.init_range = float(init_range)
+        self.num_classes = None if num_classes is None else positive_int("num_classes", num_classes)
+        self.label_embedding_dim = positive_int("label_embedding_dim", label_embedding_dim)
+        self.label_embedding = (
+            None
+            if self.num_classes is None
+            else keras.layers.Embedding(
+                self.num_classes,
+                self.label_embedding_dim,
+                embeddings_initializer=initializers.uniform(self.init_range),
+                name="label_embedding",
+            )
+        )
         output_size = math.prod(self.data_shape)
         bias_initializer = "zeros"
         self.output_bias_marginals = None
@@ -94,20 +114,26 @@ class MLPGenerator(keras.Model):
 
     def build(self, input_shape=None):
         shape = (None, self.latent_dim)
+        if self.label_embedding is not None:
+            self.label_embedding.build((None,))
+            shape = (None, self.latent_dim + self.label_embedding_dim)
         for layer in self.hidden_layers:
             layer.build(shape)
             shape = (None, layer.units)
         self.output_layer.build(shape)
 
     def call(self, inputs, training=None):
-        x = inputs
+        x, labels = class_labels.split_inputs(inputs, self.num_classes, "MLPGenerator")
+        if labels is not None:
+            embedded = self.label_embedding(ops.reshape(labels, (-1,)))
+            x = ops.concatenate([x, ops.cast(embedded, x.dtype)], axis=-1)
         for layer in self.hidden_layers:
             x = layer(x, training=training)
         x = self.output_layer(x, training=training)
         return ops.reshape(x, (-1, *self.data_shape))
 
     def compute_output_shape(self, input_shape):
-        return (input_shape[0], *self.data_shape)
+        return (class_labels.input_shape_of(input_shape)[0], *self.data_shape)
 
     def get_config(self):
         config = super().get_config()
@@ -120,6 +146,8 @@ class MLPGenerator(keras.Model):
                 "output_activation": self.output_activation,
                 "init_range": self.init_range,
                 "output_bias_marginals": self.output_bias_marginals,
+                "num_classes": self.num_classes,
+                "label_embedding_dim": self.label_embedding_dim,
             }
         )
         return config

@@ -61,7 +61,7 @@ def test_a_generator_step_leaves_a_spectrally_normalized_discriminator_unchanged
     gan.compile(d_optimizer=keras.optimizers.SGD(0.1), g_optimizer=keras.optimizers.SGD(0.1))
     before = [np.array(w) for w in gan.discriminator.trainable_weights]
     assert len(before) == 4
-    gan._generator_step(tf.zeros((4, 4, 4, 1)), tf.constant([1, 2], tf.int64), draw=0)
+    gan._generator_step((tf.zeros((4, 4, 4, 1)), None), tf.constant([1, 2], tf.int64), draw=0)
     for a, b in zip(before, gan.discriminator.trainable_weights, strict=True):
         np.testing.assert_array_equal(a, np.asarray(b))
 

@@ -31,35 +31,63 @@ def dense_pair():
     return generator, discriminator
 
 
-def train(strategy, loss, d_steps, simultaneous=False):
+def conditional_dense_pair():
+    def network(input_dim, output_dim):
+        x = keras.Input((input_dim,))
+        labels = keras.Input((), dtype="int32")
+        h = keras.layers.Concatenate()([x, keras.layers.Embedding(3, 2)(labels)])
+        h = keras.layers.Dense(8, activation="tanh")(h)
+        return keras.Model([x, labels], keras.layers.Dense(output_dim)(h))
+
+    return network(3, 2), network(2, 1)
+
+
+def train(strategy, loss, d_steps, simultaneous=False, label_distribution=None):
     data = np.random.default_rng(0).normal(2.0, 0.5, size=(128, 2)).astype("float32")
+    labels = None if label_distribution is None else np.arange(128) % 3
     with strategy.scope():
         keras.utils.set_random_seed(0)
-        gan = GAN(*dense_pair(), d_steps=d_steps, simultaneous_updates=simultaneous, seed=7)
+        if label_distribution is None:
+            gan = GAN(*dense_pair(), d_steps=d_steps, simultaneous_updates=simultaneous, seed=7)
+        else:
+            gan = GAN(
+                *conditional_dense_pair(),
+                d_steps=d_steps,
+                simultaneous_updates=simultaneous,
+                seed=7,
+                num_classes=3,
+                label_distribution=label_distribution,
+            )
         initial = [np.array(w) for w in gan.get_weights()]
         gan.compile(
             d_optimizer=keras.optimizers.SGD(0.2),
             g_optimizer=keras.optimizers.SGD(0.2),
             loss=loss,
         )
-    history = gan.fit(data, batch_size=16 * d_steps, epochs=2, shuffle=False, verbose=0)
+    history = gan.fit(data, labels, batch_size=16 * d_steps, epochs=2, shuffle=False, verbose=0)
     return gan, initial, history.history
 
 
 @pytest.mark.parametrize(
-    "loss, d_steps, simultaneous",
+    "loss, d_steps, simultaneous, labels",
     [
-        ("non_saturating", 1, False),
-        ("minimax", 1, False),
-        ("non_saturating", 2, False),
-        ("non_saturating", 1, True),
+        ("non_saturating", 1, False, None),
+        ("minimax", 1, False, None),
+        ("non_saturating", 2, False, None),
+        ("non_saturating", 1, True, None),
+        # Conditional: the labels split with their samples; uniform G labels
+        # are each replica's slice of one global draw.
+        ("non_saturating", 2, False, "data"),
+        ("non_saturating", 2, False, "uniform"),
+        ("relativistic_average", 1, False, None),
+        ("non_saturating", 1, True, "data"),
     ],
 )
-def test_two_replicas_update_exactly_like_one_device(mirrored, loss, d_steps, simultaneous):
+def test_two_replicas_update_exactly_like_one_device(mirrored, loss, d_steps, simultaneous, labels):
     one, initial, one_history = train(
-        tf.distribute.OneDeviceStrategy("/cpu:0"), loss, d_steps, simultaneous
+        tf.distribute.OneDeviceStrategy("/cpu:0"), loss, d_steps, simultaneous, labels
     )
-    two, _, two_history = train(mirrored, loss, d_steps, simultaneous)
+    two, _, two_history = train(mirrored, loss, d_steps, simultaneous, labels)
     assert two.jit_compile is False  # "auto" under a strategy
 
     moved = max(np.abs(w - w0).max() for w, w0 in zip(one.get_weights(), initial, strict=True))
@@ -84,6 +112,20 @@ def test_replicas_draw_different_noise_that_makes_up_the_global_draw(mirrored):
     assert not np.allclose(slices[0], slices[1])
     whole = gan.sample_latent(8, seed=tf.random.experimental.stateless_fold_in(step_seed, 1))
     np.testing.assert_array_equal(np.concatenate(slices), np.asarray(whole))
+
+
+def test_replicas_draw_their_share_of_one_global_draw_of_uniform_labels(mirrored):
+    from keras_gan.models.labels import uniform_labels
+
+    seed = tf.constant([3, 0], tf.int64)
+
+    @tf.function
+    def per_replica():
+        return mirrored.run(lambda: uniform_labels(50, 10, seed))
+
+    slices = [np.asarray(v) for v in mirrored.experimental_local_results(per_replica())]
+    assert not np.array_equal(slices[0], slices[1])
+    np.testing.assert_array_equal(np.concatenate(slices), np.asarray(uniform_labels(100, 10, seed)))
 
 
 def dcgan(synchronized):

@@ -126,3 +126,74 @@ def test_no_two_layers_start_from_the_same_random_numbers(make_pair):
             n = min(kernels[a].size, kernels[b].size, 5000)
             correlation = np.corrcoef(kernels[a][:n], kernels[b][:n])[0, 1]
             assert abs(correlation) < 0.2, f"{a} and {b} start correlated ({correlation:.3f})"
+
+
+CONDITIONAL_NETWORKS = {
+    "mlp_generator": lambda: MLPGenerator(
+        latent_dim=4, data_shape=(8, 8, 1), hidden_units=(8,), num_classes=3
+    ),
+    "maxout_discriminator": lambda: MaxoutDiscriminator(
+        hidden_units=(8,), num_pieces=2, num_classes=3, spectral_norm=True
+    ),
+    "dcgan_generator": lambda: DCGANGenerator(
+        latent_dim=4, data_shape=(8, 8, 1), base_filters=4, num_classes=3
+    ),
+    "dcgan_discriminator": lambda: DCGANDiscriminator(
+        data_shape=(8, 8, 1), base_filters=4, num_classes=3, spectral_norm=True
+    ),
+}
+
+
+def conditional_inputs(name, labels):
+    first = (len(labels), 4) if "generator" in name else (len(labels), 8, 8, 1)
+    x = np.random.default_rng(0).uniform(size=first).astype("float32")
+    return [x, np.asarray(labels, "int32")]
+
+
+@pytest.mark.parametrize("name", sorted(CONDITIONAL_NETWORKS))
+def test_conditional_networks_depend_on_the_label_and_round_trip(name, tmp_path):
+    network = CONDITIONAL_NETWORKS[name]()
+    inputs = conditional_inputs(name, [0, 1, 2])
+    # The same x (or z) in every row, so rows differ only by their label.
+    inputs[0] = np.repeat(inputs[0][:1], 3, axis=0)
+    network(inputs)
+    # Some label weights start equal for every class (conditional batch norm's
+    # gamma = 1, beta = 0): move every weight as training would.
+    rng = np.random.default_rng(1)
+    for variable in network.trainable_variables:
+        variable.assign(variable + 0.1 * rng.normal(size=variable.shape))
+    outputs = keras.ops.convert_to_numpy(network(inputs, training=False))
+    assert outputs.shape[0] == 3
+    assert not np.allclose(outputs[0], outputs[1]) and not np.allclose(outputs[1], outputs[2])
+    test_case.assert_config_round_trip(network)
+    test_case.assert_saving_round_trip(network, conditional_inputs(name, [2, 0, 1]), tmp_path)
+
+
+@pytest.mark.parametrize("name", sorted(CONDITIONAL_NETWORKS))
+def test_conditional_networks_refuse_a_call_without_labels(name):
+    network = CONDITIONAL_NETWORKS[name]()
+    with pytest.raises(ValueError, match=r"num_classes=3\) is called on \[inputs, labels\]"):
+        network(conditional_inputs(name, [0, 1])[0])
+
+
+def test_conditional_batch_norm_scales_and_shifts_each_class_by_its_own_row():
+    from keras_gan.layers import ConditionalBatchNormalization
+
+    layer = ConditionalBatchNormalization(2, epsilon=0.0)
+    x = np.random.default_rng(0).normal(3.0, 2.0, size=(6, 2, 2, 5)).astype("float32")
+    labels = np.array([0, 1, 0, 1, 1, 0], "int32")
+    layer([x, labels])
+    gamma = np.arange(10, dtype="float32").reshape(2, 5)
+    beta = -np.arange(10, dtype="float32").reshape(2, 5)
+    layer.gamma.assign(gamma)
+    layer.beta.assign(beta)
+    out = keras.ops.convert_to_numpy(layer([x, labels], training=True))
+    normalized = (x - x.mean(axis=(0, 1, 2))) / x.std(axis=(0, 1, 2))
+    expected = gamma[labels][:, None, None, :] * normalized + beta[labels][:, None, None, :]
+    np.testing.assert_allclose(out, expected, rtol=1e-4, atol=1e-4)
+    # Untrained, it is plain batch norm: gamma 1, beta 0 for every class.
+    fresh = ConditionalBatchNormalization(2)
+    fresh([x, labels])
+    np.testing.assert_array_equal(np.asarray(fresh.gamma), np.ones((2, 5)))
+    np.testing.assert_array_equal(np.asarray(fresh.beta), np.zeros((2, 5)))
+    test_case.assert_config_round_trip(fresh)
