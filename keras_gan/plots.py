@@ -54,12 +54,25 @@ def plot_samples_1d(samples, data, path, title=None):
     _save(figure, axes, path, title)
 
 
-def plot_image_grid(images, path, title=None):
-    """Writes images `(n, height, width, channels)` in [0, 1] as one square-ish grid."""
+def plot_image_grid(images, path, title=None, columns=None, row_labels=None):
+    """Writes images `(n, height, width, channels)` in [0, 1] as one grid.
+
+    Args:
+        images: the images, row by row.
+        path: the PNG file.
+        title: optional title.
+        columns: images per row; default: a square-ish grid.
+        row_labels: optional text beside each row (e.g. the class of a
+            conditional GAN's row).
+    """
     images = np.clip(np.asarray(images, dtype="float32"), 0.0, 1.0)
     count, height, width, channels = images.shape
-    columns = int(np.ceil(np.sqrt(count)))
+    columns = int(columns or np.ceil(np.sqrt(count)))
     rows = int(np.ceil(count / columns))
+    if row_labels is not None and len(row_labels) != rows:
+        raise ValueError(
+            f"`row_labels` must name each of the {rows} rows. Received: {len(row_labels)} labels"
+        )
     grid = np.ones((rows * (height + 1) + 1, columns * (width + 1) + 1, channels), "float32")
     for index, image in enumerate(images):
         row, column = divmod(index, columns)
@@ -67,7 +80,15 @@ def plot_image_grid(images, path, title=None):
         grid[top : top + height, left : left + width] = image
     figure, axes = _subplots(figsize=(5, 5 * grid.shape[0] / grid.shape[1]))
     axes.imshow(grid[..., 0] if channels == 1 else grid, cmap="gray", vmin=0.0, vmax=1.0)
-    axes.axis("off")
+    if row_labels is None:
+        axes.axis("off")
+    else:
+        axes.set_xticks([])
+        axes.set_yticks([1 + row * (height + 1) + height / 2 for row in range(rows)])
+        axes.set_yticklabels([str(label) for label in row_labels])
+        axes.tick_params(length=0)
+        for spine in axes.spines.values():
+            spine.set_visible(False)
     _save(figure, axes, path, title)
 
 

@@ -22,7 +22,10 @@ from absl import logging  # noqa: E402
 _MODEL = flags.DEFINE_string("model", None, "Run dir, checkpoint, .keras file or SavedModel.")
 _DATASET = flags.DEFINE_string("dataset", "mnist", "Data set name, as for training.")
 _METRICS = flags.DEFINE_list(
-    "metrics", ["parzen"], "Any of: parzen, fid, kid, prd (precision/recall), mode_coverage."
+    "metrics",
+    ["parzen"],
+    "Any of: parzen, fid, kid, prd (precision/recall), mode_coverage; for conditional "
+    "generators class_accuracy (MNIST) and intra_fid.",
 )
 _FEATURE_MODEL = flags.DEFINE_string(
     "feature_model", None, "A .keras model giving features for fid/kid/prd (default: MNIST's)."

@@ -6,6 +6,7 @@ import keras
 import tensorflow as tf
 
 GRID_SIZE = 64  # images in the per-epoch grid
+CLASS_COLUMNS = 8  # a conditional GAN's grid: one row per class, this many samples each
 POINTS = 2500  # samples in the per-epoch plot of 1-D and 2-D data
 
 
@@ -14,8 +15,9 @@ class SamplePictures(keras.callbacks.Callback):
 
     Every picture comes from the same latent batch (`gan.generate` with a fixed
     seed), so the series shows the generator changing, not the noise: an
-    image grid for images, a scatter over the data for 2-D samples, a
-    histogram against the data for 1-D samples.
+    image grid for images (for a conditional GAN one row per class, named),
+    a scatter over the data for 2-D samples, a histogram against the data
+    for 1-D samples.
 
     Args:
         samples_dir: folder for the PNG files (created if missing).
@@ -61,7 +63,12 @@ def draw(gan, data, path, seed, title=None):
     path = pathlib.Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     shape = tuple(gan.data_shape)
-    if len(shape) == 3:
+    if len(shape) == 3 and getattr(gan, "num_classes", None):
+        # generate's default labels are the classes in order, CLASS_COLUMNS each.
+        samples = gan.generate(gan.num_classes * CLASS_COLUMNS, seed=seed)
+        names = gan.class_names or [str(i) for i in range(gan.num_classes)]
+        plots.plot_image_grid(samples, path, title=title, columns=CLASS_COLUMNS, row_labels=names)
+    elif len(shape) == 3:
         plots.plot_image_grid(gan.generate(GRID_SIZE, seed=seed), path, title=title)
     elif shape == (2,):
         plots.plot_samples_2d(gan.generate(POINTS, seed=seed), data[:POINTS], path, title=title)

@@ -1,5 +1,9 @@
 """Data sets by name: synthetic, a folder of images, an .npz file, or any TFDS name."""
 
+import dataclasses
+
+import numpy as np
+
 from keras_gan.data import synthetic
 from keras_gan.data.image_folder import load_image_folder
 from keras_gan.data.npz_file import load_npz
@@ -10,6 +14,11 @@ SYNTHETIC = {
     "ring": lambda n, seed: synthetic.ring(n, seed=seed),
     "grid": lambda n, seed: synthetic.grid(n, seed=seed),
 }
+# The labelled synthetic sets: (samples, labels), labels the mixture component.
+LABELLED_SYNTHETIC = {
+    "ring": lambda n, seed: synthetic.ring(n, seed=seed, return_labels=True),
+    "grid": lambda n, seed: synthetic.grid(n, seed=seed, return_labels=True),
+}
 FILE_SETS = ("folder", "npz")
 # Mixtures whose modes are known: (mode centres, the std of every mode).
 MODES = {
@@ -18,7 +27,34 @@ MODES = {
 }
 
 
-def load_dataset(name, data_dir=None, manual_dir=None, split="train", num_samples=50000, seed=0):
+@dataclasses.dataclass(frozen=True)
+class LabelledSamples:
+    """Samples with one integer class id each, and the names of the classes.
+
+    Attributes:
+        samples: `(N, ...)` float32 array.
+        labels: `(N,)` int32 class ids in [0, len(class_names)).
+        class_names: the name of each class id.
+    """
+
+    samples: np.ndarray
+    labels: np.ndarray
+    class_names: tuple
+
+    @property
+    def num_classes(self):
+        return len(self.class_names)
+
+
+def load_dataset(
+    name,
+    data_dir=None,
+    manual_dir=None,
+    split="train",
+    num_samples=50000,
+    seed=0,
+    with_labels=False,
+):
     """Loads a data set's samples by name.
 
     Args:
@@ -33,21 +69,56 @@ def load_dataset(name, data_dir=None, manual_dir=None, split="train", num_sample
         split: TFDS split.
         num_samples: size of a synthetic set.
         seed: seed of a synthetic set.
+        with_labels: return the samples' classes too, as `LabelledSamples`:
+            TFDS's supervised label, the class subfolders of a folder, the
+            array `y` of an .npz file, the component of `ring` and `grid`.
 
     Returns:
         A NumPy array of samples (synthetic, folder, npz), or a
-        `tf.data.Dataset` of `(image, label)` pairs (TFDS), images in [0, 1].
+        `tf.data.Dataset` of `(image, label)` pairs (TFDS), images in [0, 1];
+        with labels, `LabelledSamples` (in memory).
 
     Raises:
         ValueError: if the data cannot be found or read; the message names it.
     """
+    if with_labels:
+        return _load_labelled(name, data_dir, manual_dir, split, num_samples, seed)
     if name in SYNTHETIC:
         return SYNTHETIC[name](num_samples, seed)
     if name in FILE_SETS:
-        if not data_dir:
-            raise ValueError(
-                f"dataset={name!r} reads its data from data_dir, which is not set. "
-                f"Received: data_dir={data_dir!r}"
-            )
+        _check_data_dir(name, data_dir)
         return load_image_folder(data_dir) if name == "folder" else load_npz(data_dir)
     return load_tfds_images(name, split=split, data_dir=data_dir, manual_dir=manual_dir)
+
+
+def _load_labelled(name, data_dir, manual_dir, split, num_samples, seed):
+    if name in LABELLED_SYNTHETIC:
+        samples, labels = LABELLED_SYNTHETIC[name](num_samples, seed)
+        names = tuple(f"mode {i}" for i in range(int(labels.max()) + 1))
+        return LabelledSamples(samples, labels, names)
+    if name in SYNTHETIC:
+        raise ValueError(
+            f"dataset={name!r} has no classes; the labelled synthetic sets are "
+            f"{sorted(LABELLED_SYNTHETIC)}. Received: dataset={name!r}"
+        )
+    if name in FILE_SETS:
+        _check_data_dir(name, data_dir)
+        load = load_image_folder if name == "folder" else load_npz
+        return LabelledSamples(*load(data_dir, with_labels=True))
+    dataset, names = load_tfds_images(
+        name, split=split, data_dir=data_dir, manual_dir=manual_dir, with_class_names=True
+    )
+    chunks = list(dataset.batch(4096).as_numpy_iterator())
+    if not chunks:
+        raise ValueError(f"The split {split!r} of {name!r} holds no samples.")
+    samples = np.concatenate([images for images, _ in chunks]).astype("float32", copy=False)
+    labels = np.concatenate([labels for _, labels in chunks]).astype("int32")
+    return LabelledSamples(samples, labels, names)
+
+
+def _check_data_dir(name, data_dir):
+    if not data_dir:
+        raise ValueError(
+            f"dataset={name!r} reads its data from data_dir, which is not set. "
+            f"Received: data_dir={data_dir!r}"
+        )

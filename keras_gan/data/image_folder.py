@@ -9,21 +9,29 @@ import tensorflow as tf
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif")
 
 
-def load_image_folder(path):
+def load_image_folder(path, with_labels=False):
     """Reads every image below `path` into one float32 array in [0, 1].
 
     All images must have the same height, width and channels. Files are read
     in sorted path order, so the array is the same on every run.
 
+    With labels, each subfolder of `path` is a class (as
+    `keras.utils.image_dataset_from_directory` reads them): the sorted
+    subfolder names are the class names, their positions the class ids, and
+    images anywhere below a subfolder belong to its class.
+
     Args:
         path: a folder; images are found in it and its subfolders.
+        with_labels: also return each image's class.
 
     Returns:
-        `(N, H, W, C)` float32 array.
+        `(N, H, W, C)` float32 array; with labels, `(images, labels,
+        class_names)`, labels int32.
 
     Raises:
         ValueError: if `path` is not a folder, holds no images, holds a file
-            that does not decode as an image, or images of different shapes.
+            that does not decode as an image, or images of different shapes;
+            with labels, if an image lies outside every class subfolder.
     """
     folder = pathlib.Path(path)
     if not folder.is_dir():
@@ -36,6 +44,15 @@ def load_image_folder(path):
             f"No images ({', '.join(IMAGE_SUFFIXES)}) found in the folder. "
             f"Received: data_dir={str(path)!r}"
         )
+    if with_labels:
+        class_names = sorted(d.name for d in folder.iterdir() if d.is_dir())
+        loose = [f for f in files if f.parent == folder]
+        if loose or not class_names:
+            raise ValueError(
+                "With labels, every image must be in a class subfolder of the folder (one "
+                f"subfolder per class). Received: {str((loose or files)[0])!r} directly in "
+                f"data_dir={str(path)!r}"
+            )
     images = []
     for file in files:
         try:
@@ -49,4 +66,9 @@ def load_image_folder(path):
                 f"{images[0].shape}. Received: {str(file)!r} of shape {image.shape}"
             )
         images.append(image)
-    return np.stack(images).astype("float32") / 255.0
+    images = np.stack(images).astype("float32") / 255.0
+    if not with_labels:
+        return images
+    ids = {name: i for i, name in enumerate(class_names)}
+    labels = np.array([ids[f.relative_to(folder).parts[0]] for f in files], "int32")
+    return images, labels, tuple(class_names)

@@ -6,18 +6,24 @@ import zipfile
 import numpy as np
 
 
-def load_npz(path, key=None):
+def load_npz(path, key=None, with_labels=False):
     """Reads samples from a `.npz` file as float32.
 
     Integer arrays are taken as 8-bit pixels and scaled to [0, 1]; float
     arrays are returned as they are. A `(N, H, W)` array gets a channel axis.
 
+    With labels, the array `y` holds one integer class id per sample (ids
+    0..max(y)); an optional array `class_names` names them (else the ids
+    as strings).
+
     Args:
         path: the `.npz` file.
         key: the array to read; default: `"x"` if present, else the only array.
+        with_labels: also return each sample's class.
 
     Returns:
-        `(N, ...)` float32 array.
+        `(N, ...)` float32 array; with labels, `(samples, labels,
+        class_names)`, labels int32.
 
     Raises:
         ValueError: if the file is missing or not an `.npz` archive, the array
@@ -42,6 +48,8 @@ def load_npz(path, key=None):
             if key not in keys:
                 raise ValueError(f"{str(path)!r} has no array {key!r}. Received arrays: {keys}")
             array = archive[key]
+            if with_labels:
+                labels, class_names = _labels(archive, path, len(array))
     except (zipfile.BadZipFile, OSError, EOFError) as error:
         raise ValueError(f"Cannot read {str(path)!r} as an .npz archive: {error}") from error
     if array.ndim < 2 or len(array) == 0:
@@ -58,5 +66,37 @@ def load_npz(path, key=None):
     if array.ndim == 3:
         array = array[..., None]
     if np.issubdtype(array.dtype, np.integer):
-        return array.astype("float32") / 255.0
-    return array.astype("float32")
+        array = array.astype("float32") / 255.0
+    array = array.astype("float32", copy=False)
+    return (array, labels, class_names) if with_labels else array
+
+
+def _labels(archive, path, num_samples):
+    if "y" not in archive:
+        raise ValueError(
+            f"{str(path)!r} has no array 'y' of class labels. Received arrays: "
+            f"{list(archive.keys())}"
+        )
+    labels = archive["y"]
+    if labels.ndim == 2 and labels.shape[1] == 1:
+        labels = labels[:, 0]
+    if labels.dtype.kind not in "iu" or labels.shape != (num_samples,):
+        raise ValueError(
+            f"The array 'y' in {str(path)!r} must hold one integer class id per sample, "
+            f"shape ({num_samples},). Received: {labels.dtype} of shape {labels.shape}"
+        )
+    if labels.min() < 0:
+        raise ValueError(
+            f"The class ids in 'y' of {str(path)!r} must be >= 0. Received: {labels.min()}"
+        )
+    num_classes = int(labels.max()) + 1
+    if "class_names" in archive:
+        names = tuple(str(n) for n in archive["class_names"])
+        if len(names) < num_classes:
+            raise ValueError(
+                f"'class_names' in {str(path)!r} names {len(names)} classes, but 'y' holds "
+                f"ids up to {num_classes - 1}"
+            )
+    else:
+        names = tuple(str(i) for i in range(num_classes))
+    return labels.astype("int32"), names

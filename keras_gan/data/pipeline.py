@@ -44,6 +44,7 @@ def make_epoch_pipeline(
     start_step=0,
     steps_per_epoch=None,
     output_range=None,
+    labels=None,
 ):
     """The batches of a run from step `start_step` to its end, in one dataset.
 
@@ -63,16 +64,24 @@ def make_epoch_pipeline(
         start_step: batches already trained on.
         steps_per_epoch: batches per epoch (None: every full batch).
         output_range: as for `make_pipeline`.
+        labels: None, or one int32 class id per sample: the batches are then
+            `(samples, labels)` pairs, for a conditional GAN.
 
     Returns:
         `(dataset, steps_per_epoch)`.
 
     Raises:
-        ValueError: if a batch or `steps_per_epoch` does not fit in the data.
+        ValueError: if a batch or `steps_per_epoch` does not fit in the data,
+            or the labels are not one per sample.
     """
     batch_size = positive_int("batch_size", batch_size)
     samples = to_array(samples)
     num_samples = len(samples)
+    if labels is not None and np.shape(labels) != (num_samples,):
+        raise ValueError(
+            f"`labels` must hold one class id for each of the {num_samples} samples. "
+            f"Received: labels of shape {np.shape(labels)}"
+        )
     available = num_samples // batch_size
     if available < 1:
         raise ValueError(
@@ -102,6 +111,13 @@ def make_epoch_pipeline(
 
     def gather(indices):
         return tf.gather(data, indices) * scale + shift
+
+    if labels is not None:
+        classes = tf.constant(np.asarray(labels, "int32"))
+        images_of = gather
+
+        def gather(indices):
+            return images_of(indices), tf.gather(classes, indices)
 
     first_epoch, skip = divmod(int(start_step), steps_per_epoch)
     batches = tf.data.Dataset.range(first_epoch, epochs).flat_map(epoch).skip(skip)

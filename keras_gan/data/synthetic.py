@@ -17,14 +17,18 @@ def ring_modes(num_modes=8, radius=2.0):
     return (radius * np.stack([np.cos(angles), np.sin(angles)], axis=1)).astype("float32")
 
 
-def ring(num_samples, num_modes=8, radius=2.0, std=0.02, seed=None):
+def ring(num_samples, num_modes=8, radius=2.0, std=0.02, seed=None, return_labels=False):
     """An equal mixture of isotropic Gaussians on a circle, shaped `(num_samples, 2)`.
 
     The 8-mode ring of the unrolled-GAN and VEEGAN papers (radius 2, std 0.02).
+    With `return_labels=True`, returns `(points, labels)`: each point's
+    component, an int32 index into `ring_modes(num_modes, radius)`.
     """
     rng = np.random.default_rng(seed)
-    centres = ring_modes(num_modes, radius)[rng.integers(num_modes, size=num_samples)]
-    return (centres + rng.normal(0.0, std, size=(num_samples, 2))).astype("float32")
+    labels = rng.integers(num_modes, size=num_samples).astype("int32")
+    centres = ring_modes(num_modes, radius)[labels]
+    points = (centres + rng.normal(0.0, std, size=(num_samples, 2))).astype("float32")
+    return (points, labels) if return_labels else points
 
 
 def grid_modes(size=5, spacing=2.0):
@@ -34,15 +38,18 @@ def grid_modes(size=5, spacing=2.0):
     return np.stack([xs.ravel(), ys.ravel()], axis=1).astype("float32")
 
 
-def grid(num_samples, size=5, spacing=2.0, std=0.05, seed=None):
+def grid(num_samples, size=5, spacing=2.0, std=0.05, seed=None, return_labels=False):
     """An equal mixture of isotropic Gaussians on a square grid, shaped `(num_samples, 2)`.
 
     The 25-mode grid of the VEEGAN and PacGAN papers (5x5, spacing 2, std 0.05).
+    With `return_labels=True`, returns `(points, labels)`: each point's
+    component, an int32 index into `grid_modes(size, spacing)`.
     """
     rng = np.random.default_rng(seed)
     modes = grid_modes(size, spacing)
-    centres = modes[rng.integers(len(modes), size=num_samples)]
-    return (centres + rng.normal(0.0, std, size=(num_samples, 2))).astype("float32")
+    labels = rng.integers(len(modes), size=num_samples).astype("int32")
+    points = (modes[labels] + rng.normal(0.0, std, size=(num_samples, 2))).astype("float32")
+    return (points, labels) if return_labels else points
 
 
 def mixture_density(points, modes, std):

@@ -6,7 +6,7 @@ import requests
 import tensorflow as tf
 
 
-def load_tfds_images(name, split="train", data_dir=None, manual_dir=None):
+def load_tfds_images(name, split="train", data_dir=None, manual_dir=None, with_class_names=False):
     """Loads a TFDS image data set as a `tf.data.Dataset` of float32 images in [0, 1].
 
     Args:
@@ -16,9 +16,11 @@ def load_tfds_images(name, split="train", data_dir=None, manual_dir=None):
         manual_dir: folder of the data set's original files (for MNIST the
             four `*-ubyte.gz` IDX files); the data set is then prepared from
             them without network access.
+        with_class_names: also return the names of the label's classes.
 
     Returns:
-        A dataset of `(image, label)` pairs, images float32 in [0, 1].
+        A dataset of `(image, label)` pairs, images float32 in [0, 1]; with
+        `with_class_names`, `(dataset, class_names)`.
 
     Raises:
         ValueError: for an unknown name, a `manual_dir` that is not a folder,
@@ -65,8 +67,18 @@ def load_tfds_images(name, split="train", data_dir=None, manual_dir=None):
             f"download, which failed (no network?). Pass manual_dir= a folder holding the "
             f"original files. Received: manual_dir={manual_dir!r}"
         ) from error
-    dataset = builder.as_dataset(split=split, as_supervised=True)
-    return dataset.map(
+    dataset = builder.as_dataset(split=split, as_supervised=True).map(
         lambda image, label: (tf.cast(image, tf.float32) / 255.0, label),
         num_parallel_calls=tf.data.AUTOTUNE,
     )
+    if not with_class_names:
+        return dataset
+    supervised = builder.info.supervised_keys
+    names = getattr(builder.info.features[supervised[1]], "names", None) if supervised else None
+    if not names:
+        raise ValueError(
+            f"{name!r} has no class labels (tensorflow-datasets lists no ClassLabel as its "
+            f"supervised target), so it cannot train a conditional GAN. Received: "
+            f"supervised keys {supervised}"
+        )
+    return dataset, tuple(str(n) for n in names)

@@ -12,6 +12,7 @@ from keras_gan.latent import sample as sample_latent
 from keras_gan.latent import seed_tensor
 
 WARMUP_FILE = "tf_serving_warmup_requests"
+CLASS_NAMES_FILE = "class_names.txt"  # a conditional export's classes, line i = class id i
 DEFAULT_MAX_SAMPLES = 1024
 _MODEL_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
 
@@ -36,6 +37,13 @@ def export_generator(
             `num_samples` outside 1..`max_samples` is an InvalidArgument error.
         `generate_png` (image generators only): the same inputs -> `png`,
             string `[num_samples]`, PNG-encoded uint8 images.
+
+    A conditional GAN's signatures take one more input, `labels` int32
+    (`[batch]` for `serving_default`, `[num_samples]` for the others): the
+    class of each sample. A label outside [0, num_classes) or a `labels`
+    length other than the batch is an InvalidArgument error. The class names
+    are written to `assets.extra/class_names.txt`, one per line, line i
+    naming class id i.
 
     The version is written to a hidden temporary folder and renamed into
     place, so a model server never sees half a version, and an existing
@@ -87,7 +95,14 @@ def export_generator(
         archive.write_out(str(partial), verbose=False)
         if warmup:
             image = len(gan.data_shape) == 3
-            write_warmup_requests(partial, model_name, gan.latent_dim, image=image)
+            write_warmup_requests(
+                partial, model_name, gan.latent_dim, image=image, num_classes=gan.num_classes
+            )
+        if gan.num_classes is not None:
+            names = gan.class_names or [str(i) for i in range(gan.num_classes)]
+            extra = partial / "assets.extra"
+            extra.mkdir(exist_ok=True)
+            (extra / CLASS_NAMES_FILE).write_text("".join(f"{name}\n" for name in names))
         os.rename(partial, final)
     finally:
         shutil.rmtree(partial, ignore_errors=True)
@@ -109,7 +124,28 @@ def _archive(gan, max_samples, output_range):
     image = len(gan.data_shape) == 3
     low, high = (float(v) for v in output_range)
 
-    def samples_of(latent):
+    num_classes = gan.num_classes
+
+    def checked_labels(labels, batch_size):
+        check = tf.debugging.Assert(
+            tf.logical_and(
+                tf.equal(tf.size(labels), batch_size),
+                tf.reduce_all((labels >= 0) & (labels < num_classes)),
+            ),
+            [
+                f"labels must hold one class id in [0, {num_classes}) per sample. Received: "
+                "samples, labels:",
+                batch_size,
+                labels,
+            ],
+            summarize=10,
+        )
+        with tf.control_dependencies([check]):
+            return tf.identity(labels)
+
+    def samples_of(latent, labels=None):
+        if labels is not None:
+            latent = [latent, checked_labels(labels, tf.shape(latent)[0])]
         samples = generator(latent, training=False)
         if image and (low, high) != (0.0, 1.0):
             samples = (samples - low) / (high - low)
@@ -136,31 +172,56 @@ def _archive(gan, max_samples, output_range):
     latent_spec = tf.TensorSpec([None, latent_dim], tf.float32, name="latent")
     count_spec = tf.TensorSpec([], tf.int32, name="num_samples")
     seed_spec = tf.TensorSpec([], tf.int64, name="seed")
+    labels_spec = tf.TensorSpec([None], tf.int32, name="labels")
+
+    def png_of(samples):
+        pixels = tf.cast(tf.round(tf.clip_by_value(samples, 0.0, 1.0) * 255.0), tf.uint8)
+        return {"png": tf.map_fn(tf.io.encode_png, pixels, fn_output_signature=tf.string)}
 
     # The first endpoint becomes `serving_default`.
+    if num_classes is None:
+        archive.add_endpoint(
+            "serving_default",
+            lambda latent: {"samples": samples_of(latent)},
+            input_signature=[latent_spec],
+        )
+        archive.add_endpoint(
+            "generate",
+            lambda num_samples, seed: {"samples": samples_of(latent_of(num_samples, seed))},
+            input_signature=[count_spec, seed_spec],
+        )
+        if image:
+            archive.add_endpoint(
+                "generate_png",
+                lambda num_samples, seed: png_of(samples_of(latent_of(num_samples, seed))),
+                input_signature=[count_spec, seed_spec],
+            )
+        return archive
+
     archive.add_endpoint(
         "serving_default",
-        lambda latent: {"samples": samples_of(latent)},
-        input_signature=[latent_spec],
+        lambda latent, labels: {"samples": samples_of(latent, labels)},
+        input_signature=[latent_spec, labels_spec],
     )
+
+    def generated(num_samples, seed, labels):
+        return samples_of(latent_of(num_samples, seed), labels)
+
     archive.add_endpoint(
         "generate",
-        lambda num_samples, seed: {"samples": samples_of(latent_of(num_samples, seed))},
-        input_signature=[count_spec, seed_spec],
+        lambda num_samples, seed, labels: {"samples": generated(num_samples, seed, labels)},
+        input_signature=[count_spec, seed_spec, labels_spec],
     )
     if image:
-
-        def generate_png(num_samples, seed):
-            samples = samples_of(latent_of(num_samples, seed))
-            pixels = tf.cast(tf.round(tf.clip_by_value(samples, 0.0, 1.0) * 255.0), tf.uint8)
-            png = tf.map_fn(tf.io.encode_png, pixels, fn_output_signature=tf.string)
-            return {"png": png}
-
-        archive.add_endpoint("generate_png", generate_png, input_signature=[count_spec, seed_spec])
+        archive.add_endpoint(
+            "generate_png",
+            lambda num_samples, seed, labels: png_of(generated(num_samples, seed, labels)),
+            input_signature=[count_spec, seed_spec, labels_spec],
+        )
     return archive
 
 
-def write_warmup_requests(version_dir, model_name, latent_dim, image):
+def write_warmup_requests(version_dir, model_name, latent_dim, image, num_classes=None):
     """Writes a TFRecord of PredictionLogs that TF Serving replays when it loads."""
     from tensorflow_serving.apis import model_pb2
     from tensorflow_serving.apis import predict_pb2
@@ -172,6 +233,11 @@ def write_warmup_requests(version_dir, model_name, latent_dim, image):
     }
     if image:
         requests["generate_png"] = _seeded_inputs()
+    if num_classes is not None:
+        # Two samples of the first and the last class.
+        labels = tf.make_tensor_proto([0, num_classes - 1], dtype=tf.int32)
+        for inputs in requests.values():
+            inputs["labels"] = labels
     folder = pathlib.Path(version_dir) / "assets.extra"
     folder.mkdir(parents=True, exist_ok=True)
     with tf.io.TFRecordWriter(str(folder / WARMUP_FILE)) as writer:

@@ -8,20 +8,47 @@ import tensorflow as tf
 from keras_gan.data.datasets import MODES
 from keras_gan.data.datasets import load_dataset
 from keras_gan.data.pipeline import to_array
+from keras_gan.export.generator_export import CLASS_NAMES_FILE
+from keras_gan.metrics.class_metrics import class_accuracy
+from keras_gan.metrics.class_metrics import intra_fid
 from keras_gan.metrics.feature_distances import extract_features
 from keras_gan.metrics.feature_distances import frechet_distance
 from keras_gan.metrics.feature_distances import kernel_distance
 from keras_gan.metrics.feature_distances import precision_recall
 from keras_gan.metrics.mode_coverage import mode_coverage
 from keras_gan.metrics.parzen import parzen_estimate
+from keras_gan.models.labels import balanced_labels
+from keras_gan.models.labels import check_label_array
 
-METRICS = ("parzen", "fid", "kid", "prd", "mode_coverage")
-FEATURE_METRICS = ("fid", "kid", "prd")
+METRICS = ("parzen", "fid", "kid", "prd", "mode_coverage", "class_accuracy", "intra_fid")
+FEATURE_METRICS = ("fid", "kid", "prd", "intra_fid")
+CLASS_METRICS = ("class_accuracy", "intra_fid")  # conditional generators only
 SAVED_MODEL_CHUNK = 500  # samples per `generate` request, below any export's limit
 
 
+class Sampler:
+    """Draws samples from a saved generator: `sampler(num_samples, seed, labels=None)`.
+
+    Attributes:
+        num_classes: None for an unconditional generator, else its classes;
+            then `labels` (default: the classes in order, equally often, as
+            `GAN.generate`) says which class each sample is of.
+    """
+
+    def __init__(self, generate, num_classes=None):
+        self._generate = generate
+        self.num_classes = num_classes
+
+    def __call__(self, num_samples, seed, labels=None):
+        if self.num_classes is None:
+            return self._generate(num_samples, seed)
+        if labels is None:
+            labels = balanced_labels(num_samples, self.num_classes)
+        return self._generate(num_samples, seed, check_label_array(labels, self.num_classes))
+
+
 def load_sampler(path, sample_from_average=None):
-    """A function `(num_samples, seed) -> samples` for the generator saved at `path`.
+    """A `Sampler`, `(num_samples, seed, labels=None) -> samples`, for the generator at `path`.
 
     Args:
         path: an exported SavedModel version folder (used through its
@@ -53,21 +80,27 @@ def load_sampler(path, sample_from_average=None):
                 f"{str(path)!r}"
             )
         generate = tf.saved_model.load(str(path)).signatures["generate"]
+        names_file = path / "assets.extra" / CLASS_NAMES_FILE
+        num_classes = len(names_file.read_text().splitlines()) if names_file.is_file() else None
 
-        def sample(num_samples, seed):
+        def sample(num_samples, seed, labels=None):
             chunks, done = [], 0
             while done < num_samples:
                 count = min(SAVED_MODEL_CHUNK, num_samples - done)
+                inputs = {}
+                if labels is not None:
+                    inputs["labels"] = tf.constant(labels[done : done + count], tf.int32)
                 # Chunk c of a request uses seed + c: reproducible, never reused.
                 out = generate(
                     num_samples=tf.constant(count, tf.int32),
                     seed=tf.constant(seed + len(chunks), tf.int64),
+                    **inputs,
                 )
                 chunks.append(out["samples"].numpy())
                 done += count
             return np.concatenate(chunks)
 
-        return sample
+        return Sampler(sample, num_classes)
     from keras_gan.export.sources import load_trained_gan
 
     gan = load_trained_gan(path)
@@ -78,7 +111,12 @@ def load_sampler(path, sample_from_average=None):
                 f"`generator_ema` / --ema). Received: sample_from_average=True for {str(path)!r}"
             )
         gan.sample_from_average = bool(sample_from_average)
-    return lambda num_samples, seed: gan.generate(num_samples, seed=seed)
+    if gan.num_classes is None:
+        return Sampler(lambda num_samples, seed: gan.generate(num_samples, seed=seed))
+    return Sampler(
+        lambda num_samples, seed, labels: gan.generate(num_samples, seed=seed, labels=labels),
+        gan.num_classes,
+    )
 
 
 def serving_versions(path):
@@ -113,7 +151,13 @@ def evaluate(
             estimate; sigma chosen on `validation_split`, reported on
             `test_split`); `"fid"`, `"kid"`, `"prd"` (precision and recall),
             between features of `test_split` and of the generated samples;
-            `"mode_coverage"` (synthetic mixtures).
+            `"mode_coverage"` (synthetic mixtures). Conditional generators
+            only: `"class_accuracy"` (the shipped MNIST classifier's
+            accuracy on the samples generated for each class, per class and
+            their mean), `"intra_fid"` (the FID of each class's samples
+            against the test images of that class, and their mean). A
+            conditional generator's samples are class-balanced for every
+            metric (`num_samples / num_classes` of each class).
         data_dir, manual_dir: as for training.
         num_samples: generated samples (the paper: 10,000).
         seed: seed of the generated samples.
@@ -130,7 +174,8 @@ def evaluate(
         A dict with `num_samples`, `seed`, and per metric its keys
         (`parzen_ll`, `parzen_se`, `parzen_sigma`; `fid`; `kid`, `kid_std`;
         `precision`, `recall`; `modes_covered`, `num_modes`,
-        `high_quality_fraction`).
+        `high_quality_fraction`; `class_accuracy`, `class_accuracy_per_class`;
+        `intra_fid`, `intra_fid_per_class`).
 
     Raises:
         ValueError: for an unknown metric, a metric the data set does not
@@ -151,18 +196,40 @@ def evaluate(
     if uses_test and dataset in MODES:
         raise ValueError(f"{uses_test} need a data set with splits. Received: dataset={dataset}")
     sample = load_sampler(model, sample_from_average)  # a bad model fails before data loads
-    data = {}
+    wanted = sorted(set(metrics) & set(CLASS_METRICS))
+    if wanted and sample.num_classes is None:
+        raise ValueError(
+            f"{wanted} measure a conditional generator; this one is unconditional. "
+            f"Received: model={str(model)!r}"
+        )
+    if "class_accuracy" in metrics and dataset != "mnist":
+        raise ValueError(
+            "class_accuracy uses the shipped MNIST classifier, so it needs --dataset=mnist. "
+            f"Received: dataset={dataset}"
+        )
+    data, test_labels = {}, None
     splits = {"test": test_split} if uses_test else {}
     if "parzen" in metrics:
         splits["validation"] = validation_split
     for name, split in splits.items():
-        data[name] = to_array(
-            load_dataset(dataset, data_dir=data_dir, manual_dir=manual_dir, split=split)
-        )
+        options = dict(data_dir=data_dir, manual_dir=manual_dir, split=split)
+        if name == "test" and "intra_fid" in metrics:
+            labelled = load_dataset(dataset, with_labels=True, **options)
+            data[name], test_labels = labelled.samples, labelled.labels
+            if labelled.num_classes != sample.num_classes:
+                raise ValueError(
+                    f"The generator has {sample.num_classes} classes and {dataset}'s "
+                    f"{split} split {labelled.num_classes}. Received: model={str(model)!r}"
+                )
+        else:
+            data[name] = to_array(load_dataset(dataset, **options))
     features = None
     if set(metrics) & set(FEATURE_METRICS):
         features = feature_extractor or _default_extractor(data["test"].shape[1:])
-    samples = sample(num_samples, seed)
+    labels = None
+    if sample.num_classes is not None:
+        labels = balanced_labels(num_samples, sample.num_classes)
+    samples = sample(num_samples, seed, labels) if labels is not None else sample(num_samples, seed)
     results = {"num_samples": int(num_samples), "seed": int(seed)}
     if "parzen" in metrics:
         estimate = parzen_estimate(samples, data["test"], data["validation"], progress=progress)
@@ -176,6 +243,14 @@ def evaluate(
             results["kid"], results["kid_std"] = kernel_distance(real, fake, seed=seed)
         if "prd" in metrics:
             results["precision"], results["recall"] = precision_recall(real, fake)
+        if "intra_fid" in metrics:
+            results.update(intra_fid(real, test_labels, fake, labels, sample.num_classes))
+    if "class_accuracy" in metrics:
+        from keras_gan.metrics.mnist_classifier import trained_mnist_classifier
+
+        results.update(
+            class_accuracy(trained_mnist_classifier(), samples, labels, sample.num_classes)
+        )
     if "mode_coverage" in metrics:
         modes, std = MODES[dataset]
         results.update(mode_coverage(samples, modes, std=std))

@@ -39,6 +39,18 @@ def mnist_feature_extractor(weights=WEIGHTS):
     Raises:
         ValueError: if the weights file is missing.
     """
+    classifier = trained_mnist_classifier(weights)
+    return keras.Model(classifier.inputs[0], classifier.get_layer(FEATURE_LAYER).output)
+
+
+def trained_mnist_classifier(weights=WEIGHTS):
+    """The shipped, trained classifier: 28x28x1 images in [0, 1] -> 10 digit logits.
+
+    It scores about 99% on the MNIST test images; `class_accuracy` uses it.
+
+    Raises:
+        ValueError: if the weights file is missing.
+    """
     if not pathlib.Path(weights).is_file():
         raise ValueError(
             "The MNIST classifier's weights are missing; train them with "
@@ -46,4 +58,4 @@ def mnist_feature_extractor(weights=WEIGHTS):
         )
     classifier = mnist_classifier()
     classifier.load_weights(weights)
-    return keras.Model(classifier.inputs[0], classifier.get_layer(FEATURE_LAYER).output)
+    return classifier

@@ -20,7 +20,7 @@ def is_image_shape(data_shape):
     return len(data_shape) == 3
 
 
-def build_gan(config, data_shape, steps_per_epoch, pixel_means=None):
+def build_gan(config, data_shape, steps_per_epoch, pixel_means=None, class_names=None):
     """Builds and compiles the GAN of `config` for samples of `data_shape`.
 
     Images (height, width, channels) are modelled in [0, 1] with a sigmoid
@@ -31,11 +31,13 @@ def build_gan(config, data_shape, steps_per_epoch, pixel_means=None):
         data_shape: shape of one sample.
         steps_per_epoch: updates per epoch (places the paper's momentum ramp).
         pixel_means: mean of each data value, for `output_bias_from_data`.
+        class_names: with `config.conditional`, the data's classes.
 
     Raises:
         ValueError: if the model cannot take data of this shape.
     """
     image = is_image_shape(data_shape)
+    num_classes = len(class_names) if config.conditional else None
     output_activation = "sigmoid" if image else "linear"
     if config.model == "dcgan":
         if not image:
@@ -49,12 +51,14 @@ def build_gan(config, data_shape, steps_per_epoch, pixel_means=None):
             base_filters=config.filters,
             output_activation=output_activation,
             synchronized_batch_norm=config.sync_batch_norm,
+            num_classes=num_classes,
             name="generator",
         )
         discriminator = DCGANDiscriminator(
             data_shape=data_shape,
             base_filters=config.filters,
             spectral_norm=config.spectral_norm,
+            num_classes=num_classes,
             name="discriminator",
         )
     else:
@@ -66,6 +70,7 @@ def build_gan(config, data_shape, steps_per_epoch, pixel_means=None):
             output_bias_marginals=(
                 np.asarray(pixel_means).reshape(-1) if config.output_bias_from_data else None
             ),
+            num_classes=num_classes,
             name="generator",
         )
         discriminator = MaxoutDiscriminator(
@@ -74,6 +79,7 @@ def build_gan(config, data_shape, steps_per_epoch, pixel_means=None):
             input_dropout=config.d_input_dropout,
             hidden_dropout=config.d_hidden_dropout,
             spectral_norm=config.spectral_norm,
+            num_classes=num_classes,
             name="discriminator",
         )
     gan = GAN(
@@ -86,6 +92,9 @@ def build_gan(config, data_shape, steps_per_epoch, pixel_means=None):
         generator_ema=config.ema or None,
         sample_from_average=config.sample_from_ema,
         augmentation=_augmentation(config, data_shape),
+        num_classes=num_classes,
+        label_distribution=config.label_distribution if num_classes else "data",
+        class_names=class_names if num_classes else None,
         name="gan",
     )
     gan.compile(

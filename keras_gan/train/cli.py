@@ -85,6 +85,20 @@ def define_flags(flag_values=flags.FLAGS):
     flags.DEFINE_bool(
         "spectral_norm", d.spectral_norm, "Spectral normalisation of D's layers (SN-GAN).", **fv
     )
+    flags.DEFINE_bool(
+        "conditional",
+        d.conditional,
+        "Model p(x | class) from the data's labels: TFDS's label, a folder's class subfolders, "
+        "an .npz's y, the ring's or grid's mode. mlp: label embeddings; dcgan: class-"
+        "conditional batch norm in G, a projection D.",
+        **fv,
+    )
+    flags.DEFINE_string(
+        "label_distribution",
+        d.label_distribution,
+        "--conditional: the classes of G's step: data (the real minibatch's labels) or uniform.",
+        **fv,
+    )
     # The game.
     flags.DEFINE_string(
         "loss",

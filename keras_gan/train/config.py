@@ -5,10 +5,12 @@ import math
 
 from keras_gan import losses as gan_losses
 from keras_gan.data.datasets import FILE_SETS
+from keras_gan.data.datasets import LABELLED_SYNTHETIC
 from keras_gan.data.datasets import SYNTHETIC
 from keras_gan.distribute import STRATEGY_NAMES
 from keras_gan.latent import DISTRIBUTIONS as LATENT_DISTRIBUTIONS
 from keras_gan.layers.diff_augment import TRANSFORMS as DIFFAUGMENT_TRANSFORMS
+from keras_gan.models.labels import LABEL_DISTRIBUTIONS
 
 MODELS = ("mlp", "dcgan")
 OPTIMIZERS = ("adam", "sgd", "paper_sgd")
@@ -69,6 +71,8 @@ class TrainConfig:
     output_bias_from_data: bool = False
     sync_batch_norm: bool = False
     spectral_norm: bool = False
+    conditional: bool = False
+    label_distribution: str = "data"
     # The game.
     loss: str = "non_saturating"
     d_steps: int = 1
@@ -128,6 +132,26 @@ class TrainConfig:
         _choice("lr_decay", self.lr_decay, LR_DECAYS)
         if self.lr_decay and self.optimizer == "paper_sgd":
             _fail("lr_decay", self.lr_decay, "cannot be used with --optimizer=paper_sgd")
+        _choice("label_distribution", self.label_distribution, LABEL_DISTRIBUTIONS)
+        if self.label_distribution != "data" and not self.conditional:
+            _fail("label_distribution", self.label_distribution, "needs --conditional")
+        if (
+            self.conditional
+            and self.dataset in SYNTHETIC
+            and self.dataset not in (LABELLED_SYNTHETIC)
+        ):
+            _fail(
+                "dataset",
+                self.dataset,
+                "has no classes for --conditional; the labelled synthetic sets are "
+                + ", ".join(sorted(LABELLED_SYNTHETIC)),
+            )
+        if self.conditional and self.simultaneous_updates and self.label_distribution != "data":
+            _fail(
+                "label_distribution",
+                self.label_distribution,
+                "must be data with --simultaneous_updates (one fake batch, the real labels)",
+            )
         _choice("strategy", self.strategy, STRATEGY_NAMES)
         _choice("jit_compile", self.jit_compile, JIT_COMPILE)
         for name in (

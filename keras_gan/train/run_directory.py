@@ -82,9 +82,12 @@ class RunDirectory:
                 f"a new --run_dir. Received: --run_dir={self.path}"
             )
 
-    def write_config(self, config, versions):
+    def write_config(self, config, versions, class_names=None):
+        """Writes config.json: the flags, the versions, and a conditional run's class names."""
         self.path.mkdir(parents=True, exist_ok=True)
         content = {"config": config.to_dict(), "versions": versions}
+        if class_names is not None:
+            content["class_names"] = list(class_names)
         _write_atomically(self.config_file, json.dumps(content, indent=2) + "\n")
 
     def latest_checkpoint(self):

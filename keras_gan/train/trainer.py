@@ -71,18 +71,26 @@ def train(config, callbacks=()):
     writes = distribute.is_chief(strategy)
 
     def load(split, **options):
-        return to_array(
-            load_dataset(
-                config.dataset,
-                data_dir=config.data_dir or None,
-                manual_dir=config.manual_dir or None,
-                split=split,
-                **options,
-            )
+        return load_dataset(
+            config.dataset,
+            data_dir=config.data_dir or None,
+            manual_dir=config.manual_dir or None,
+            split=split,
+            **options,
         )
 
-    samples = load(config.split, num_samples=config.num_samples, seed=config.seed)
-    validation = load(config.validation_split) if config.keep_best else None
+    loaded = load(
+        config.split,
+        num_samples=config.num_samples,
+        seed=config.seed,
+        with_labels=config.conditional,
+    )
+    labels, class_names = None, None
+    if config.conditional:
+        samples, labels, class_names = loaded.samples, loaded.labels, loaded.class_names
+    else:
+        samples = to_array(loaded)
+    validation = to_array(load(config.validation_split)) if config.keep_best else None
     resumed = run.latest_checkpoint() if config.resume else None
     start_step = resumed[1]["step"] if resumed else 0
 
@@ -94,6 +102,7 @@ def train(config, callbacks=()):
             epochs=config.epochs,
             start_step=step,
             steps_per_epoch=config.steps or None,
+            labels=labels,
         )
 
     dataset, steps_per_epoch = batches_from(start_step)
@@ -106,12 +115,18 @@ def train(config, callbacks=()):
     with strategy.scope():
         if resumed:
             gan = run.load_checkpoint(resumed[0])
+            if config.conditional and tuple(gan.class_names or ()) != tuple(class_names):
+                raise ValueError(
+                    "The data's classes are not those the run was trained on: the checkpoint "
+                    f"has {list(gan.class_names or ())}. Received: {list(class_names)} from "
+                    f"--dataset={config.dataset}"
+                )
         else:
             # float64: a float32 sum over 50,000 images loses digits of the pixel means.
             pixel_means = (
                 samples.mean(axis=0, dtype="float64") if config.output_bias_from_data else None
             )
-            gan = build_gan(config, samples.shape[1:], steps_per_epoch, pixel_means)
+            gan = build_gan(config, samples.shape[1:], steps_per_epoch, pixel_means, class_names)
 
     extra_callbacks, callbacks = list(callbacks), []
     if config.eval_every:
@@ -127,7 +142,7 @@ def train(config, callbacks=()):
             )
         )
     if writes:
-        run.write_config(config, _versions())
+        run.write_config(config, _versions(), class_names=class_names)
     best = run.best_checkpoint() if resumed else None
     keeper = RunKeeper(
         run,
@@ -146,7 +161,9 @@ def train(config, callbacks=()):
         ]
     callbacks += extra_callbacks
     print(
-        f"keras_gan: {config.dataset} {samples.shape[1:]}, {steps_per_epoch} steps per epoch, "
+        f"keras_gan: {config.dataset} {samples.shape[1:]}"
+        + (f", {len(class_names)} classes" if class_names else "")
+        + f", {steps_per_epoch} steps per epoch, "
         f"{config.epochs} epochs, {strategy.num_replicas_in_sync} replica(s); "
         f"writing to {run.path}" + (f"; resuming at step {start_step}" if resumed else ""),
         flush=True,

@@ -90,3 +90,51 @@ def test_unreadable_folder_is_named(tmp_path, monkeypatch):
     monkeypatch.setattr("os.access", lambda path, mode: False)
     with pytest.raises(ValueError, match="not readable. Received: data_dir="):
         load_image_folder(tmp_path)
+
+
+def test_folder_with_labels_takes_the_sorted_class_subfolders(tmp_path):
+    for name, value in (("dog", 0), ("cat", 255), ("cat/kitten", 128)):
+        write_png(tmp_path / name / "x.png", np.full((4, 4, 1), value, np.uint8))
+    labelled = load_dataset("folder", data_dir=str(tmp_path), with_labels=True)
+    assert labelled.class_names == ("cat", "dog") and labelled.num_classes == 2
+    # Files in sorted path order: cat/kitten/x.png, cat/x.png, dog/x.png.
+    np.testing.assert_array_equal(labelled.labels, [0, 0, 1])
+    assert labelled.labels.dtype == np.int32
+    np.testing.assert_allclose(labelled.samples[:, 0, 0, 0], [128 / 255, 1.0, 0.0])
+    write_png(tmp_path / "loose.png", np.zeros((4, 4, 1), np.uint8))
+    with pytest.raises(ValueError, match=r"in a class subfolder.*Received: '.*loose\.png'"):
+        load_image_folder(tmp_path, with_labels=True)
+
+
+def test_npz_with_labels_reads_y_and_optional_class_names(tmp_path):
+    path = tmp_path / "data.npz"
+    x = np.zeros((4, 2, 2), np.uint8)
+    np.savez(path, x=x, y=np.array([0, 2, 1, 2], np.uint8))
+    labelled = load_dataset("npz", data_dir=str(path), with_labels=True)
+    assert labelled.samples.shape == (4, 2, 2, 1)
+    np.testing.assert_array_equal(labelled.labels, [0, 2, 1, 2])
+    assert labelled.class_names == ("0", "1", "2")
+    np.savez(path, x=x, y=np.array([0, 2, 1, 2]), class_names=np.array(["a", "b", "c"]))
+    assert load_npz(path, with_labels=True)[2] == ("a", "b", "c")
+    for y, message in (
+        (None, r"has no array 'y' of class labels. Received arrays: \['x'\]"),
+        (np.array([0.0, 1.0, 1.0, 0.0]), r"one integer class id per sample.*float64"),
+        (np.array([0, 1, 1]), r"shape \(4,\). Received: int64 of shape \(3,\)"),
+        (np.array([0, -1, 1, 0]), r"must be >= 0. Received: -1"),
+    ):
+        np.savez(path, x=x, **({} if y is None else {"y": y}))
+        with pytest.raises(ValueError, match=message):
+            load_npz(path, with_labels=True)
+
+
+def test_synthetic_mixtures_label_each_point_with_its_component():
+    from keras_gan.data import ring_modes
+
+    labelled = load_dataset("ring", num_samples=1000, seed=3, with_labels=True)
+    assert labelled.num_classes == 8 and labelled.class_names[0] == "mode 0"
+    distance = np.linalg.norm(labelled.samples - ring_modes()[labelled.labels], axis=1)
+    assert distance.max() < 0.02 * 6
+    # The same points as without labels.
+    np.testing.assert_array_equal(labelled.samples, load_dataset("ring", num_samples=1000, seed=3))
+    with pytest.raises(ValueError, match="has no classes"):
+        load_dataset("gaussian_1d", with_labels=True)

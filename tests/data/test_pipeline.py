@@ -72,3 +72,20 @@ def test_epoch_pipeline_steps_per_epoch_takes_the_first_batches_of_each_epoch():
     assert _order(short) == full[:12] + full[40:52]
     with pytest.raises(ValueError, match=r"must be in 1..10, the full batches of 4 in 40 samples"):
         make_epoch_pipeline(samples, 4, seed=0, epochs=2, steps_per_epoch=11)
+
+
+def test_epoch_pipeline_keeps_each_label_with_its_sample():
+    samples = np.arange(20, dtype="float32").reshape(20, 1)
+    labels = (np.arange(20) % 4).astype("int32")
+    dataset, steps = make_epoch_pipeline(samples, 5, seed=1, epochs=2, labels=labels)
+    batches = list(dataset.as_numpy_iterator())
+    assert len(batches) == 2 * steps == 8
+    for images, classes in batches:
+        assert classes.dtype == np.int32
+        np.testing.assert_array_equal(classes, images[:, 0].astype("int32") % 4)
+    # The order is the unlabelled pipeline's.
+    plain, _ = make_epoch_pipeline(samples, 5, seed=1, epochs=2)
+    for (images, _), alone in zip(batches, plain.as_numpy_iterator(), strict=True):
+        np.testing.assert_array_equal(images, alone)
+    with pytest.raises(ValueError, match=r"each of the 20 samples. Received: labels of shape"):
+        make_epoch_pipeline(samples, 5, seed=1, epochs=1, labels=labels[:5])

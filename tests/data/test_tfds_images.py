@@ -62,3 +62,22 @@ def test_prepared_data_is_reused_without_manual_dir(mnist_data_dir, no_network):
     counts = np.bincount(labels.numpy(), minlength=10).tolist()
     assert counts == [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]
     assert float(np.mean(images)) * 255 == pytest.approx(33.3184, abs=1e-3)
+
+
+def test_mnist_with_labels_gives_its_supervised_labels_and_class_names(mnist_data_dir):
+    labelled = load_dataset("mnist", split="test", data_dir=mnist_data_dir, with_labels=True)
+    assert labelled.samples.shape == (10000, 28, 28, 1)
+    assert labelled.class_names == tuple(str(d) for d in range(10))
+    # SOURCE.md: test label counts.
+    assert np.bincount(labelled.labels).tolist() == [
+        980,
+        1135,
+        1032,
+        1010,
+        982,
+        892,
+        958,
+        1028,
+        974,
+        1009,
+    ]

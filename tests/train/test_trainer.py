@@ -2,6 +2,8 @@
 
 import dataclasses
 import json
+import pathlib
+import signal
 
 import keras
 import numpy as np
@@ -404,3 +406,69 @@ def test_lr_decay_fixes_the_run_length(tmp_path):
     train(tiny(tmp_path / "run", lr_decay="linear"))
     with pytest.raises(ValueError, match="--epochs=2 in the run, 3 now"):
         train(tiny(tmp_path / "run", lr_decay="linear", epochs=3, resume=True))
+
+
+def _class_folder(folder, classes=("circle", "square"), per_class=50):
+    rng = np.random.default_rng(0)
+    for value, name in enumerate(classes):
+        (folder / name).mkdir(parents=True)
+        for i in range(per_class):
+            image = np.clip(rng.normal(0.3 + 0.4 * value, 0.1, (8, 8, 1)), 0, 1)
+            keras.utils.save_img(folder / name / f"{i:03d}.png", image, scale=False)
+    return folder
+
+
+def test_a_conditional_run_on_class_folders_names_its_classes_everywhere(tmp_path):
+    images = _class_folder(tmp_path / "images")
+    run = tmp_path / "run"
+    config = tiny(
+        run, dataset="folder", data_dir=str(images), conditional=True, export=True, batch_size=20
+    )
+    result = train(config)
+    assert result.gan.num_classes == 2 and result.gan.class_names == ["circle", "square"]
+    assert json.loads((run / "config.json").read_text())["class_names"] == ["circle", "square"]
+    served = (pathlib.Path(result.export_path) / "assets.extra/class_names.txt").read_text()
+    assert served.splitlines() == ["circle", "square"]
+    assert (run / "samples/epoch_0002.png").is_file()
+    loaded = keras.saving.load_model(run / "checkpoints/step-000000010/gan.keras")
+    assert loaded.class_names == ["circle", "square"]
+
+
+def test_a_conditional_run_stopped_mid_epoch_resumes_exactly(tmp_path):
+    from tests.train.test_train_script import SignalAtStep
+
+    settings = dict(conditional=True, label_distribution="uniform", d_steps=2)
+    straight = train(tiny(tmp_path / "straight", **settings))
+    stopped = train(tiny(tmp_path / "stopped", **settings), [SignalAtStep(5, signal.SIGTERM)])
+    assert (stopped.stopped_by, stopped.step) == ("SIGTERM", 5)
+    resumed = train(tiny(tmp_path / "stopped", resume=True, **settings))
+    assert resumed.step == 20 and resumed.mode_coverage is not None
+    _assert_same_variables(straight.gan, resumed.gan, rtol=0, atol=0)
+
+
+def test_a_resume_on_data_of_other_classes_is_refused_and_changes_nothing(tmp_path):
+    images = _class_folder(tmp_path / "images")
+    config = dict(dataset="folder", data_dir=str(images), conditional=True, batch_size=20)
+    train(tiny(tmp_path / "run", epochs=1, **config))
+    before = sorted(p.name for p in (tmp_path / "run/checkpoints").iterdir())
+    (images / "square").rename(images / "triangle")
+    with pytest.raises(ValueError, match=r"checkpoint has \['circle', 'square'\]. Received: "):
+        train(tiny(tmp_path / "run", resume=True, **config))
+    assert sorted(p.name for p in (tmp_path / "run/checkpoints").iterdir()) == before
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"label_distribution": "uniform"}, "--label_distribution needs --conditional"),
+        ({"label_distribution": "balanced", "conditional": True}, "must be one of data, uniform"),
+        (
+            {"conditional": True, "dataset": "gaussian_1d"},
+            "--dataset has no classes for --conditional; the labelled synthetic sets are grid",
+        ),
+    ],
+)
+def test_bad_conditional_flags_are_named_before_anything_is_written(tmp_path, changes, message):
+    with pytest.raises(ValueError, match=message):
+        train(tiny(tmp_path / "run", **changes))
+    assert not (tmp_path / "run").exists()

@@ -1,0 +1,132 @@
+"""A conditional generator's serving contract, checked in processes that never import keras_gan."""
+
+import numpy as np
+import pytest
+
+from keras_gan import GAN
+from keras_gan.export import export_generator
+from keras_gan.models import DCGANDiscriminator
+from keras_gan.models import DCGANGenerator
+from tests.export.test_generator_export import in_fresh_tensorflow
+
+CLASS_NAMES = ["zero", "one", "two"]
+
+
+@pytest.fixture(scope="module")
+def export(tmp_path_factory):
+    gan = GAN(
+        DCGANGenerator(latent_dim=16, data_shape=(8, 8, 1), base_filters=8, num_classes=3),
+        DCGANDiscriminator(data_shape=(8, 8, 1), base_filters=8, num_classes=3),
+        latent_distribution="normal",
+        seed=1,
+        num_classes=3,
+        class_names=CLASS_NAMES,
+    )
+    gan.compile()
+    rng = np.random.default_rng(0)
+    images = rng.uniform(size=(32, 8, 8, 1)).astype("float32")
+    gan.fit(images, np.arange(32) % 3, batch_size=8, epochs=1, verbose=0)
+    base = tmp_path_factory.mktemp("serving")
+    return gan, export_generator(gan, base, "digits", max_samples=64)
+
+
+def test_signatures_take_labels_and_give_the_classes_asked_for(export, tmp_path):
+    gan, path = export
+    latent = gan.sample_latent(3, seed=5).numpy()
+    np.save(tmp_path / "latent.npy", latent)
+    out = in_fresh_tensorflow(
+        """
+        model = tf.saved_model.load(VALUES["path"])
+        OUT["inputs"] = {
+            name: sorted(f.structured_input_signature[1]) for name, f in model.signatures.items()
+        }
+        labels = tf.constant([2, 0, 1], tf.int32)
+        latent = tf.constant(np.load(VALUES["latent"]))
+        default = model.signatures["serving_default"]
+        OUT["served"] = default(latent=latent, labels=labels)["samples"].numpy().tolist()
+        generate = model.signatures["generate"]
+        seed = tf.constant(11, tf.int64)
+        OUT["generated"] = generate(
+            num_samples=tf.constant(3), seed=seed, labels=labels
+        )["samples"].numpy().tolist()
+        png = model.signatures["generate_png"]
+        pngs = png(num_samples=tf.constant(3), seed=seed, labels=labels)
+        OUT["png_shapes"] = [list(tf.io.decode_png(p).shape) for p in pngs["png"]]
+        names = VALUES["path"] + "/assets.extra/class_names.txt"
+        OUT["class_names"] = open(names).read().splitlines()
+        """,
+        path=path,
+        latent=tmp_path / "latent.npy",
+    )
+    assert out["inputs"] == {
+        "serving_default": ["labels", "latent"],
+        "generate": ["labels", "num_samples", "seed"],
+        "generate_png": ["labels", "num_samples", "seed"],
+    }
+    labels = np.array([2, 0, 1], "int32")
+    expected = gan.generator([latent, labels], training=False)
+    np.testing.assert_allclose(out["served"], np.asarray(expected), atol=1e-6)
+    # The served `generate` is `gan.generate` with the same labels.
+    np.testing.assert_allclose(out["generated"], gan.generate(3, seed=11, labels=labels), atol=1e-6)
+    assert out["png_shapes"] == [[8, 8, 1]] * 3
+    assert out["class_names"] == CLASS_NAMES
+
+
+def test_bad_labels_fail_with_invalid_argument_and_the_model_still_answers(export):
+    _, path = export
+    out = in_fresh_tensorflow(
+        """
+        model = tf.saved_model.load(VALUES["path"])
+        generate, default = model.signatures["generate"], model.signatures["serving_default"]
+        seed, two = tf.constant(0, tf.int64), tf.constant(2)
+        bad = {
+            "negative": lambda: generate(num_samples=two, seed=seed, labels=tf.constant([0, -1])),
+            "too large": lambda: generate(num_samples=two, seed=seed, labels=tf.constant([3, 0])),
+            "too few": lambda: generate(num_samples=two, seed=seed, labels=tf.constant([0])),
+            "too many": lambda: default(latent=tf.zeros([1, 16]), labels=tf.constant([0, 1])),
+            "float": lambda: generate(num_samples=two, seed=seed, labels=tf.constant([0.0, 1.0])),
+        }
+        OUT["errors"], OUT["kinds"] = {}, {}
+        for name, call in bad.items():
+            try:
+                call()
+                OUT["errors"][name] = None
+            except (tf.errors.InvalidArgumentError, TypeError, ValueError) as error:
+                OUT["errors"][name] = str(error)[:600]
+                OUT["kinds"][name] = type(error).__name__
+            after = generate(num_samples=two, seed=seed, labels=tf.constant([1, 2]))
+            OUT.setdefault("after", []).append(list(after["samples"].shape))
+        """,
+        path=path,
+    )
+    assert all(out["errors"].values()), out["errors"]
+    for name in ("negative", "too large", "too few", "too many"):
+        assert out["kinds"][name] == "InvalidArgumentError"
+        assert "labels must hold one class id in [0, 3) per sample" in out["errors"][name]
+    assert out["after"] == [[2, 8, 8, 1]] * 5
+
+
+def test_warmup_records_ask_for_classes_and_are_accepted(export):
+    _, path = export
+    out = in_fresh_tensorflow(
+        """
+        from tensorflow_serving.apis import prediction_log_pb2
+        model = tf.saved_model.load(VALUES["path"])
+        warmup = VALUES["path"] + "/assets.extra/tf_serving_warmup_requests"
+        records = tf.data.TFRecordDataset(warmup)
+        OUT["answered"] = []
+        for record in records:
+            log = prediction_log_pb2.PredictionLog.FromString(record.numpy())
+            request = log.predict_log.request
+            inputs = {k: tf.constant(tf.make_ndarray(v)) for k, v in request.inputs.items()}
+            outputs = model.signatures[request.model_spec.signature_name](**inputs)
+            OUT["answered"].append([request.model_spec.signature_name, sorted(inputs),
+                                    inputs["labels"].numpy().tolist(), sorted(outputs)])
+        """,
+        path=path,
+    )
+    assert out["answered"] == [
+        ["serving_default", ["labels", "latent"], [0, 2], ["samples"]],
+        ["generate", ["labels", "num_samples", "seed"], [0, 2], ["samples"]],
+        ["generate_png", ["labels", "num_samples", "seed"], [0, 2], ["png"]],
+    ]
