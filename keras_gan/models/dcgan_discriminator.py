@@ -8,6 +8,8 @@ from keras_gan.models.dcgan_utils import resolution_steps
 from keras_gan.validation import dropout_rate
 from keras_gan.validation import positive_int
 
+CONDITIONINGS = ("projection", "auxiliary_classifier")
+
 
 @keras.saving.register_keras_serializable(package="keras_gan")
 class DCGANDiscriminator(keras.Model):
@@ -33,6 +35,11 @@ class DCGANDiscriminator(keras.Model):
             flattened features. The embedding is a bias-free Dense layer on
             the one-hot label, spectrally normalised with `spectral_norm` as
             in the paper.
+        conditioning: with `num_classes`, `"projection"` (above) or
+            `"auxiliary_classifier"`: AC-GAN's discriminator (Odena et al.
+            2017), which does not read the label but returns `(logits,
+            class_logits)` from a second Dense head on `phi(x)`; use it with
+            `GAN(auxiliary_classifier=weight)`.
         **kwargs: base `keras.Model` arguments.
 
     Reference:
@@ -50,6 +57,7 @@ class DCGANDiscriminator(keras.Model):
         dropout=0.0,
         spectral_norm=False,
         num_classes=None,
+        conditioning="projection",
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -60,6 +68,12 @@ class DCGANDiscriminator(keras.Model):
         self.dropout = dropout_rate("dropout", dropout)
         self.spectral_norm = bool(spectral_norm)
         self.num_classes = None if num_classes is None else positive_int("num_classes", num_classes)
+        if conditioning not in CONDITIONINGS:
+            raise ValueError(
+                f"`conditioning` must be one of {list(CONDITIONINGS)}. "
+                f"Received: conditioning={conditioning!r}"
+            )
+        self.conditioning = conditioning
         wrap = _spectral_normalization if self.spectral_norm else (lambda layer: layer)
         steps = resolution_steps(self.data_shape)
         self.convs = [
@@ -79,8 +93,10 @@ class DCGANDiscriminator(keras.Model):
         ]
         self.flatten = keras.layers.Flatten(name="flatten")
         self.logit = wrap(keras.layers.Dense(1, name="logit"))
-        self.projection = None
-        if self.num_classes is not None:
+        self.projection = self.class_logits = None
+        if self.num_classes is not None and conditioning == "auxiliary_classifier":
+            self.class_logits = wrap(keras.layers.Dense(self.num_classes, name="class_logits"))
+        elif self.num_classes is not None:
             side = -(-self.data_shape[0] // 2**steps)  # "same" padding rounds up
             features = side * side * self.base_filters * 2 ** (steps - 1)
             self.projection = wrap(keras.layers.Dense(features, use_bias=False, name="projection"))
@@ -94,6 +110,8 @@ class DCGANDiscriminator(keras.Model):
         self.logit.build(features)
         if self.projection is not None:
             self.projection.build((None, self.num_classes))
+        if self.class_logits is not None:
+            self.class_logits.build(features)
 
     def call(self, inputs, training=None):
         x, labels = class_labels.split_inputs(inputs, self.num_classes, "DCGANDiscriminator")
@@ -102,6 +120,8 @@ class DCGANDiscriminator(keras.Model):
             x = dropout(x, training=training)
         features = self.flatten(x)
         logits = self.logit(features)
+        if self.class_logits is not None:
+            return logits, self.class_logits(features)
         if labels is None:
             return logits
         one_hot = keras.ops.one_hot(keras.ops.reshape(labels, (-1,)), self.num_classes)
@@ -109,7 +129,10 @@ class DCGANDiscriminator(keras.Model):
         return logits + keras.ops.sum(embedded * features, axis=-1, keepdims=True)
 
     def compute_output_shape(self, input_shape):
-        return (class_labels.input_shape_of(input_shape)[0], 1)
+        batch = class_labels.input_shape_of(input_shape)[0]
+        if self.class_logits is not None:
+            return (batch, 1), (batch, self.num_classes)
+        return (batch, 1)
 
     def get_config(self):
         config = super().get_config()
@@ -122,6 +145,7 @@ class DCGANDiscriminator(keras.Model):
                 "dropout": self.dropout,
                 "spectral_norm": self.spectral_norm,
                 "num_classes": self.num_classes,
+                "conditioning": self.conditioning,
             }
         )
         return config

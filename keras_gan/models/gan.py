@@ -81,6 +81,12 @@ class GAN(keras.Model):
             `"uniform"` (drawn uniformly from the step's seed).
         class_names: optional names of the `num_classes` classes, saved
             with the model (and exported with the generator).
+        auxiliary_classifier: with `num_classes`, the weight of AC-GAN's
+            class loss (Odena et al. 2017; 0 = off). The discriminator then
+            returns `(logits, class_logits)`, class logits `(batch,
+            num_classes)`; the cross-entropy of the class logits with the
+            labels, on data and on samples, is added to D's loss, and on
+            samples to G's (both networks maximise the class's likelihood).
         **kwargs: base `keras.Model` arguments (`name`, ...).
 
     Raises:
@@ -113,6 +119,7 @@ class GAN(keras.Model):
         num_classes=None,
         label_distribution="data",
         class_names=None,
+        auxiliary_classifier=0.0,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -158,6 +165,15 @@ class GAN(keras.Model):
         self.num_classes = None if num_classes is None else positive_int("num_classes", num_classes)
         self.label_distribution = class_labels.check_distribution(label_distribution)
         self.class_names = _check_class_names(class_names, self.num_classes)
+        self.auxiliary_classifier = float(auxiliary_classifier)
+        if not self.auxiliary_classifier >= 0.0 or (
+            self.auxiliary_classifier and self.num_classes is None
+        ):
+            raise ValueError(
+                "`auxiliary_classifier` is the weight (>= 0) of AC-GAN's class loss, for a "
+                f"conditional GAN (num_classes=N). Received: auxiliary_classifier="
+                f"{auxiliary_classifier}, num_classes={self.num_classes}"
+            )
         if self.simultaneous_updates and self.num_classes and label_distribution != "data":
             raise ValueError(
                 "`simultaneous_updates=True` makes one fake batch for both networks, with the "
@@ -210,6 +226,22 @@ class GAN(keras.Model):
                 "The discriminator could not be called on the generator's output of shape "
                 f"{(None, *data_shape)}{labelled}: {error}"
             ) from error
+        if self.auxiliary_classifier:
+            shapes = [tuple(t.shape) for t in logits] if isinstance(logits, list | tuple) else []
+            if len(shapes) != 2 or shapes[1] != (2, self.num_classes):
+                raise ValueError(
+                    "With `auxiliary_classifier`, the discriminator returns (logits, "
+                    f"class_logits), class logits of shape (batch, {self.num_classes}). "
+                    f"Received: {shapes or tuple(logits.shape)} for a batch of 2"
+                )
+            logits = logits[0]
+        elif isinstance(logits, list | tuple):
+            raise ValueError(
+                "The discriminator must return one logit per sample; it returned "
+                f"{len(logits)} outputs (an AC-GAN discriminator's (logits, class_logits) needs "
+                "GAN(auxiliary_classifier=weight)). Received: outputs of shapes "
+                f"{[tuple(t.shape) for t in logits]} for a batch of 2"
+            )
         if tuple(logits.shape) not in ((2,), (2, 1)):
             raise ValueError(
                 "The discriminator must return one logit per sample, shape (batch, 1) or "
@@ -453,7 +485,7 @@ class GAN(keras.Model):
         # The fakes take the real minibatch's labels (Mirza & Osindero 2014).
         fake = self._generate(z, labels, training=True)
         with tf.GradientTape() as tape:
-            d_loss, real_logits, fake_logits, regularization = self._discriminator_loss(
+            d_loss, real_logits, fake_logits, regularization, _ = self._discriminator_loss(
                 minibatch, fake, step_seed, draw
             )
             objective = self._objective(
@@ -469,8 +501,9 @@ class GAN(keras.Model):
         with tf.GradientTape() as tape:
             fake = self._generate(z, labels, training=True)
             regularization = _sum(self.generator.losses)
-            fake_logits, _ = self._discriminate(fake, labels, training=True)
+            fake_logits, _, class_loss = self._discriminate(fake, labels, training=True)
             g_loss = self._generator_loss(fake_logits, minibatch)
+            regularization += self.auxiliary_classifier * class_loss
             objective = self._objective(self.g_optimizer, g_loss, regularization)
         self._apply(self.g_optimizer, self.generator, tape.gradient(objective, self._g_vars))
         self.g_loss_tracker.update_state(g_loss)
@@ -481,10 +514,11 @@ class GAN(keras.Model):
         with tf.GradientTape(persistent=True) as tape:
             fake = self._generate(z, labels, training=True)
             g_regularization = _sum(self.generator.losses)
-            d_loss, real_logits, fake_logits, d_regularization = self._discriminator_loss(
-                minibatch, fake, step_seed, draw=0
+            d_loss, real_logits, fake_logits, d_regularization, fake_class_loss = (
+                self._discriminator_loss(minibatch, fake, step_seed, draw=0)
             )
             g_loss = self._generator_loss(fake_logits, minibatch, real_logits)
+            g_regularization += self.auxiliary_classifier * fake_class_loss
             d_objective = self._objective(
                 self.d_optimizer, self.d_loss_weight * d_loss, d_regularization
             )
@@ -500,21 +534,22 @@ class GAN(keras.Model):
 
     def _discriminator_loss(self, minibatch, fake, step_seed, draw):
         """D's loss on a real and a fake batch (of the same labels), its logits,
-        and its regularisation.
+        its regularisation, and the fake batch's AC-GAN class loss (0 without).
 
         Keras keeps only the last call's activity regularisation and `add_loss`
         terms in `discriminator.losses`, so they are read after each call; the
         weight penalties count once per update. The `penalties` are added here.
         """
         real, labels = minibatch
-        real_logits, real_terms = self._discriminate(real, labels, training=True)
-        fake_logits, fake_terms = self._discriminate(fake, labels, training=True)
+        real_logits, real_terms, real_class_loss = self._discriminate(real, labels, training=True)
+        fake_logits, fake_terms, fake_class_loss = self._discriminate(fake, labels, training=True)
         if self.augmentation is not None and hasattr(self.augmentation, "observe"):
             self.augmentation.observe(real_logits)
         regularization = real_terms + fake_terms + _sum(_weight_penalties(self.discriminator))
         regularization += self._penalty(real, fake, labels, step_seed, draw)
+        regularization += self.auxiliary_classifier * (real_class_loss + fake_class_loss)
         d_loss = self.gan_loss.discriminator_loss(real_logits, fake_logits)
-        return d_loss, real_logits, fake_logits, regularization
+        return d_loss, real_logits, fake_logits, regularization, fake_class_loss
 
     def _penalty(self, real, fake, labels, step_seed, draw):
         """The sum of the penalties due at this D update, lazy ones scaled by `every`."""
@@ -541,7 +576,7 @@ class GAN(keras.Model):
         if not self.gan_loss.needs_real_logits:
             return self.gan_loss.generator_loss(fake_logits)
         if real_logits is None:
-            real_logits, _ = self._discriminate(*minibatch, training=True)
+            real_logits, _, _ = self._discriminate(*minibatch, training=True)
         return self.gan_loss.generator_loss(fake_logits, real_logits)
 
     def _generate(self, z, labels, training):
@@ -561,7 +596,8 @@ class GAN(keras.Model):
         return class_labels.uniform_labels(ops.shape(real)[0], self.num_classes, seed)
 
     def _discriminate(self, samples, labels, training):
-        """D's float32 logits, flat, and the sum of the per-call losses that call added.
+        """D's float32 logits, flat; the sum of the per-call losses that call added;
+        and the AC-GAN class loss of the samples (0 without an auxiliary classifier).
 
         In training, the augmentation (if any) sits in front of D; it sees
         the samples only, never the labels.
@@ -569,11 +605,19 @@ class GAN(keras.Model):
         if self.augmentation is not None and training:
             samples = self.augmentation(samples, training=True)
         logits = self.discriminator(self._discriminator_inputs(samples, labels), training=training)
+        class_loss = 0.0
+        if self.auxiliary_classifier:
+            logits, class_logits = logits
+            class_loss = ops.mean(
+                keras.losses.sparse_categorical_crossentropy(
+                    labels, ops.cast(class_logits, "float32"), from_logits=True
+                )
+            )
         losses = self.discriminator.losses
         # Keras appends the weight penalties last; count them, do not build them again.
         weighted = sum(v.regularizer is not None for v in self.discriminator.trainable_weights)
         per_call = losses[: len(losses) - weighted]
-        return ops.cast(ops.reshape(logits, (-1,)), "float32"), _sum(per_call)
+        return ops.cast(ops.reshape(logits, (-1,)), "float32"), _sum(per_call), class_loss
 
     def _objective(self, optimizer, loss, regularization):
         """What a network's gradients are taken of: its (weighted) loss plus its
@@ -655,9 +699,9 @@ class GAN(keras.Model):
         real, labels = minibatch = self._real_batch(data)
         step_seed = tf.cast(self.eval_seed_generator.next(), tf.int64)
         z = self._training_noise(ops.shape(real)[0], step_seed, draw=0)
-        real_logits, _ = self._discriminate(real, labels, training=False)
+        real_logits, _, _ = self._discriminate(real, labels, training=False)
         fake = self._generate(z, labels, training=False)
-        fake_logits, _ = self._discriminate(fake, labels, training=False)
+        fake_logits, _, _ = self._discriminate(fake, labels, training=False)
         d_loss = self.gan_loss.discriminator_loss(real_logits, fake_logits)
         self._track_discriminator(d_loss, real_logits, fake_logits)
         self.g_loss_tracker.update_state(self._generator_loss(fake_logits, minibatch, real_logits))
@@ -732,6 +776,7 @@ class GAN(keras.Model):
                 "num_classes": self.num_classes,
                 "label_distribution": self.label_distribution,
                 "class_names": self.class_names,
+                "auxiliary_classifier": self.auxiliary_classifier,
             }
         )
         return config

@@ -59,6 +59,7 @@ def build_gan(config, data_shape, steps_per_epoch, pixel_means=None, class_names
             base_filters=config.filters,
             spectral_norm=config.spectral_norm,
             num_classes=num_classes,
+            conditioning="auxiliary_classifier" if config.auxiliary_classifier else "projection",
             name="discriminator",
         )
     else:
@@ -95,6 +96,7 @@ def build_gan(config, data_shape, steps_per_epoch, pixel_means=None, class_names
         num_classes=num_classes,
         label_distribution=config.label_distribution if num_classes else "data",
         class_names=class_names if num_classes else None,
+        auxiliary_classifier=config.auxiliary_classifier if num_classes else 0.0,
         name="gan",
     )
     gan.compile(

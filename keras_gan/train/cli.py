@@ -99,6 +99,13 @@ def define_flags(flag_values=flags.FLAGS):
         "--conditional: the classes of G's step: data (the real minibatch's labels) or uniform.",
         **fv,
     )
+    flags.DEFINE_float(
+        "auxiliary_classifier",
+        d.auxiliary_classifier,
+        "--conditional --model=dcgan: weight of AC-GAN's class loss (0: off); D then reads no "
+        "label and predicts it instead of the projection.",
+        **fv,
+    )
     # The game.
     flags.DEFINE_string(
         "loss",

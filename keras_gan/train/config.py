@@ -73,6 +73,7 @@ class TrainConfig:
     spectral_norm: bool = False
     conditional: bool = False
     label_distribution: str = "data"
+    auxiliary_classifier: float = 0.0
     # The game.
     loss: str = "non_saturating"
     d_steps: int = 1
@@ -145,6 +146,16 @@ class TrainConfig:
                 self.dataset,
                 "has no classes for --conditional; the labelled synthetic sets are "
                 + ", ".join(sorted(LABELLED_SYNTHETIC)),
+            )
+        if not (math.isfinite(self.auxiliary_classifier) and self.auxiliary_classifier >= 0):
+            _fail(
+                "auxiliary_classifier", self.auxiliary_classifier, "must be a number >= 0 (0: off)"
+            )
+        if self.auxiliary_classifier and not (self.conditional and self.model == "dcgan"):
+            _fail(
+                "auxiliary_classifier",
+                self.auxiliary_classifier,
+                "needs --conditional and --model=dcgan (its discriminator has the class head)",
             )
         if self.conditional and self.simultaneous_updates and self.label_distribution != "data":
             _fail(

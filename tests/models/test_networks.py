@@ -197,3 +197,29 @@ def test_conditional_batch_norm_scales_and_shifts_each_class_by_its_own_row():
     np.testing.assert_array_equal(np.asarray(fresh.gamma), np.ones((2, 5)))
     np.testing.assert_array_equal(np.asarray(fresh.beta), np.zeros((2, 5)))
     test_case.assert_config_round_trip(fresh)
+
+
+def test_dcgan_auxiliary_classifier_discriminator_ignores_the_label_and_scores_classes(tmp_path):
+    from keras_gan import GAN
+
+    discriminator = DCGANDiscriminator(
+        data_shape=(8, 8, 1), base_filters=4, num_classes=3, conditioning="auxiliary_classifier"
+    )
+    x = np.random.default_rng(0).uniform(size=(2, 8, 8, 1)).astype("float32")
+    logits, class_logits = discriminator([x, np.array([0, 1], "int32")])
+    assert tuple(logits.shape) == (2, 1) and tuple(class_logits.shape) == (2, 3)
+    again, _ = discriminator([x, np.array([2, 2], "int32")])
+    np.testing.assert_array_equal(np.asarray(logits), np.asarray(again))
+    test_case.assert_config_round_trip(discriminator)
+    gan = GAN(
+        DCGANGenerator(latent_dim=4, data_shape=(8, 8, 1), base_filters=4, num_classes=3),
+        discriminator,
+        num_classes=3,
+        auxiliary_classifier=1.0,
+    )
+    gan.compile()
+    before = discriminator.class_logits.get_weights()[0].copy()
+    gan.fit(np.repeat(x, 4, axis=0), np.arange(8) % 3, batch_size=8, verbose=0)
+    assert not np.allclose(before, discriminator.class_logits.get_weights()[0])
+    with pytest.raises(ValueError, match="`conditioning` must be one of"):
+        DCGANDiscriminator(num_classes=3, conditioning="concat")

@@ -463,6 +463,11 @@ def test_a_resume_on_data_of_other_classes_is_refused_and_changes_nothing(tmp_pa
         ({"label_distribution": "uniform"}, "--label_distribution needs --conditional"),
         ({"label_distribution": "balanced", "conditional": True}, "must be one of data, uniform"),
         (
+            {"auxiliary_classifier": 1.0, "conditional": True},
+            "needs --conditional and --model=dcgan",
+        ),
+        ({"auxiliary_classifier": -1.0}, "--auxiliary_classifier must be a number >= 0"),
+        (
             {"conditional": True, "dataset": "gaussian_1d"},
             "--dataset has no classes for --conditional; the labelled synthetic sets are grid",
         ),
@@ -472,3 +477,22 @@ def test_bad_conditional_flags_are_named_before_anything_is_written(tmp_path, ch
     with pytest.raises(ValueError, match=message):
         train(tiny(tmp_path / "run", **changes))
     assert not (tmp_path / "run").exists()
+
+
+def test_an_auxiliary_classifier_run_builds_ac_gan_and_resumes(tmp_path):
+    images = _class_folder(tmp_path / "images", per_class=20)
+    config = dict(
+        dataset="folder",
+        data_dir=str(images),
+        conditional=True,
+        model="dcgan",
+        filters=4,
+        batch_size=10,
+        auxiliary_classifier=0.5,
+    )
+    straight = train(tiny(tmp_path / "straight", **config))
+    assert straight.gan.auxiliary_classifier == 0.5
+    assert straight.gan.discriminator.conditioning == "auxiliary_classifier"
+    train(tiny(tmp_path / "resumed", epochs=1, **config))
+    resumed = train(tiny(tmp_path / "resumed", resume=True, **config))
+    _assert_same_variables(straight.gan, resumed.gan, rtol=0, atol=0)
