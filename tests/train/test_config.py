@@ -22,7 +22,8 @@ def parse(*argv):
 
 
 def test_the_shipped_configs_exist_and_are_valid():
-    assert {c.name for c in CONFIGS} >= {"quickstart.cfg", "paper_mnist.cfg", "dcgan_mnist.cfg"}
+    shipped = {"quickstart.cfg", "paper_mnist.cfg", "dcgan_mnist.cfg", "conditional_mnist.cfg"}
+    assert {c.name for c in CONFIGS} >= shipped
     for path in CONFIGS:
         config = parse(f"--flagfile={path}").validate()
         assert config.run_dir == f"runs/{path.stem}"
@@ -150,3 +151,15 @@ def test_from_dict_rejects_unknown_keys():
     assert TrainConfig.from_dict(values) == TrainConfig()
     with pytest.raises(ValueError, match=r"Unknown config keys \['colour'\]"):
         TrainConfig.from_dict({**values, "colour": "red"})
+
+
+def test_the_conditional_mnist_config_builds_the_conditional_dcgan_pair():
+    from keras_gan.layers import ConditionalBatchNormalization
+
+    config = parse(f"--flagfile={REPO / 'configs/conditional_mnist.cfg'}").validate()
+    assert config.conditional and config.model == "dcgan"
+    gan = build_gan(config, (28, 28, 1), 390, class_names=[str(d) for d in range(10)])
+    assert gan.num_classes == 10 and gan.class_names[7] == "7"
+    assert all(isinstance(n, ConditionalBatchNormalization) for n in gan.generator.norms)
+    assert gan.discriminator.conditioning == "projection"
+    assert gan.discriminator.projection is not None and gan.auxiliary_classifier == 0.0
