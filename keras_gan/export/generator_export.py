@@ -10,6 +10,7 @@ import tensorflow as tf
 
 from keras_gan.latent import sample as sample_latent
 from keras_gan.latent import seed_tensor
+from keras_gan.models.labels import check_batch_labels
 
 WARMUP_FILE = "tf_serving_warmup_requests"
 CLASS_NAMES_FILE = "class_names.txt"  # a conditional export's classes, line i = class id i
@@ -126,26 +127,11 @@ def _archive(gan, max_samples, output_range):
 
     num_classes = gan.num_classes
 
-    def checked_labels(labels, batch_size):
-        check = tf.debugging.Assert(
-            tf.logical_and(
-                tf.equal(tf.size(labels), batch_size),
-                tf.reduce_all((labels >= 0) & (labels < num_classes)),
-            ),
-            [
-                f"labels must hold one class id in [0, {num_classes}) per sample. Received: "
-                "samples, labels:",
-                batch_size,
-                labels,
-            ],
-            summarize=10,
-        )
-        with tf.control_dependencies([check]):
-            return tf.identity(labels)
-
     def samples_of(latent, labels=None):
         if labels is not None:
-            latent = [latent, checked_labels(labels, tf.shape(latent)[0])]
+            # The training step's check: one id in [0, num_classes) per sample.
+            labels = check_batch_labels(labels, num_classes, tf.shape(latent)[0])
+            latent = [latent, labels]
         samples = generator(latent, training=False)
         if image and (low, high) != (0.0, 1.0):
             samples = (samples - low) / (high - low)

@@ -7,8 +7,11 @@ sample, and the networks are called as `generator([z, labels])` and
 `discriminator([x, labels])`.
 """
 
+import keras
 import numpy as np
 import tensorflow as tf
+
+from keras_gan.models import initializers
 
 # Where the generator step's labels come from (GAN's `label_distribution`).
 LABEL_DISTRIBUTIONS = ("data", "uniform")
@@ -92,7 +95,7 @@ def check_batch_labels(labels, num_classes, batch_size):
             tf.reduce_all((labels >= 0) & (labels < num_classes)),
         ),
         [
-            f"The labels must be one class id in [0, {num_classes}) per sample. Received: "
+            f"labels must hold one class id in [0, {num_classes}) per sample. Received: "
             "batch size, labels:",
             batch_size,
             labels,
@@ -123,6 +126,16 @@ def uniform_labels(batch_size, num_classes, seed):
         return draw(batch_size)
     replica = tf.distribute.get_replica_context().replica_id_in_sync_group
     return draw(batch_size * replicas)[replica * batch_size : (replica + 1) * batch_size]
+
+
+def label_embedding(num_classes, dim, init_range):
+    """The learned class embedding the MLP networks join to their input."""
+    return keras.layers.Embedding(
+        num_classes,
+        dim,
+        embeddings_initializer=initializers.uniform(init_range),
+        name="label_embedding",
+    )
 
 
 def split_inputs(inputs, num_classes, name):

@@ -65,11 +65,8 @@ class MaxoutDiscriminator(keras.Model):
         self.label_embedding = (
             None
             if self.num_classes is None
-            else keras.layers.Embedding(
-                self.num_classes,
-                self.label_embedding_dim,
-                embeddings_initializer=initializers.uniform(self.init_range),
-                name="label_embedding",
+            else class_labels.label_embedding(
+                self.num_classes, self.label_embedding_dim, self.init_range
             )
         )
         wrap = _spectral_normalization if self.spectral_norm else (lambda layer: layer)
