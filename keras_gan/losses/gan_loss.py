@@ -61,6 +61,24 @@ class GANLoss(Configurable):
     def discriminator_loss(self, real_logits, fake_logits):
         raise NotImplementedError(f"{type(self).__name__} must implement discriminator_loss")
 
+    def inverse_loss(self, real_logits, fake_logits):
+        """The loss of a generator and an encoder trained together (BiGAN, ALI).
+
+        They make D wrong on both sides: their samples `(G(z), z)` judged
+        data, and the data `(x, E(x))` judged samples. The default is
+        `generator_loss(fake_logits) + generator_loss(-real_logits)`: in the
+        games on `sigmoid(logit)`, a hinge or a Wasserstein score, negating a
+        logit swaps data and samples (1 - sigmoid(l) = sigmoid(-l)), so the
+        encoder's term is the generator's loss of the other side. A game
+        where that does not hold overrides this.
+        """
+        if self.needs_real_logits:
+            raise NotImplementedError(
+                f"{type(self).__name__} reads D on data in its generator loss and must "
+                "implement inverse_loss"
+            )
+        return self.generator_loss(fake_logits) + self.generator_loss(-real_logits)
+
 
 def get(identifier):
     """Returns the `GANLoss` that `identifier` names.

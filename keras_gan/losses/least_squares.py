@@ -33,3 +33,7 @@ class LeastSquares(GANLoss):
 
     def discriminator_loss(self, real_logits, fake_logits):
         return least_squares_discriminator_loss(real_logits, fake_logits)
+
+    def inverse_loss(self, real_logits, fake_logits):
+        # The encoder pulls D's output on data to the samples' target, 0.
+        return least_squares_generator_loss(fake_logits) + 0.5 * ops.mean(ops.square(real_logits))

@@ -56,3 +56,7 @@ class RelativisticAverage(GANLoss):
 
     def discriminator_loss(self, real_logits, fake_logits):
         return relativistic_average_discriminator_loss(real_logits, fake_logits)
+
+    def inverse_loss(self, real_logits, fake_logits):
+        # The generator's loss already swaps the roles of both sides.
+        return relativistic_average_generator_loss(fake_logits, real_logits)

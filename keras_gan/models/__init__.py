@@ -1,16 +1,24 @@
 """Generators, discriminators, and the `GAN` model that trains them."""
 
+from keras_gan.models.bigan import BiGAN
 from keras_gan.models.dcgan_discriminator import DCGANDiscriminator
+from keras_gan.models.dcgan_encoder import DCGANEncoder
 from keras_gan.models.dcgan_generator import DCGANGenerator
 from keras_gan.models.gan import GAN
+from keras_gan.models.latent_regression import LatentRegression
 from keras_gan.models.maxout_discriminator import MaxoutDiscriminator
+from keras_gan.models.mlp_encoder import MLPEncoder
 from keras_gan.models.mlp_generator import MLPGenerator
 from keras_gan.models.paper_mnist import paper_mnist_gan
 
 __all__ = [
+    "BiGAN",
     "DCGANDiscriminator",
+    "DCGANEncoder",
     "DCGANGenerator",
     "GAN",
+    "LatentRegression",
+    "MLPEncoder",
     "MLPGenerator",
     "MaxoutDiscriminator",
     "paper_mnist_gan",

@@ -40,6 +40,14 @@ class DCGANDiscriminator(keras.Model):
             2017), which does not read the label but returns `(logits,
             class_logits)` from a second Dense head on `phi(x)`; use it with
             `GAN(auxiliary_classifier=weight)`.
+        latent_dim: None, or the size of a latent code judged together with
+            the image: a discriminator of `BiGAN` pairs, called as
+            `discriminator([x, z])`. The code passes a Dense layer of
+            `joint_units` (LeakyReLU), is joined to `phi(x)`, and a joint
+            Dense layer of `joint_units` (LeakyReLU, dropout) gives the logit,
+            so D can judge how x and z go together, not only each alone
+            (Donahue et al. 2017). Not with `num_classes`.
+        joint_units: width of those two layers.
         **kwargs: base `keras.Model` arguments.
 
     Reference:
@@ -58,6 +66,8 @@ class DCGANDiscriminator(keras.Model):
         spectral_norm=False,
         num_classes=None,
         conditioning="projection",
+        latent_dim=None,
+        joint_units=1024,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -74,6 +84,8 @@ class DCGANDiscriminator(keras.Model):
                 f"Received: conditioning={conditioning!r}"
             )
         self.conditioning = conditioning
+        self.latent_dim = class_labels.joint_latent_dim(latent_dim, self.num_classes)
+        self.joint_units = positive_int("joint_units", joint_units)
         wrap = _spectral_normalization if self.spectral_norm else (lambda layer: layer)
         steps = resolution_steps(self.data_shape)
         self.convs = [
@@ -93,7 +105,11 @@ class DCGANDiscriminator(keras.Model):
         ]
         self.flatten = keras.layers.Flatten(name="flatten")
         self.logit = wrap(keras.layers.Dense(1, name="logit"))
-        self.projection = self.class_logits = None
+        self.projection = self.class_logits = self.code_layer = self.joint_layer = None
+        if self.latent_dim is not None:
+            self.code_layer = wrap(keras.layers.Dense(self.joint_units, name="code"))
+            self.joint_layer = wrap(keras.layers.Dense(self.joint_units, name="joint"))
+            self.joint_dropout = keras.layers.Dropout(self.dropout, name="joint_dropout")
         if self.num_classes is not None and conditioning == "auxiliary_classifier":
             self.class_logits = wrap(keras.layers.Dense(self.num_classes, name="class_logits"))
         elif self.num_classes is not None:
@@ -107,6 +123,10 @@ class DCGANDiscriminator(keras.Model):
             conv.build(shape)
             shape = conv.compute_output_shape(shape)
         features = self.flatten.compute_output_shape(shape)
+        if self.code_layer is not None:
+            self.code_layer.build((None, self.latent_dim))
+            self.joint_layer.build((None, features[-1] + self.joint_units))
+            features = (None, self.joint_units)
         self.logit.build(features)
         if self.projection is not None:
             self.projection.build((None, self.num_classes))
@@ -114,11 +134,15 @@ class DCGANDiscriminator(keras.Model):
             self.class_logits.build(features)
 
     def call(self, inputs, training=None):
-        x, labels = class_labels.split_inputs(inputs, self.num_classes, "DCGANDiscriminator")
+        x, labels = class_labels.split_inputs(
+            inputs, self.num_classes, "DCGANDiscriminator", self.latent_dim
+        )
         for conv, dropout in zip(self.convs, self.dropouts, strict=True):
             x = keras.ops.leaky_relu(conv(x), negative_slope=self.leaky_relu_slope)
             x = dropout(x, training=training)
         features = self.flatten(x)
+        if self.code_layer is not None:
+            return self.logit(self._joint_features(features, labels, training))
         logits = self.logit(features)
         if self.class_logits is not None:
             return logits, self.class_logits(features)
@@ -127,6 +151,17 @@ class DCGANDiscriminator(keras.Model):
         one_hot = keras.ops.one_hot(keras.ops.reshape(labels, (-1,)), self.num_classes)
         embedded = self.projection(keras.ops.cast(one_hot, features.dtype))
         return logits + keras.ops.sum(embedded * features, axis=-1, keepdims=True)
+
+    def _joint_features(self, features, code, training):
+        """The joint layer's features of an image's features and its latent code."""
+        slope = self.leaky_relu_slope
+        code = keras.ops.leaky_relu(
+            self.code_layer(keras.ops.cast(code, features.dtype)), negative_slope=slope
+        )
+        joint = self.joint_layer(keras.ops.concatenate([features, code], axis=-1))
+        return self.joint_dropout(
+            keras.ops.leaky_relu(joint, negative_slope=slope), training=training
+        )
 
     def compute_output_shape(self, input_shape):
         batch = class_labels.input_shape_of(input_shape)[0]
@@ -146,6 +181,8 @@ class DCGANDiscriminator(keras.Model):
                 "spectral_norm": self.spectral_norm,
                 "num_classes": self.num_classes,
                 "conditioning": self.conditioning,
+                "latent_dim": self.latent_dim,
+                "joint_units": self.joint_units,
             }
         )
         return config

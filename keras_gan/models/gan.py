@@ -202,15 +202,29 @@ class GAN(keras.Model):
 
     def _build_pair(self):
         """Builds G and D on each other's shapes; returns the shape of one sample."""
+        fake = self._build_generator()
+        labels = None if self.num_classes is None else ops.zeros((2,), "int32")
+        labelled = "" if self.num_classes is None else " and int32 labels of shape (batch,)"
+        self._check_discriminator(fake, labels, labelled)
+        if self.augmentation is not None:
+            self.augmentation(fake, training=False)
+        return tuple(fake.shape[1:])
+
+    def _build_generator(self):
+        """Calls G on a probe batch of 2; returns its output."""
         inputs = f"noise of shape (batch, {self.latent_dim}) (latent_dim={self.latent_dim})"
         if self.num_classes is not None:
             inputs = f"[{inputs}, int32 labels of shape (batch,)] (num_classes={self.num_classes})"
         try:
-            fake = self.generator(self._generator_probe(), training=False)
+            return self.generator(self._generator_probe(), training=False)
         except Exception as error:
             raise ValueError(f"The generator could not be called on {inputs}: {error}") from error
+
+    def _check_discriminator(self, fake, condition, described):
+        """Builds D on the generator's probe output `fake` (and its second input
+        `condition`, `described` for the error) and checks it returns one logit
+        per sample (and class logits with an auxiliary classifier)."""
         data_shape = tuple(fake.shape[1:])
-        labels = None if self.num_classes is None else ops.zeros((2,), "int32")
         expected = _declared_input_shape(self.discriminator)
         if expected is not None and tuple(expected) != data_shape:
             raise ValueError(
@@ -219,12 +233,11 @@ class GAN(keras.Model):
                 f"discriminator input (batch, {', '.join(map(str, expected))})"
             )
         try:
-            logits = self.discriminator(self._discriminator_inputs(fake, labels), training=False)
+            logits = self.discriminator(self._discriminator_inputs(fake, condition), training=False)
         except Exception as error:
-            labelled = "" if self.num_classes is None else " and int32 labels of shape (batch,)"
             raise ValueError(
                 "The discriminator could not be called on the generator's output of shape "
-                f"{(None, *data_shape)}{labelled}: {error}"
+                f"{(None, *data_shape)}{described}: {error}"
             ) from error
         if self.auxiliary_classifier:
             shapes = [tuple(t.shape) for t in logits] if isinstance(logits, list | tuple) else []
@@ -247,9 +260,6 @@ class GAN(keras.Model):
                 "The discriminator must return one logit per sample, shape (batch, 1) or "
                 f"(batch,). Received: output of shape {tuple(logits.shape)} for a batch of 2"
             )
-        if self.augmentation is not None:
-            self.augmentation(fake, training=False)
-        return data_shape
 
     @property
     def sampler(self):
@@ -343,9 +353,9 @@ class GAN(keras.Model):
         # Build each optimizer on its own network now, inside whatever
         # strategy scope compile runs in, not lazily inside a replica context.
         if not d_optimizer.built:
-            d_optimizer.build(self.discriminator.trainable_variables)
+            d_optimizer.build(self._d_vars)
         if not g_optimizer.built:
-            g_optimizer.build(self.generator.trainable_variables)
+            g_optimizer.build(self._g_vars)
         self._gan_compile_config = {
             "loss": keras.saving.serialize_keras_object(gan_loss),
             "penalties": [keras.saving.serialize_keras_object(p) for p in penalties],
@@ -486,12 +496,12 @@ class GAN(keras.Model):
         fake = self._generate(z, labels, training=True)
         with tf.GradientTape() as tape:
             d_loss, real_logits, fake_logits, regularization, _ = self._discriminator_loss(
-                minibatch, fake, step_seed, draw
+                minibatch, (fake, labels), step_seed, draw
             )
             objective = self._objective(
                 self.d_optimizer, self.d_loss_weight * d_loss, regularization
             )
-        self._apply(self.d_optimizer, self.discriminator, tape.gradient(objective, self._d_vars))
+        self._apply(self.d_optimizer, self._d_vars, tape.gradient(objective, self._d_vars))
         self._track_discriminator(d_loss, real_logits, fake_logits)
 
     def _generator_step(self, minibatch, step_seed, draw):
@@ -505,7 +515,7 @@ class GAN(keras.Model):
             g_loss = self._generator_loss(fake_logits, minibatch)
             regularization += self.auxiliary_classifier * class_loss
             objective = self._objective(self.g_optimizer, g_loss, regularization)
-        self._apply(self.g_optimizer, self.generator, tape.gradient(objective, self._g_vars))
+        self._apply(self.g_optimizer, self._g_vars, tape.gradient(objective, self._g_vars))
         self.g_loss_tracker.update_state(g_loss)
 
     def _simultaneous_step(self, minibatch, step_seed):
@@ -515,7 +525,7 @@ class GAN(keras.Model):
             fake = self._generate(z, labels, training=True)
             g_regularization = _sum(self.generator.losses)
             d_loss, real_logits, fake_logits, d_regularization, fake_class_loss = (
-                self._discriminator_loss(minibatch, fake, step_seed, draw=0)
+                self._discriminator_loss(minibatch, (fake, labels), step_seed, draw=0)
             )
             g_loss = self._generator_loss(fake_logits, minibatch, real_logits)
             g_regularization += self.auxiliary_classifier * fake_class_loss
@@ -527,22 +537,28 @@ class GAN(keras.Model):
         d_grads = tape.gradient(d_objective, self._d_vars)
         g_grads = tape.gradient(g_objective, self._g_vars)
         del tape
-        self._apply(self.d_optimizer, self.discriminator, d_grads)
-        self._apply(self.g_optimizer, self.generator, g_grads)
+        self._apply(self.d_optimizer, self._d_vars, d_grads)
+        self._apply(self.g_optimizer, self._g_vars, g_grads)
         self._track_discriminator(d_loss, real_logits, fake_logits)
         self.g_loss_tracker.update_state(g_loss)
 
-    def _discriminator_loss(self, minibatch, fake, step_seed, draw):
-        """D's loss on a real and a fake batch (of the same labels), its logits,
-        its regularisation, and the fake batch's AC-GAN class loss (0 without).
+    def _discriminator_loss(self, real_pair, fake_pair, step_seed, draw):
+        """D's loss on a real and a fake batch, its logits, its regularisation,
+        and the fake batch's AC-GAN class loss (0 without).
+
+        Each batch is a pair `(samples, condition)`: the condition is None,
+        or the labels of a conditional GAN (the same for both batches), or
+        the latent code D judges with the samples in a `BiGAN`.
 
         Keras keeps only the last call's activity regularisation and `add_loss`
         terms in `discriminator.losses`, so they are read after each call; the
         weight penalties count once per update. The `penalties` are added here.
         """
-        real, labels = minibatch
+        (real, labels), (fake, fake_condition) = real_pair, fake_pair
         real_logits, real_terms, real_class_loss = self._discriminate(real, labels, training=True)
-        fake_logits, fake_terms, fake_class_loss = self._discriminate(fake, labels, training=True)
+        fake_logits, fake_terms, fake_class_loss = self._discriminate(
+            fake, fake_condition, training=True
+        )
         if self.augmentation is not None and hasattr(self.augmentation, "observe"):
             self.augmentation.observe(real_logits)
         regularization = real_terms + fake_terms + _sum(_weight_penalties(self.discriminator))
@@ -599,8 +615,9 @@ class GAN(keras.Model):
         """D's float32 logits, flat; the sum of the per-call losses that call added;
         and the AC-GAN class loss of the samples (0 without an auxiliary classifier).
 
-        In training, the augmentation (if any) sits in front of D; it sees
-        the samples only, never the labels.
+        `labels` is D's second input: None, a conditional GAN's labels, or a
+        `BiGAN`'s latent codes. In training, the augmentation (if any) sits
+        in front of D; it sees the samples only, never the labels.
         """
         if self.augmentation is not None and training:
             samples = self.augmentation(samples, training=True)
@@ -625,10 +642,10 @@ class GAN(keras.Model):
         across replicas) and by the optimizer's loss scale (mixed precision)."""
         return optimizer.scale_loss(_per_replica(loss + regularization))
 
-    def _apply(self, optimizer, network, gradients):
+    def _apply(self, optimizer, variables, gradients):
         # A LossScaleOptimizer unscales the gradients and skips a step whose
         # gradients are not finite.
-        optimizer.apply(gradients, network.trainable_variables)
+        optimizer.apply(gradients, variables)
 
     @property
     def _d_vars(self):
@@ -729,11 +746,15 @@ class GAN(keras.Model):
         # The SeedGenerator states (the GAN's noise streams, every Dropout's);
         # Keras' .keras format saves only weights. The networks are keyed by
         # the GAN's attribute names, their layers by layer name.
+        return random_states(self, children=self._networks())
+
+    def _networks(self):
+        """The model's networks by attribute name."""
         children = {"generator": self.generator, "discriminator": self.discriminator}
         for name in ("averaged_generator", "augmentation"):
             if getattr(self, name) is not None:
                 children[name] = getattr(self, name)
-        return random_states(self, children=children)
+        return children
 
     def save_own_variables(self, store):
         super().save_own_variables(store)

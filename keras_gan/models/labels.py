@@ -4,7 +4,9 @@ A conditional GAN models p(x | c) by giving the class c to both networks
 (Goodfellow et al. 2014, section 7; Mirza & Osindero 2014). keras_gan's
 convention: labels are integer class ids in [0, num_classes), one per
 sample, and the networks are called as `generator([z, labels])` and
-`discriminator([x, labels])`.
+`discriminator([x, labels])`. A discriminator of `BiGAN` pairs takes a
+latent code in the labels' place, `discriminator([x, z])`; `split_inputs`
+serves both.
 """
 
 import keras
@@ -12,6 +14,7 @@ import numpy as np
 import tensorflow as tf
 
 from keras_gan.models import initializers
+from keras_gan.validation import positive_int
 
 # Where the generator step's labels come from (GAN's `label_distribution`).
 LABEL_DISTRIBUTIONS = ("data", "uniform")
@@ -138,19 +141,26 @@ def label_embedding(num_classes, dim, init_range):
     )
 
 
-def split_inputs(inputs, num_classes, name):
-    """`(x, labels)` of a network's call: `[x, labels]` if conditional, else `(x, None)`."""
+def split_inputs(inputs, num_classes, name, latent_dim=None):
+    """`(x, second)` of a network's call: `[x, labels]` if conditional (or
+    `[x, z]` for a discriminator of BiGAN pairs, `latent_dim` set), else
+    `(x, None)`."""
     conditional = isinstance(inputs, list | tuple)
-    if conditional != (num_classes is not None):
-        expected = "[inputs, labels]" if num_classes is not None else "one tensor"
+    paired = num_classes is not None or latent_dim is not None
+    if conditional != paired:
+        second = "latent codes" if latent_dim is not None else "labels"
+        expected = f"[inputs, {second}]" if paired else "one tensor"
+        arguments = (
+            f"latent_dim={latent_dim}" if latent_dim is not None else f"num_classes={num_classes}"
+        )
         raise ValueError(
-            f"{name}(num_classes={num_classes}) is called on {expected}. Received: "
+            f"{name}({arguments}) is called on {expected}. Received: "
             + (f"a list of {len(inputs)}" if conditional else "one tensor")
         )
     if not conditional:
         return inputs, None
-    x, labels = inputs
-    return x, labels
+    x, second = inputs
+    return x, second
 
 
 def input_shape_of(input_shape):
@@ -162,3 +172,15 @@ def input_shape_of(input_shape):
     ):
         return tuple(input_shape[0])
     return None if input_shape is None else tuple(input_shape)
+
+
+def joint_latent_dim(latent_dim, num_classes):
+    """A discriminator's `latent_dim` argument, checked: None or a size, never with labels."""
+    if latent_dim is None:
+        return None
+    if num_classes is not None:
+        raise ValueError(
+            "A discriminator judges either labels (num_classes) or latent codes (latent_dim), "
+            f"not both. Received: num_classes={num_classes}, latent_dim={latent_dim}"
+        )
+    return positive_int("latent_dim", latent_dim)

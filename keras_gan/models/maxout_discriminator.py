@@ -34,6 +34,10 @@ class MaxoutDiscriminator(keras.Model):
             of the label is joined to the (dropped-out) input, so every
             maxout unit sees both (Mirza & Osindero 2014).
         label_embedding_dim: size of that embedding.
+        latent_dim: None, or the size of a latent code judged together with
+            the sample: a discriminator of `BiGAN` pairs, called as
+            `discriminator([x, z])`. The code is joined to the (dropped-out)
+            input, so every maxout unit sees both. Not with `num_classes`.
         **kwargs: base `keras.Model` arguments (`name`, `dtype`, ...).
 
     Reference:
@@ -51,6 +55,7 @@ class MaxoutDiscriminator(keras.Model):
         spectral_norm=False,
         num_classes=None,
         label_embedding_dim=50,
+        latent_dim=None,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -62,6 +67,7 @@ class MaxoutDiscriminator(keras.Model):
         self.spectral_norm = bool(spectral_norm)
         self.num_classes = None if num_classes is None else positive_int("num_classes", num_classes)
         self.label_embedding_dim = positive_int("label_embedding_dim", label_embedding_dim)
+        self.latent_dim = class_labels.joint_latent_dim(latent_dim, self.num_classes)
         self.label_embedding = (
             None
             if self.num_classes is None
@@ -96,16 +102,22 @@ class MaxoutDiscriminator(keras.Model):
         if self.label_embedding is not None:
             self.label_embedding.build((None,))
             shape = (shape[0], shape[1] + self.label_embedding_dim)
+        if self.latent_dim is not None:
+            shape = (shape[0], shape[1] + self.latent_dim)
         for layer in self.hidden_layers:
             layer.build(shape)
             shape = layer.compute_output_shape(shape)
         self.logit.build(shape)
 
     def call(self, inputs, training=None):
-        x, labels = class_labels.split_inputs(inputs, self.num_classes, "MaxoutDiscriminator")
+        x, second = class_labels.split_inputs(
+            inputs, self.num_classes, "MaxoutDiscriminator", self.latent_dim
+        )
         x = self.dropouts[0](self.flatten(x), training=training)
-        if labels is not None:
-            embedded = self.label_embedding(keras.ops.reshape(labels, (-1,)))
+        if self.latent_dim is not None:
+            x = keras.ops.concatenate([x, keras.ops.cast(second, x.dtype)], axis=-1)
+        elif second is not None:  # the labels
+            embedded = self.label_embedding(keras.ops.reshape(second, (-1,)))
             x = keras.ops.concatenate([x, keras.ops.cast(embedded, x.dtype)], axis=-1)
         for layer, dropout in zip(self.hidden_layers, self.dropouts[1:], strict=True):
             x = dropout(layer(x), training=training)
@@ -126,6 +138,7 @@ class MaxoutDiscriminator(keras.Model):
                 "spectral_norm": self.spectral_norm,
                 "num_classes": self.num_classes,
                 "label_embedding_dim": self.label_embedding_dim,
+                "latent_dim": self.latent_dim,
             }
         )
         return config
