@@ -2,6 +2,7 @@
 
 from keras_gan.export.generator_export import existing_versions
 from keras_gan.export.generator_export import export_generator
+from keras_gan.export.sources import load_encoder
 from keras_gan.export.sources import load_trained_gan
 
-__all__ = ["existing_versions", "export_generator", "load_trained_gan"]
+__all__ = ["existing_versions", "export_generator", "load_encoder", "load_trained_gan"]

@@ -26,6 +26,7 @@ def export_generator(
     max_samples=DEFAULT_MAX_SAMPLES,
     output_range=(0.0, 1.0),
     warmup=True,
+    encoder=None,
 ):
     """Exports `gan`'s generator to `<export_base>/<model_name>/<version>/`.
 
@@ -46,6 +47,13 @@ def export_generator(
     are written to `assets.extra/class_names.txt`, one per line, line i
     naming class id i.
 
+    With an encoder (a `BiGAN`'s own, or `encoder=`), two more signatures:
+        `encode`: `images` float32 `[batch, *data_shape]` in [0, 1] ->
+            `latent` float32 `[batch, latent_dim]`, E(x).
+        `reconstruct`: `images` as above -> `samples`, G(E(x)).
+    Images of another shape, outside [0, 1], or more than `max_samples` of
+    them are an InvalidArgument error.
+
     The version is written to a hidden temporary folder and renamed into
     place, so a model server never sees half a version, and an existing
     version is never overwritten.
@@ -60,6 +68,9 @@ def export_generator(
         output_range: `(low, high)` of the generator's image output, mapped
             to [0, 1] in the served `samples`.
         warmup: write `assets.extra/tf_serving_warmup_requests`.
+        encoder: an encoder fitted to this generator
+            (`keras_gan.models.LatentRegression`); default: the GAN's own
+            (`BiGAN.encoder`), if any.
 
     Returns:
         The path of the new version.
@@ -87,7 +98,14 @@ def export_generator(
             f"Received: version={version}, export_base={os.fspath(export_base)!r}"
         )
 
-    archive = _archive(gan, max_samples, output_range)
+    if encoder is None:
+        encoder = getattr(gan, "encoder", None)
+    if encoder is not None and gan.num_classes is not None:
+        raise ValueError(
+            "An encoder is exported with an unconditional generator; this one is conditional "
+            f"(num_classes={gan.num_classes})."
+        )
+    archive = _archive(gan, max_samples, output_range, encoder)
     model_dir.mkdir(parents=True, exist_ok=True)
     # A non-numeric name: TF Serving ignores it, so a half-written export is never served.
     partial = model_dir / f".partial-{version}-{os.getpid()}"
@@ -97,7 +115,12 @@ def export_generator(
         if warmup:
             image = len(gan.data_shape) == 3
             write_warmup_requests(
-                partial, model_name, gan.latent_dim, image=image, num_classes=gan.num_classes
+                partial,
+                model_name,
+                gan.latent_dim,
+                image=image,
+                num_classes=gan.num_classes,
+                data_shape=gan.data_shape if encoder is not None else None,
             )
         if gan.num_classes is not None:
             names = gan.class_names or [str(i) for i in range(gan.num_classes)]
@@ -117,7 +140,7 @@ def existing_versions(model_dir):
     return sorted(int(p.name) for p in pathlib.Path(model_dir).iterdir() if p.name.isdigit())
 
 
-def _archive(gan, max_samples, output_range):
+def _archive(gan, max_samples, output_range, encoder=None):
     # The averaged generator when the GAN keeps one and samples from it.
     generator = gan.sampler
     latent_dim = int(gan.latent_dim)
@@ -164,6 +187,9 @@ def _archive(gan, max_samples, output_range):
         pixels = tf.cast(tf.round(tf.clip_by_value(samples, 0.0, 1.0) * 255.0), tf.uint8)
         return {"png": tf.map_fn(tf.io.encode_png, pixels, fn_output_signature=tf.string)}
 
+    if encoder is not None:
+        archive.track(encoder)
+
     # The first endpoint becomes `serving_default`.
     if num_classes is None:
         archive.add_endpoint(
@@ -181,6 +207,18 @@ def _archive(gan, max_samples, output_range):
                 "generate_png",
                 lambda num_samples, seed: png_of(samples_of(latent_of(num_samples, seed))),
                 input_signature=[count_spec, seed_spec],
+            )
+        if encoder is not None:
+            _add_encoder_endpoints(archive, encoder, gan.data_shape, max_samples, (low, high))
+            # The reconstruction decodes like `serving_default`.
+            archive.add_endpoint(
+                "reconstruct",
+                lambda images: {
+                    "samples": samples_of(
+                        _codes_of(encoder, images, gan.data_shape, max_samples, (low, high))
+                    )
+                },
+                input_signature=[_images_spec()],
             )
         return archive
 
@@ -207,8 +245,71 @@ def _archive(gan, max_samples, output_range):
     return archive
 
 
-def write_warmup_requests(version_dir, model_name, latent_dim, image, num_classes=None):
-    """Writes a TFRecord of PredictionLogs that TF Serving replays when it loads."""
+def _images_spec():
+    # Any shape: the shape is checked in the graph, so a bad request gets an
+    # InvalidArgument error that names the shape expected and the one received.
+    return tf.TensorSpec(None, tf.float32, name="images")
+
+
+def _codes_of(encoder, images, data_shape, max_samples, output_range):
+    """E(x) of a request's images, after checking their shape, count and range."""
+    expected = tf.constant(data_shape, tf.int32)
+    shape = tf.shape(images)
+    fits = tf.cond(
+        tf.equal(tf.size(shape), len(data_shape) + 1),
+        lambda: tf.reduce_all(tf.equal(shape[1:], expected)),
+        lambda: tf.constant(False),
+    )
+    description = ", ".join(str(d) for d in data_shape)
+    checks = [
+        tf.debugging.Assert(
+            fits,
+            [f"images must have shape [batch, {description}]; received shape", shape],
+            summarize=len(data_shape) + 4,
+        )
+    ]
+    with tf.control_dependencies(checks):
+        images = tf.ensure_shape(images, [None, *data_shape])
+    count = tf.shape(images)[0]
+    checks = [
+        tf.debugging.Assert(
+            tf.logical_and(count >= 1, count <= max_samples),
+            [f"images must hold 1 to {max_samples} images; received", count],
+        ),
+        tf.debugging.Assert(
+            tf.logical_and(tf.reduce_all(images >= 0.0), tf.reduce_all(images <= 1.0)),
+            [
+                "images must be in [0, 1]; received values from",
+                tf.reduce_min(images),
+                "to",
+                tf.reduce_max(images),
+            ],
+        ),
+    ]
+    with tf.control_dependencies(checks):
+        low, high = output_range
+        images = low + tf.identity(images) * (high - low)
+    return tf.cast(encoder(images, training=False), tf.float32)
+
+
+def _add_encoder_endpoints(archive, encoder, data_shape, max_samples, output_range):
+    archive.add_endpoint(
+        "encode",
+        lambda images: {
+            "latent": _codes_of(encoder, images, data_shape, max_samples, output_range)
+        },
+        input_signature=[_images_spec()],
+    )
+
+
+def write_warmup_requests(
+    version_dir, model_name, latent_dim, image, num_classes=None, data_shape=None
+):
+    """Writes a TFRecord of PredictionLogs that TF Serving replays when it loads.
+
+    With `data_shape` (an export with an encoder), `encode` and `reconstruct`
+    requests of two blank samples are replayed too.
+    """
     from tensorflow_serving.apis import model_pb2
     from tensorflow_serving.apis import predict_pb2
     from tensorflow_serving.apis import prediction_log_pb2
@@ -219,11 +320,16 @@ def write_warmup_requests(version_dir, model_name, latent_dim, image, num_classe
     }
     if image:
         requests["generate_png"] = _seeded_inputs()
+    if data_shape is not None:
+        blank = tf.make_tensor_proto(tf.zeros([2, *data_shape]))
+        requests["encode"] = {"images": blank}
+        requests["reconstruct"] = {"images": blank}
     if num_classes is not None:
         # Two samples of the first and the last class.
         labels = tf.make_tensor_proto([0, num_classes - 1], dtype=tf.int32)
-        for inputs in requests.values():
-            inputs["labels"] = labels
+        for signature, inputs in requests.items():
+            if signature not in ("encode", "reconstruct"):
+                inputs["labels"] = labels
     folder = pathlib.Path(version_dir) / "assets.extra"
     folder.mkdir(parents=True, exist_ok=True)
     with tf.io.TFRecordWriter(str(folder / WARMUP_FILE)) as writer:

@@ -52,3 +52,35 @@ def load_trained_gan(source):
             f"Received: source={str(source)!r}"
         )
     return gan
+
+
+def load_encoder(path, gan):
+    """Loads the encoder saved at `path` (a `.keras` file) and checks it fits `gan`.
+
+    Raises:
+        ValueError: if `path` holds no Keras model, or one that does not map
+            `gan`'s samples to `(batch, latent_dim)` codes.
+    """
+    path = pathlib.Path(path)
+    if path.suffix != ".keras" or not path.is_file():
+        raise ValueError(
+            f"The encoder must be an existing .keras file. Received: encoder={str(path)!r}"
+        )
+    try:
+        encoder = keras.saving.load_model(path)
+    except Exception as error:  # Keras raises several types for unreadable files
+        raise ValueError(f"Cannot load an encoder from {str(path)!r}: {error}") from error
+    probe = keras.ops.zeros((2, *gan.data_shape))
+    try:
+        shape = tuple(encoder(probe, training=False).shape)
+    except Exception as error:
+        raise ValueError(
+            f"The encoder at {str(path)!r} cannot take the generator's samples of shape "
+            f"{tuple(gan.data_shape)}: {error}"
+        ) from error
+    if shape != (2, gan.latent_dim):
+        raise ValueError(
+            f"The encoder at {str(path)!r} must give codes of shape (batch, {gan.latent_dim}) "
+            f"(the generator's latent_dim). Received: {shape} for a batch of 2"
+        )
+    return encoder

@@ -7,6 +7,7 @@ from keras_gan import GAN
 from keras_gan.export import export_generator
 from keras_gan.models import DCGANDiscriminator
 from keras_gan.models import DCGANGenerator
+from tests.export.test_generator_export import REPLAY_WARMUP
 from tests.export.test_generator_export import in_fresh_tensorflow
 
 CLASS_NAMES = ["zero", "one", "two"]
@@ -108,25 +109,12 @@ def test_bad_labels_fail_with_invalid_argument_and_the_model_still_answers(expor
 
 def test_warmup_records_ask_for_classes_and_are_accepted(export):
     _, path = export
-    out = in_fresh_tensorflow(
-        """
-        from tensorflow_serving.apis import prediction_log_pb2
-        model = tf.saved_model.load(VALUES["path"])
-        warmup = VALUES["path"] + "/assets.extra/tf_serving_warmup_requests"
-        records = tf.data.TFRecordDataset(warmup)
-        OUT["answered"] = []
-        for record in records:
-            log = prediction_log_pb2.PredictionLog.FromString(record.numpy())
-            request = log.predict_log.request
-            inputs = {k: tf.constant(tf.make_ndarray(v)) for k, v in request.inputs.items()}
-            outputs = model.signatures[request.model_spec.signature_name](**inputs)
-            OUT["answered"].append([request.model_spec.signature_name, sorted(inputs),
-                                    inputs["labels"].numpy().tolist(), sorted(outputs)])
-        """,
-        path=path,
-    )
+    out = in_fresh_tensorflow(REPLAY_WARMUP, path=path)
     assert out["answered"] == [
-        ["serving_default", ["labels", "latent"], [0, 2], ["samples"]],
-        ["generate", ["labels", "num_samples", "seed"], [0, 2], ["samples"]],
-        ["generate_png", ["labels", "num_samples", "seed"], [0, 2], ["png"]],
+        ["digits", "serving_default", ["labels", "latent"], ["samples"]],
+        ["digits", "generate", ["labels", "num_samples", "seed"], ["samples"]],
+        ["digits", "generate_png", ["labels", "num_samples", "seed"], ["png"]],
     ]
+    assert out["labels"] == {
+        name: [0, 2] for name in ("serving_default", "generate", "generate_png")
+    }

@@ -173,26 +173,28 @@ def test_saved_model_cli_shows_the_documented_contract_and_runs(exports, tmp_pat
     assert "Result for output key samples:" in ran.stdout
 
 
+# Fresh-process code (for `in_fresh_tensorflow`) that replays an export's warmup
+# records as TF Serving does: OUT["answered"] lists [model name, signature, inputs,
+# outputs] per record, OUT["labels"] the labels a record asks for, by signature.
+REPLAY_WARMUP = """
+from tensorflow_serving.apis import prediction_log_pb2
+model = tf.saved_model.load(VALUES["path"])
+warmup = VALUES["path"] + "/assets.extra/tf_serving_warmup_requests"
+OUT["answered"], OUT["labels"] = [], {}
+for record in tf.data.TFRecordDataset(warmup):
+    request = prediction_log_pb2.PredictionLog.FromString(record.numpy()).predict_log.request
+    name = request.model_spec.signature_name
+    inputs = {k: tf.constant(tf.make_ndarray(v)) for k, v in request.inputs.items()}
+    outputs = model.signatures[name](**inputs)
+    OUT["answered"].append([request.model_spec.name, name, sorted(inputs), sorted(outputs)])
+    if "labels" in inputs:
+        OUT["labels"][name] = inputs["labels"].numpy().tolist()
+"""
+
+
 def test_warmup_records_are_prediction_logs_the_signatures_accept(exports):
     _, path = exports["dcgan"]
-    out = in_fresh_tensorflow(
-        """
-        from tensorflow_serving.apis import prediction_log_pb2
-        model = tf.saved_model.load(VALUES["path"])
-        warmup = VALUES["path"] + "/assets.extra/tf_serving_warmup_requests"
-        records = tf.data.TFRecordDataset(warmup)
-        OUT["answered"] = []
-        for record in records:
-            log = prediction_log_pb2.PredictionLog.FromString(record.numpy())
-            request = log.predict_log.request
-            signature = model.signatures[request.model_spec.signature_name]
-            inputs = {k: tf.constant(tf.make_ndarray(v)) for k, v in request.inputs.items()}
-            outputs = signature(**inputs)
-            OUT["answered"].append([request.model_spec.name, request.model_spec.signature_name,
-                                    sorted(inputs), sorted(outputs)])
-        """,
-        path=path,
-    )
+    out = in_fresh_tensorflow(REPLAY_WARMUP, path=path)
     assert out["answered"] == [
         ["dcgan", "serving_default", ["latent"], ["samples"]],
         ["dcgan", "generate", ["num_samples", "seed"], ["samples"]],
