@@ -92,6 +92,34 @@ def plot_image_grid(images, path, title=None, columns=None, row_labels=None):
     _save(figure, axes, path, title)
 
 
+def plot_interpolations(rows, path, title=None, ends=None):
+    """Writes lines of images, one per row, as in the paper's Figure 3.
+
+    Args:
+        rows: `(n, steps, height, width, channels)` images in [0, 1], each
+            row a line in latent space (`keras_gan.inference.interpolations`).
+        path: the PNG file.
+        title: optional title.
+        ends: optional `(2n, height, width, channels)` images the rows were
+            encoded from; image 2i is drawn before row i, image 2i + 1 after it.
+    """
+    rows = np.asarray(rows, dtype="float32")
+    if rows.ndim != 5:
+        raise ValueError(
+            "`rows` must be images (n, steps, height, width, channels). Received: "
+            f"shape {rows.shape}"
+        )
+    if ends is not None:
+        ends = np.asarray(ends, dtype="float32")
+        if ends.shape != (2 * rows.shape[0], *rows.shape[2:]):
+            raise ValueError(
+                f"`ends` must be the {2 * rows.shape[0]} images the rows run between, of "
+                f"shape {rows.shape[2:]}. Received: shape {ends.shape}"
+            )
+        rows = np.concatenate([ends[0::2, None], rows, ends[1::2, None]], axis=1)
+    plot_image_grid(rows.reshape(-1, *rows.shape[2:]), path, title=title, columns=rows.shape[1])
+
+
 def plot_losses(history, path):
     """Plots per-epoch `d_loss`, `g_loss`, `d_real`, `d_fake` from a list of dicts."""
     epochs = [record["epoch"] for record in history]

@@ -9,9 +9,14 @@ the training package.
                            random state) and state.json (step, history)
     best/step-N/           with --keep_best: the checkpoint with the best
                            validation value so far (state.json names it)
-    samples/               epoch_NNNN.png after every epoch, losses.png
+    samples/               epoch_NNNN.png after every epoch, losses.png; at
+                           the end interpolations.png (a BiGAN's also
+                           interpolations_data.png, reconstructions.png)
     logs/                  TensorBoard scalars and sample images
     export/                the exported generator (SavedModel)
+    encoder/               scripts/train_encoder.py: encoder.keras fitted to
+                           a checkpoint's generator (source.json names it)
+                           and its pictures
 """
 
 import json
@@ -23,6 +28,8 @@ STATE_FILE = "state.json"
 CHECKPOINTS = "checkpoints"
 BEST = "best"
 CHECKPOINT_PREFIX = "step-"
+ENCODER_DIR = "encoder"
+ENCODER_FILE = "encoder.keras"
 
 
 def checkpoint_folders(run_dir, kind=CHECKPOINTS):

@@ -25,7 +25,18 @@ _METRICS = flags.DEFINE_list(
     "metrics",
     ["parzen"],
     "Any of: parzen, fid, kid, prd (precision/recall), mode_coverage; for conditional "
-    "generators class_accuracy (MNIST) and intra_fid.",
+    "generators class_accuracy (MNIST) and intra_fid; with an encoder reconstruction and "
+    "nn_accuracy.",
+)
+_ENCODER = flags.DEFINE_string(
+    "encoder",
+    None,
+    "An encoder .keras file fitted to the generator (scripts/train_encoder.py), for "
+    "reconstruction and nn_accuracy. A BiGAN's own encoder and an export's encode "
+    "signature are used without it.",
+)
+_REFERENCE_SPLIT = flags.DEFINE_string(
+    "reference_split", "train", "nn_accuracy: the labelled split whose codes are searched."
 )
 _FEATURE_MODEL = flags.DEFINE_string(
     "feature_model", None, "A .keras model giving features for fid/kid/prd (default: MNIST's)."
@@ -99,6 +110,8 @@ def main(argv):
             progress=True,
             feature_extractor=extractor,
             sample_from_average=_SAMPLE_FROM_EMA.value,
+            encoder=_ENCODER.value,
+            reference_split=_REFERENCE_SPLIT.value,
         )
     except ValueError as error:
         _error(error)

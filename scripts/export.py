@@ -22,6 +22,13 @@ _EXPORT_BASE = flags.DEFINE_string("export_base", "export", "The model server's 
 _MODEL_NAME = flags.DEFINE_string("model_name", "generator", "Model folder under export_base.")
 _VERSION = flags.DEFINE_integer("version", None, "Version number; default: highest + 1.")
 _MAX_SAMPLES = flags.DEFINE_integer("max_samples", 1024, "Largest num_samples a request may ask.")
+_ENCODER = flags.DEFINE_string(
+    "encoder",
+    None,
+    "An encoder .keras file fitted to this generator (scripts/train_encoder.py writes "
+    "RUN/encoder/encoder.keras): adds the encode and reconstruct signatures. A BiGAN's own "
+    "encoder is exported without it.",
+)
 flags.mark_flag_as_required("source")
 
 
@@ -31,17 +38,20 @@ def main(argv):
     import tensorflow as tf
 
     from keras_gan.export import export_generator
+    from keras_gan.export import load_encoder
     from keras_gan.export import load_trained_gan
 
     tf.get_logger().setLevel("WARNING")
     try:
         gan = load_trained_gan(_SOURCE.value)
+        encoder = load_encoder(_ENCODER.value, gan) if _ENCODER.value else None
         path = export_generator(
             gan,
             _EXPORT_BASE.value,
             model_name=_MODEL_NAME.value,
             version=_VERSION.value,
             max_samples=_MAX_SAMPLES.value,
+            encoder=encoder,
         )
     except ValueError as error:
         _error(error)

@@ -15,14 +15,28 @@ from keras_gan.metrics.feature_distances import extract_features
 from keras_gan.metrics.feature_distances import frechet_distance
 from keras_gan.metrics.feature_distances import kernel_distance
 from keras_gan.metrics.feature_distances import precision_recall
+from keras_gan.metrics.inference_metrics import label_agreement
+from keras_gan.metrics.inference_metrics import nearest_neighbour_accuracy
+from keras_gan.metrics.inference_metrics import reconstruction_error
 from keras_gan.metrics.mode_coverage import mode_coverage
 from keras_gan.metrics.parzen import parzen_estimate
 from keras_gan.models.labels import balanced_labels
 from keras_gan.models.labels import check_label_array
 
-METRICS = ("parzen", "fid", "kid", "prd", "mode_coverage", "class_accuracy", "intra_fid")
+METRICS = (
+    "parzen",
+    "fid",
+    "kid",
+    "prd",
+    "mode_coverage",
+    "class_accuracy",
+    "intra_fid",
+    "reconstruction",
+    "nn_accuracy",
+)
 FEATURE_METRICS = ("fid", "kid", "prd", "intra_fid")
 CLASS_METRICS = ("class_accuracy", "intra_fid")  # conditional generators only
+ENCODER_METRICS = ("reconstruction", "nn_accuracy")  # generators with an encoder only
 SAVED_MODEL_CHUNK = 500  # samples per `generate` request, below any export's limit
 
 
@@ -33,11 +47,15 @@ class Sampler:
         num_classes: None for an unconditional generator, else its classes;
             then `labels` (default: the classes in order, equally often, as
             `GAN.generate`) says which class each sample is of.
+        encode: None, or (with an encoder) `encode(images) -> E(x)`.
+        reconstruct: None, or `reconstruct(images) -> G(E(x))`.
     """
 
-    def __init__(self, generate, num_classes=None):
+    def __init__(self, generate, num_classes=None, encode=None, reconstruct=None):
         self._generate = generate
         self.num_classes = num_classes
+        self.encode = encode
+        self.reconstruct = reconstruct
 
     def __call__(self, num_samples, seed, labels=None):
         if self.num_classes is None:
@@ -47,7 +65,7 @@ class Sampler:
         return self._generate(num_samples, seed, check_label_array(labels, self.num_classes))
 
 
-def load_sampler(path, sample_from_average=None):
+def load_sampler(path, sample_from_average=None, encoder=None):
     """A `Sampler`, `(num_samples, seed, labels=None) -> samples`, for the generator at `path`.
 
     Args:
@@ -60,6 +78,9 @@ def load_sampler(path, sample_from_average=None):
             (`generator_ema`): `True` samples the average, `False` the
             trained generator, `None` whichever the GAN samples from (the
             average unless it was built with `sample_from_average=False`).
+        encoder: None, or a `.keras` file of an encoder fitted to this
+            generator (`scripts/train_encoder.py`). A `BiGAN`'s own encoder
+            and an export's `encode` signature are used without it.
 
     Raises:
         ValueError: if `path` holds no generator, or `sample_from_average`
@@ -100,10 +121,33 @@ def load_sampler(path, sample_from_average=None):
                 done += count
             return np.concatenate(chunks)
 
-        return Sampler(sample, num_classes)
+        signatures = tf.saved_model.load(str(path)).signatures
+        if encoder is not None:
+            raise ValueError(
+                "An exported SavedModel serves the encoder it was exported with (its `encode` "
+                f"signature). Received: encoder={str(encoder)!r} for {str(path)!r}"
+            )
+        if "encode" not in signatures:
+            return Sampler(sample, num_classes)
+        encode_signature, reconstruct_signature = signatures["encode"], signatures["reconstruct"]
+        return Sampler(
+            sample,
+            num_classes,
+            encode=lambda images: _in_chunks(encode_signature, images, "latent"),
+            reconstruct=lambda images: _in_chunks(reconstruct_signature, images, "samples"),
+        )
+    from keras_gan import inference
+    from keras_gan.export.sources import load_encoder
     from keras_gan.export.sources import load_trained_gan
 
     gan = load_trained_gan(path)
+    network = load_encoder(encoder, gan) if encoder is not None else getattr(gan, "encoder", None)
+    codec = {}
+    if network is not None:
+        codec = {
+            "encode": lambda images: inference.encode(network, images),
+            "reconstruct": lambda images: inference.reconstruct(gan.sampler, network, images),
+        }
     if sample_from_average is not None:
         if sample_from_average and gan.averaged_generator is None:
             raise ValueError(
@@ -112,10 +156,22 @@ def load_sampler(path, sample_from_average=None):
             )
         gan.sample_from_average = bool(sample_from_average)
     if gan.num_classes is None:
-        return Sampler(lambda num_samples, seed: gan.generate(num_samples, seed=seed))
+        return Sampler(lambda num_samples, seed: gan.generate(num_samples, seed=seed), **codec)
     return Sampler(
         lambda num_samples, seed, labels: gan.generate(num_samples, seed=seed, labels=labels),
         gan.num_classes,
+        **codec,
+    )
+
+
+def _in_chunks(signature, images, output):
+    """A signature's `output` for `images`, SAVED_MODEL_CHUNK images per request."""
+    images = np.asarray(images, "float32")
+    return np.concatenate(
+        [
+            signature(images=tf.constant(images[i : i + SAVED_MODEL_CHUNK]))[output].numpy()
+            for i in range(0, len(images), SAVED_MODEL_CHUNK)
+        ]
     )
 
 
@@ -141,6 +197,8 @@ def evaluate(
     progress=False,
     feature_extractor=None,
     sample_from_average=None,
+    encoder=None,
+    reference_split="train",
 ):
     """Evaluates the generator at `model` against `dataset`.
 
@@ -157,7 +215,14 @@ def evaluate(
             their mean), `"intra_fid"` (the FID of each class's samples
             against the test images of that class, and their mean). A
             conditional generator's samples are class-balanced for every
-            metric (`num_samples / num_classes` of each class).
+            metric (`num_samples / num_classes` of each class). Generators
+            with an encoder (a `BiGAN`, `encoder=`, an export with
+            `encode`): `"reconstruction"` (on `test_split`: the pixel MSE of
+            G(E(x)) and its chance level against another image, and for
+            MNIST how often the shipped classifier gives G(E(x)) the label
+            of x), `"nn_accuracy"` (1-nearest-neighbour classification of
+            E(x) of `test_split` among E(x) of `reference_split`, BiGAN's
+            Table 1 protocol).
         data_dir, manual_dir: as for training.
         num_samples: generated samples (the paper: 10,000).
         seed: seed of the generated samples.
@@ -168,14 +233,18 @@ def evaluate(
         progress: show progress bars.
         feature_extractor: Keras model giving the features for fid/kid/prd;
             default for 28x28x1 images: the package's MNIST classifier.
-        sample_from_average: see `load_sampler`.
+        sample_from_average, encoder: see `load_sampler`.
+        reference_split: the labelled split whose codes `nn_accuracy`
+            searches.
 
     Returns:
         A dict with `num_samples`, `seed`, and per metric its keys
         (`parzen_ll`, `parzen_se`, `parzen_sigma`; `fid`; `kid`, `kid_std`;
         `precision`, `recall`; `modes_covered`, `num_modes`,
         `high_quality_fraction`; `class_accuracy`, `class_accuracy_per_class`;
-        `intra_fid`, `intra_fid_per_class`).
+        `intra_fid`, `intra_fid_per_class`; `reconstruction_mse`,
+        `reconstruction_mse_baseline`, `reconstruction_label_agreement`;
+        `nn_accuracy`).
 
     Raises:
         ValueError: for an unknown metric, a metric the data set does not
@@ -192,10 +261,18 @@ def evaluate(
             f"mode_coverage needs a mixture with known modes ({', '.join(MODES)}). "
             f"Received: dataset={dataset}"
         )
-    uses_test = sorted(set(metrics) & {"parzen", *FEATURE_METRICS})
+    uses_test = sorted(set(metrics) & {"parzen", *FEATURE_METRICS, *ENCODER_METRICS})
     if uses_test and dataset in MODES:
         raise ValueError(f"{uses_test} need a data set with splits. Received: dataset={dataset}")
-    sample = load_sampler(model, sample_from_average)  # a bad model fails before data loads
+    # A bad model fails before data loads.
+    sample = load_sampler(model, sample_from_average, encoder)
+    wanted = sorted(set(metrics) & set(ENCODER_METRICS))
+    if wanted and sample.encode is None:
+        raise ValueError(
+            f"{wanted} measure an encoder; this generator has none (train a BiGAN, or fit one "
+            "with scripts/train_encoder.py and pass it as encoder=). Received: "
+            f"model={str(model)!r}"
+        )
     wanted = sorted(set(metrics) & set(CLASS_METRICS))
     if wanted and sample.num_classes is None:
         raise ValueError(
@@ -213,10 +290,10 @@ def evaluate(
         splits["validation"] = validation_split
     for name, split in splits.items():
         options = dict(data_dir=data_dir, manual_dir=manual_dir, split=split)
-        if name == "test" and "intra_fid" in metrics:
+        if name == "test" and set(metrics) & {"intra_fid", *ENCODER_METRICS}:
             labelled = load_dataset(dataset, with_labels=True, **options)
             data[name], test_labels = labelled.samples, labelled.labels
-            if labelled.num_classes != sample.num_classes:
+            if "intra_fid" in metrics and labelled.num_classes != sample.num_classes:
                 raise ValueError(
                     f"The generator has {sample.num_classes} classes and {dataset}'s "
                     f"{split} split {labelled.num_classes}. Received: model={str(model)!r}"
@@ -254,6 +331,29 @@ def evaluate(
     if "mode_coverage" in metrics:
         modes, std = MODES[dataset]
         results.update(mode_coverage(samples, modes, std=std))
+    if "reconstruction" in metrics:
+        reconstructions = sample.reconstruct(data["test"])
+        results.update(reconstruction_error(data["test"], reconstructions, seed=seed))
+        if dataset == "mnist":
+            from keras_gan.metrics.mnist_classifier import trained_mnist_classifier
+
+            results.update(
+                label_agreement(trained_mnist_classifier(), reconstructions, test_labels)
+            )
+    if "nn_accuracy" in metrics:
+        reference = load_dataset(
+            dataset,
+            data_dir=data_dir,
+            manual_dir=manual_dir,
+            split=reference_split,
+            with_labels=True,
+        )
+        results["nn_accuracy"] = nearest_neighbour_accuracy(
+            sample.encode(reference.samples),
+            reference.labels,
+            sample.encode(data["test"]),
+            test_labels,
+        )
     return results
 
 

@@ -4,10 +4,13 @@ import keras
 import numpy as np
 
 from keras_gan.layers.diff_augment import DiffAugment
+from keras_gan.models.bigan import BiGAN
 from keras_gan.models.dcgan_discriminator import DCGANDiscriminator
+from keras_gan.models.dcgan_encoder import DCGANEncoder
 from keras_gan.models.dcgan_generator import DCGANGenerator
 from keras_gan.models.gan import GAN
 from keras_gan.models.maxout_discriminator import MaxoutDiscriminator
+from keras_gan.models.mlp_encoder import MLPEncoder
 from keras_gan.models.mlp_generator import MLPGenerator
 from keras_gan.optimizers.scheduled_momentum_sgd import paper_mnist_sgd
 from keras_gan.penalties import R1
@@ -38,6 +41,8 @@ def build_gan(config, data_shape, steps_per_epoch, pixel_means=None, class_names
     """
     image = is_image_shape(data_shape)
     num_classes = len(class_names) if config.conditional else None
+    # A BiGAN's D judges (x, z) pairs; its E mirrors G.
+    joint_latent_dim = config.latent_dim if config.bigan else None
     output_activation = "sigmoid" if image else "linear"
     if config.model == "dcgan":
         if not image:
@@ -60,7 +65,14 @@ def build_gan(config, data_shape, steps_per_epoch, pixel_means=None, class_names
             spectral_norm=config.spectral_norm,
             num_classes=num_classes,
             conditioning="auxiliary_classifier" if config.auxiliary_classifier else "projection",
+            latent_dim=joint_latent_dim,
             name="discriminator",
+        )
+        encoder = DCGANEncoder(
+            latent_dim=config.latent_dim,
+            data_shape=data_shape,
+            base_filters=config.filters,
+            name="encoder",
         )
     else:
         generator = MLPGenerator(
@@ -81,24 +93,41 @@ def build_gan(config, data_shape, steps_per_epoch, pixel_means=None, class_names
             hidden_dropout=config.d_hidden_dropout,
             spectral_norm=config.spectral_norm,
             num_classes=num_classes,
+            latent_dim=joint_latent_dim,
             name="discriminator",
         )
-    gan = GAN(
-        generator,
-        discriminator,
-        latent_distribution=config.latent_distribution,
-        d_steps=config.d_steps,
-        simultaneous_updates=config.simultaneous_updates,
-        seed=config.seed,
-        generator_ema=config.ema or None,
-        sample_from_average=config.sample_from_ema,
-        augmentation=_augmentation(config, data_shape),
-        num_classes=num_classes,
-        label_distribution=config.label_distribution if num_classes else "data",
-        class_names=class_names if num_classes else None,
-        auxiliary_classifier=config.auxiliary_classifier if num_classes else 0.0,
-        name="gan",
-    )
+        encoder = MLPEncoder(
+            latent_dim=config.latent_dim, hidden_units=config.g_units[::-1], name="encoder"
+        )
+    if config.bigan:
+        gan = BiGAN(
+            generator,
+            encoder,
+            discriminator,
+            latent_distribution=config.latent_distribution,
+            d_steps=config.d_steps,
+            seed=config.seed,
+            generator_ema=config.ema or None,
+            sample_from_average=config.sample_from_ema,
+            name="bigan",
+        )
+    else:
+        gan = GAN(
+            generator,
+            discriminator,
+            latent_distribution=config.latent_distribution,
+            d_steps=config.d_steps,
+            simultaneous_updates=config.simultaneous_updates,
+            seed=config.seed,
+            generator_ema=config.ema or None,
+            sample_from_average=config.sample_from_ema,
+            augmentation=_augmentation(config, data_shape),
+            num_classes=num_classes,
+            label_distribution=config.label_distribution if num_classes else "data",
+            class_names=class_names if num_classes else None,
+            auxiliary_classifier=config.auxiliary_classifier if num_classes else 0.0,
+            name="gan",
+        )
     gan.compile(
         # D's optimizer takes k updates per step (Algorithm 1), so its schedule is k times longer.
         d_optimizer=_optimizer(config, config.d_learning_rate, steps_per_epoch, config.d_steps),

@@ -93,6 +93,13 @@ def define_flags(flag_values=flags.FLAGS):
         "conditional batch norm in G, a projection D.",
         **fv,
     )
+    flags.DEFINE_bool(
+        "bigan",
+        d.bigan,
+        "Train a BiGAN (Donahue et al. 2017): an encoder E with G, and a D that judges "
+        "(x, E(x)) against (G(z), z); the model's own E (mlp: MLP; dcgan: convolutional).",
+        **fv,
+    )
     flags.DEFINE_string(
         "label_distribution",
         d.label_distribution,

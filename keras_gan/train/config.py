@@ -74,6 +74,7 @@ class TrainConfig:
     conditional: bool = False
     label_distribution: str = "data"
     auxiliary_classifier: float = 0.0
+    bigan: bool = False
     # The game.
     loss: str = "non_saturating"
     d_steps: int = 1
@@ -157,6 +158,8 @@ class TrainConfig:
                 self.auxiliary_classifier,
                 "needs --conditional and --model=dcgan (its discriminator has the class head)",
             )
+        if self.bigan:
+            self._validate_bigan()
         if self.conditional and self.simultaneous_updates and self.label_distribution != "data":
             _fail(
                 "label_distribution",
@@ -237,6 +240,21 @@ class TrainConfig:
                 "into d_steps discriminator minibatches",
             )
         return self
+
+    def _validate_bigan(self):
+        """BiGAN's D judges (sample, code) pairs: the options written for a D of samples
+        alone (labels, penalties, augmentation, one shared fake batch) do not apply."""
+        excluded = {
+            "conditional": self.conditional,
+            "simultaneous_updates": self.simultaneous_updates,
+            "gradient_penalty": self.gradient_penalty,
+            "r1_gamma": self.r1_gamma,
+            "r2_gamma": self.r2_gamma,
+            "diffaugment": self.diffaugment,
+        }
+        for name, value in excluded.items():
+            if value:
+                _fail(name, value, "cannot be used with --bigan (its D judges (x, z) pairs)")
 
     def _validate_keep_best(self, known):
         _choice("keep_best", self.keep_best, KEEP_BEST)

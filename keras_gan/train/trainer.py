@@ -9,6 +9,7 @@ import tensorflow as tf
 import tensorflow_datasets as tfds
 
 from keras_gan import distribute
+from keras_gan import inference
 from keras_gan import plots
 from keras_gan.callbacks import PeriodicEvaluation
 from keras_gan.callbacks import SamplePictures
@@ -183,6 +184,9 @@ def train(config, callbacks=()):
     if writes and keeper.complete_history():
         plots.plot_losses(keeper.complete_history(), run.samples / "losses.png")
     finished = keeper.stopped_by is None and step >= total_steps
+    if finished and writes and trained and len(samples.shape) == 4:
+        encoder = getattr(gan, "encoder", None)
+        inference.write_pictures(gan, run.samples, encoder, samples, seed=config.seed)
     if (
         finished
         and config.export
