@@ -92,3 +92,31 @@ def small_vector_gan():
         [keras.Input((2,)), keras.layers.Dense(4, activation="tanh"), keras.layers.Dense(1)]
     )
     return GAN(generator, discriminator, seed=0)
+
+
+@pytest.mark.parametrize(
+    "name", ["non_saturating", "minimax", "hinge", "wasserstein", "least_squares"]
+)
+def test_the_inverse_loss_is_the_generator_loss_on_samples_and_on_data_taken_for_samples(name):
+    # BiGAN's G and E: samples (G(z), z) judged data, data (x, E(x)) judged samples.
+    loss = losses.get(name)
+    by_hand = {
+        # -log D on samples; -log(1 - D) on data.
+        "non_saturating": np.mean([softplus(-0.5), softplus(3.0)])
+        + np.mean([softplus(2.0), softplus(-0.5)]),
+        # log(1 - D) on samples; log D on data (minimised): the saturating game, both sides.
+        "minimax": -np.mean([softplus(0.5), softplus(-3.0)])
+        - np.mean([softplus(-2.0), softplus(0.5)]),
+        "hinge": 1.25 + 0.75,  # -E[D(G(z))] + E[D(x)]
+        "wasserstein": 1.25 + 0.75,
+        # (D(G(z)) - 1)^2 / 2 pulls samples to data's target 1; D(x)^2 / 2 pulls data to 0.
+        "least_squares": 4.0625 + (4.0 + 0.25) / 4,
+    }[name]
+    assert value(loss.inverse_loss(REAL, FAKE)) == pytest.approx(by_hand)
+
+
+def test_the_relativistic_inverse_loss_is_its_generator_loss():
+    loss = losses.get("relativistic_average")
+    assert value(loss.inverse_loss(REAL, FAKE)) == pytest.approx(
+        value(loss.generator_loss(FAKE, REAL))
+    )
