@@ -163,3 +163,14 @@ def test_the_conditional_mnist_config_builds_the_conditional_dcgan_pair():
     assert all(isinstance(n, ConditionalBatchNormalization) for n in gan.generator.norms)
     assert gan.discriminator.conditioning == "projection"
     assert gan.discriminator.projection is not None and gan.auxiliary_classifier == 0.0
+
+
+def test_the_bigan_mnist_config_builds_a_bigan_of_the_dcgan_family():
+    from keras_gan.models import BiGAN
+    from keras_gan.models import DCGANEncoder
+
+    config = parse(f"--flagfile={REPO / 'configs/bigan_mnist.cfg'}").validate()
+    gan = build_gan(config, (28, 28, 1), 390)
+    assert isinstance(gan, BiGAN) and isinstance(gan.encoder, DCGANEncoder)
+    assert gan.latent_dim == gan.encoder.latent_dim == gan.discriminator.latent_dim == 50
+    assert gan.discriminator.spectral_norm and gan.gan_loss.name == "non_saturating"
