@@ -28,6 +28,7 @@ if int(keras.__version__.split(".")[0]) < 3 or keras.backend.backend() != "tenso
 from keras_gan import data  # noqa: E402
 from keras_gan import distribute  # noqa: E402
 from keras_gan import export  # noqa: E402
+from keras_gan import inference  # noqa: E402
 from keras_gan import layers  # noqa: E402
 from keras_gan import losses  # noqa: E402
 from keras_gan import metrics  # noqa: E402
@@ -39,10 +40,10 @@ from keras_gan.version import __version__  # noqa: E402
 
 
 def __getattr__(name):
-    # The training package (absl flags, matplotlib, tensorflow-datasets) and
-    # the callbacks load on first use, so `import keras_gan` stays light and
-    # leaves a notebook's plotting alone.
-    if name in ("callbacks", "train"):
+    # The training package (absl flags, matplotlib, tensorflow-datasets), the
+    # callbacks and the plots load on first use, so `import keras_gan` stays
+    # light and leaves a notebook's plotting alone.
+    if name in ("callbacks", "plots", "train"):
         import importlib
 
         return importlib.import_module(f"keras_gan.{name}")
@@ -56,11 +57,13 @@ __all__ = [
     "data",
     "distribute",
     "export",
+    "inference",
     "layers",
     "losses",
     "metrics",
     "models",
     "optimizers",
     "penalties",
+    "plots",
     "train",
 ]

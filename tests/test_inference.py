@@ -63,3 +63,10 @@ def test_plot_interpolations_names_bad_shapes(tmp_path):
         plots.plot_interpolations(
             np.zeros((2, 5, 4, 4, 1)), tmp_path / "x.png", ends=np.zeros((3, 4, 4, 1))
         )
+
+
+def test_the_readme_s_module_paths_resolve_after_import_keras_gan():
+    import keras_gan
+
+    assert keras_gan.inference.interpolations is inference.interpolations
+    assert keras_gan.plots.plot_interpolations is plots.plot_interpolations
