@@ -1,4 +1,4 @@
-"""Shared fixtures: where the real MNIST files are, and MNIST prepared offline once."""
+"""Shared fixtures: where the real MNIST and CIFAR-10 files are, and MNIST prepared offline once."""
 
 import os
 import pathlib
@@ -24,6 +24,24 @@ MNIST_FILES = (
     "t10k-images-idx3-ubyte.gz",
     "t10k-labels-idx1-ubyte.gz",
 )
+
+# The one setting that locates CIFAR-10's three lossless .npz files.
+CIFAR10_DIR_VARIABLE = "KERAS_GAN_CIFAR10_DIR"
+DEFAULT_CIFAR10_DIR = REPO.parent / "shared" / "data" / "cifar10"
+CIFAR10_FILES = ("train_part1.npz", "train_part2.npz", "test.npz")
+
+
+@pytest.fixture(scope="session")
+def cifar10_manual_dir():
+    """The folder holding CIFAR-10's three .npz files; skips the test when it is absent."""
+    folder = pathlib.Path(os.environ.get(CIFAR10_DIR_VARIABLE, DEFAULT_CIFAR10_DIR))
+    missing = [name for name in CIFAR10_FILES if not (folder / name).is_file()]
+    if missing:
+        pytest.skip(
+            f"CIFAR-10 .npz files not found in {folder} (missing {missing}); "
+            f"set {CIFAR10_DIR_VARIABLE} to the folder holding them"
+        )
+    return folder
 
 
 @pytest.fixture(scope="session")

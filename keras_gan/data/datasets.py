@@ -5,8 +5,10 @@ import dataclasses
 import numpy as np
 
 from keras_gan.data import synthetic
+from keras_gan.data.cifar10_npz import is_cifar10_npz_folder
+from keras_gan.data.cifar10_npz import load_cifar10_npz
 from keras_gan.data.image_folder import load_image_folder
-from keras_gan.data.npz_file import load_npz
+from keras_gan.data.npz_file import load_npz_files
 from keras_gan.data.tfds_images import load_tfds_images
 
 SYNTHETIC = {
@@ -59,13 +61,16 @@ def load_dataset(
 
     Args:
         name: `"ring"`, `"grid"`, `"gaussian_1d"` (synthetic, no files);
-            `"folder"` (images below `data_dir`); `"npz"` (the `.npz` file
-            `data_dir`); anything else is a tensorflow-datasets name such as
+            `"folder"` (images below `data_dir`); `"npz"` (the `.npz` files
+            `data_dir` names: one, a folder of them, or a comma-separated
+            list); anything else is a tensorflow-datasets name such as
             `"mnist"`, `"fashion_mnist"` or `"cifar10"`.
-        data_dir: the folder or file for `folder` / `npz`; TFDS's data
+        data_dir: the folder or files for `folder` / `npz`; TFDS's data
             directory for TFDS names.
         manual_dir: for TFDS names, a folder of the original files to prepare
-            the data set from without network.
+            the data set from without network. For `"cifar10"` it may
+            instead hold the three lossless .npz files `keras_gan.data.
+            cifar10_npz` reads (then TFDS is not used).
         split: TFDS split.
         num_samples: size of a synthetic set.
         seed: seed of a synthetic set.
@@ -75,7 +80,8 @@ def load_dataset(
 
     Returns:
         A NumPy array of samples (synthetic, folder, npz), or a
-        `tf.data.Dataset` of `(image, label)` pairs (TFDS), images in [0, 1];
+        `tf.data.Dataset` of `(image, label)` pairs (TFDS; an array for
+        CIFAR-10 from .npz files), images in [0, 1];
         with labels, `LabelledSamples` (in memory).
 
     Raises:
@@ -87,7 +93,9 @@ def load_dataset(
         return SYNTHETIC[name](num_samples, seed)
     if name in FILE_SETS:
         _check_data_dir(name, data_dir)
-        return load_image_folder(data_dir) if name == "folder" else load_npz(data_dir)
+        return load_image_folder(data_dir) if name == "folder" else load_npz_files(data_dir)
+    if _cifar10_from_npz(name, manual_dir):
+        return load_cifar10_npz(manual_dir, split=split)
     return load_tfds_images(name, split=split, data_dir=data_dir, manual_dir=manual_dir)
 
 
@@ -103,8 +111,10 @@ def _load_labelled(name, data_dir, manual_dir, split, num_samples, seed):
         )
     if name in FILE_SETS:
         _check_data_dir(name, data_dir)
-        load = load_image_folder if name == "folder" else load_npz
+        load = load_image_folder if name == "folder" else load_npz_files
         return LabelledSamples(*load(data_dir, with_labels=True))
+    if _cifar10_from_npz(name, manual_dir):
+        return LabelledSamples(*load_cifar10_npz(manual_dir, split=split, with_labels=True))
     dataset, names = load_tfds_images(
         name, split=split, data_dir=data_dir, manual_dir=manual_dir, with_class_names=True
     )
@@ -114,6 +124,10 @@ def _load_labelled(name, data_dir, manual_dir, split, num_samples, seed):
     samples = np.concatenate([images for images, _ in chunks]).astype("float32", copy=False)
     labels = np.concatenate([labels for _, labels in chunks]).astype("int32")
     return LabelledSamples(samples, labels, names)
+
+
+def _cifar10_from_npz(name, manual_dir):
+    return name == "cifar10" and manual_dir is not None and is_cifar10_npz_folder(manual_dir)
 
 
 def _check_data_dir(name, data_dir):

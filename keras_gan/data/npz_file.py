@@ -100,3 +100,67 @@ def _labels(archive, path, num_samples):
     else:
         names = tuple(str(i) for i in range(num_classes))
     return labels.astype("int32"), names
+
+
+def npz_paths(source):
+    """The .npz files `source` names: a file, a folder of them, or a comma-separated list.
+
+    A folder gives its `*.npz` files in name order.
+
+    Raises:
+        ValueError: if a folder holds no .npz file.
+    """
+    if isinstance(source, (list, tuple)):
+        return [os.fspath(path) for path in source]
+    source = os.fspath(source)
+    if os.path.isdir(source):
+        paths = sorted(
+            os.path.join(source, name) for name in os.listdir(source) if name.endswith(".npz")
+        )
+        if not paths:
+            raise ValueError(f"The folder holds no .npz file. Received: data_dir={source!r}")
+        return paths
+    return [path for path in source.split(",") if path]
+
+
+def load_npz_files(source, with_labels=False):
+    """Reads and concatenates the samples of one or several .npz files (see `load_npz`).
+
+    Args:
+        source: an .npz file, a folder of them (read in name order), a
+            comma-separated string or a list of files.
+        with_labels: also return each sample's class; every file needs `y`,
+            and files that name their classes must name them alike.
+
+    Returns:
+        As `load_npz`, over all files in order.
+
+    Raises:
+        ValueError: as `load_npz` for each file, and when the files' sample
+            shapes or class names differ (naming the two files).
+    """
+    paths = npz_paths(source)
+    if not paths:
+        raise ValueError(f"No .npz file given. Received: data_dir={source!r}")
+    loaded = [load_npz(path, with_labels=with_labels) for path in paths]
+    if len(loaded) == 1:
+        return loaded[0]
+    arrays = [item[0] if with_labels else item for item in loaded]
+    for path, array in zip(paths[1:], arrays[1:], strict=True):
+        if array.shape[1:] != arrays[0].shape[1:]:
+            raise ValueError(
+                f"The .npz files hold samples of different shapes: {arrays[0].shape[1:]} in "
+                f"{paths[0]!r}, {array.shape[1:]} in {path!r}"
+            )
+    samples = np.concatenate(arrays)
+    if not with_labels:
+        return samples
+    named = [(path, names) for path, (_, _, names) in zip(paths, loaded, strict=True)]
+    names = max((names for _, names in named), key=len)
+    for path, theirs in named:
+        if tuple(theirs) != tuple(names[: len(theirs)]):
+            raise ValueError(
+                f"The .npz files name their classes differently: {list(theirs)} in {path!r}, "
+                f"{list(names)} in another"
+            )
+    return samples, np.concatenate([labels for _, labels, _ in loaded]), names

@@ -46,14 +46,19 @@ def define_flags(flag_values=flags.FLAGS):
         "dataset",
         d.dataset,
         "ring, grid, gaussian_1d (synthetic); folder (images under --data_dir); npz "
-        "(the .npz file --data_dir); or a tensorflow-datasets name (mnist, cifar10, ...).",
+        "(the .npz files --data_dir names: a file, a folder of them, or a comma-separated "
+        "list); or a tensorflow-datasets name (mnist, cifar10, ...).",
         **fv,
     )
     flags.DEFINE_string(
-        "data_dir", d.data_dir, "Image folder / .npz file, or TFDS's data directory.", **fv
+        "data_dir", d.data_dir, "Image folder / .npz files, or TFDS's data directory.", **fv
     )
     flags.DEFINE_string(
-        "manual_dir", d.manual_dir, "Folder of a TFDS data set's original files (offline).", **fv
+        "manual_dir",
+        d.manual_dir,
+        "Folder of a TFDS data set's original files (offline); for cifar10 it may hold "
+        "train_part1.npz, train_part2.npz and test.npz instead (read without TFDS).",
+        **fv,
     )
     flags.DEFINE_string("split", d.split, "TFDS split, e.g. train or train[:50000].", **fv)
     flags.DEFINE_string(

@@ -138,3 +138,31 @@ def test_synthetic_mixtures_label_each_point_with_its_component():
     np.testing.assert_array_equal(labelled.samples, load_dataset("ring", num_samples=1000, seed=3))
     with pytest.raises(ValueError, match="has no classes"):
         load_dataset("gaussian_1d", with_labels=True)
+
+
+def test_npz_reads_several_files_or_a_folder_of_them_in_order(tmp_path):
+    np.savez(tmp_path / "b.npz", x=np.full((2, 4, 4, 3), 255, np.uint8), y=np.array([1, 2]))
+    np.savez(tmp_path / "a.npz", x=np.zeros((1, 4, 4, 3), np.uint8), y=np.array([0]))
+    (tmp_path / "notes.txt").write_text("not an array")
+    folder = load_dataset("npz", data_dir=str(tmp_path), with_labels=True)
+    assert folder.samples.shape == (3, 4, 4, 3)
+    np.testing.assert_array_equal(folder.samples[:, 0, 0, 0], [0.0, 1.0, 1.0])
+    np.testing.assert_array_equal(folder.labels, [0, 1, 2])
+    assert folder.class_names == ("0", "1", "2")
+    listed = load_dataset("npz", data_dir=f"{tmp_path / 'b.npz'},{tmp_path / 'a.npz'}")
+    np.testing.assert_array_equal(listed[:, 0, 0, 0], [1.0, 1.0, 0.0])
+
+
+def test_npz_files_that_disagree_are_named(tmp_path):
+    np.savez(tmp_path / "a.npz", x=np.zeros((1, 4, 4, 3), np.uint8))
+    np.savez(tmp_path / "b.npz", x=np.zeros((1, 4, 4, 1), np.uint8))
+    with pytest.raises(ValueError, match=r"\(4, 4, 3\) in '.*a\.npz', \(4, 4, 1\) in '.*b\.npz'"):
+        load_dataset("npz", data_dir=str(tmp_path))
+    np.savez(tmp_path / "b.npz", x=np.zeros((1, 4, 4, 3)), y=[0], class_names=["cat"])
+    np.savez(tmp_path / "a.npz", x=np.zeros((1, 4, 4, 3)), y=[0], class_names=["dog"])
+    with pytest.raises(ValueError, match=r"name their classes differently: \['cat'\]"):
+        load_dataset("npz", data_dir=str(tmp_path), with_labels=True)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(ValueError, match=r"holds no .npz file. Received: data_dir='.*empty'"):
+        load_dataset("npz", data_dir=str(empty))

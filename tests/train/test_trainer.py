@@ -496,3 +496,31 @@ def test_an_auxiliary_classifier_run_builds_ac_gan_and_resumes(tmp_path):
     train(tiny(tmp_path / "resumed", epochs=1, **config))
     resumed = train(tiny(tmp_path / "resumed", resume=True, **config))
     _assert_same_variables(straight.gan, resumed.gan, rtol=0, atol=0)
+
+
+def test_a_cifar10_run_from_its_npz_files_trains_and_exports_colour_images(
+    tmp_path, cifar10_manual_dir
+):
+    run = tmp_path / "run"
+    config = tiny(
+        run,
+        dataset="cifar10",
+        manual_dir=str(cifar10_manual_dir),
+        split="train[:64]",
+        conditional=True,
+        model="dcgan",
+        filters=8,
+        latent_dim=8,
+        batch_size=32,
+        epochs=1,
+        export=True,
+    )
+    result = train(config)
+    assert result.step == 2
+    names = json.loads((run / "config.json").read_text())["class_names"]
+    assert names[0] == "airplane" and len(names) == 10
+    served = tf.saved_model.load(result.export_path)
+    samples = served.signatures["generate"](
+        num_samples=tf.constant(2), seed=tf.constant(0, tf.int64), labels=tf.constant([0, 9])
+    )["samples"]
+    assert samples.shape == (2, 32, 32, 3)
