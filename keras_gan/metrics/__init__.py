@@ -4,6 +4,8 @@ from keras_gan.metrics.feature_distances import extract_features
 from keras_gan.metrics.feature_distances import frechet_distance
 from keras_gan.metrics.feature_distances import kernel_distance
 from keras_gan.metrics.feature_distances import precision_recall
+from keras_gan.metrics.fid_inception import FIDInceptionFeatures
+from keras_gan.metrics.fid_inception import fid_inception_v3
 from keras_gan.metrics.inception_features import InceptionFeatures
 from keras_gan.metrics.mode_coverage import mode_coverage
 from keras_gan.metrics.parzen import parzen_estimate
@@ -11,8 +13,10 @@ from keras_gan.metrics.parzen import parzen_log_likelihood
 from keras_gan.metrics.parzen import validation_parzen
 
 __all__ = [
+    "FIDInceptionFeatures",
     "InceptionFeatures",
     "extract_features",
+    "fid_inception_v3",
     "frechet_distance",
     "kernel_distance",
     "mode_coverage",
