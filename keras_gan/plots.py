@@ -120,6 +120,39 @@ def plot_interpolations(rows, path, title=None, ends=None):
     plot_image_grid(rows.reshape(-1, *rows.shape[2:]), path, title=title, columns=rows.shape[1])
 
 
+def plot_nearest_neighbours(samples, neighbours, path, title=None, pairs_per_row=6):
+    """Writes each sample beside its nearest training image, as the paper's Figure 2.
+
+    Args:
+        samples: `(n, height, width, channels)` images in [0, 1].
+        neighbours: the nearest training image of each, same shape.
+        path: the PNG file.
+        title: optional title.
+        pairs_per_row: (sample, neighbour) pairs per row, set apart by a gap.
+    """
+    samples = np.clip(np.asarray(samples, dtype="float32"), 0.0, 1.0)
+    neighbours = np.clip(np.asarray(neighbours, dtype="float32"), 0.0, 1.0)
+    if samples.ndim != 4 or neighbours.shape != samples.shape:
+        raise ValueError(
+            "`samples` and `neighbours` must be images of one shape (n, height, width, "
+            f"channels). Received: shapes {samples.shape} and {neighbours.shape}"
+        )
+    count, height, width, channels = samples.shape
+    gap = max(2, width // 4)
+    pair_width = 2 * width + 1 + gap
+    rows = int(np.ceil(count / pairs_per_row))
+    grid = np.ones((rows * (height + gap) + gap, pairs_per_row * pair_width + gap, channels))
+    for index in range(count):
+        row, column = divmod(index, pairs_per_row)
+        top, left = gap + row * (height + gap), gap + column * pair_width
+        grid[top : top + height, left : left + width] = samples[index]
+        grid[top : top + height, left + width + 1 : left + 2 * width + 1] = neighbours[index]
+    figure, axes = _subplots(figsize=(8, 8 * grid.shape[0] / grid.shape[1] + 0.4))
+    axes.imshow(grid[..., 0] if channels == 1 else grid, cmap="gray", vmin=0.0, vmax=1.0)
+    axes.axis("off")
+    _save(figure, axes, path, title)
+
+
 def plot_losses(history, path):
     """Plots per-epoch `d_loss`, `g_loss`, `d_real`, `d_fake` from a list of dicts."""
     epochs = [record["epoch"] for record in history]

@@ -11,7 +11,9 @@ the training package.
                            validation value so far (state.json names it)
     samples/               epoch_NNNN.png after every epoch, losses.png; at
                            the end interpolations.png (a BiGAN's also
-                           interpolations_data.png, reconstructions.png)
+                           interpolations_data.png, reconstructions.png) and
+                           nearest_neighbours.png (samples beside their
+                           nearest training images)
     logs/                  TensorBoard scalars and sample images
     export/                the exported generator (SavedModel)
     encoder/               scripts/train_encoder.py: encoder.keras fitted to

@@ -73,6 +73,13 @@ _SAMPLE_FROM_EMA = flags.DEFINE_bool(
     "was trained with --nosample_from_ema). Not for SavedModels: their export chose.",
 )
 _OUTPUT = flags.DEFINE_string("output", None, "JSON file to write (not overwritten).")
+_NEAREST_NEIGHBOURS = flags.DEFINE_string(
+    "nearest_neighbours",
+    None,
+    "Also draw the paper's memorisation check into this PNG (not overwritten): 24 samples, "
+    "each beside its nearest image of --reference_split in pixel distance. With --metrics= "
+    "(empty), only the picture.",
+)
 flags.mark_flag_as_required("model")
 
 
@@ -82,6 +89,14 @@ def main(argv):
     output = pathlib.Path(_OUTPUT.value) if _OUTPUT.value else None
     if output is not None and output.exists():
         _error(f"--output exists and is never overwritten. Received: --output={output}")
+    neighbours = pathlib.Path(_NEAREST_NEIGHBOURS.value) if _NEAREST_NEIGHBOURS.value else None
+    if not _METRICS.value and neighbours is None:
+        _error("--metrics is empty and no --nearest_neighbours picture is asked for: nothing to do")
+    if neighbours is not None and (neighbours.exists() or neighbours.suffix != ".png"):
+        _error(
+            "--nearest_neighbours must name a new .png file (never overwritten). Received: "
+            f"--nearest_neighbours={neighbours}"
+        )
     if _FEATURE_MODEL.value and _INCEPTION_WEIGHTS.value:
         _error(
             "--feature_model and --inception_weights each choose the features; give one. "
@@ -107,25 +122,42 @@ def main(argv):
                 raise ValueError(
                     f"Cannot load --feature_model={_FEATURE_MODEL.value}: {error}"
                 ) from error
-        results = evaluate(
-            _MODEL.value,
-            _DATASET.value,
-            metrics=_METRICS.value,
-            data_dir=_DATA_DIR.value,
-            manual_dir=_MANUAL_DIR.value,
-            num_samples=_NUM_SAMPLES.value,
-            seed=_SEED.value,
-            validation_split=_VALIDATION_SPLIT.value,
-            test_split=_TEST_SPLIT.value,
-            progress=True,
-            feature_extractor=extractor,
-            sample_from_average=_SAMPLE_FROM_EMA.value,
-            encoder=_ENCODER.value,
-            reference_split=_REFERENCE_SPLIT.value,
-            inception_weights=_FID_INCEPTION_WEIGHTS.value,
-        )
+        results = {}
+        if _METRICS.value:
+            results = evaluate(
+                _MODEL.value,
+                _DATASET.value,
+                metrics=_METRICS.value,
+                data_dir=_DATA_DIR.value,
+                manual_dir=_MANUAL_DIR.value,
+                num_samples=_NUM_SAMPLES.value,
+                seed=_SEED.value,
+                validation_split=_VALIDATION_SPLIT.value,
+                test_split=_TEST_SPLIT.value,
+                progress=True,
+                feature_extractor=extractor,
+                sample_from_average=_SAMPLE_FROM_EMA.value,
+                encoder=_ENCODER.value,
+                reference_split=_REFERENCE_SPLIT.value,
+                inception_weights=_FID_INCEPTION_WEIGHTS.value,
+            )
+        if neighbours is not None:
+            from keras_gan.metrics.nearest_neighbours import write_memorisation_check
+
+            write_memorisation_check(
+                _MODEL.value,
+                _DATASET.value,
+                neighbours,
+                data_dir=_DATA_DIR.value,
+                manual_dir=_MANUAL_DIR.value,
+                split=_REFERENCE_SPLIT.value,
+                seed=_SEED.value,
+                sample_from_average=_SAMPLE_FROM_EMA.value,
+            )
     except ValueError as error:
         _error(error)
+    if neighbours is not None:
+        print(f"wrote {neighbours}")
     for key, value in results.items():
         if not isinstance(value, dict):
             print(f"{key:>22}  {value}")

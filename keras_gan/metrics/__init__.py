@@ -9,6 +9,7 @@ from keras_gan.metrics.fid_inception import FIDInceptionFeatures
 from keras_gan.metrics.fid_inception import fid_inception_v3
 from keras_gan.metrics.inception_features import InceptionFeatures
 from keras_gan.metrics.mode_coverage import mode_coverage
+from keras_gan.metrics.nearest_neighbours import nearest_training_images
 from keras_gan.metrics.parzen import parzen_estimate
 from keras_gan.metrics.parzen import parzen_log_likelihood
 from keras_gan.metrics.parzen import validation_parzen
@@ -22,6 +23,7 @@ __all__ = [
     "frechet_distance",
     "kernel_distance",
     "mode_coverage",
+    "nearest_training_images",
     "parzen_estimate",
     "parzen_log_likelihood",
     "precision_recall",

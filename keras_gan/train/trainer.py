@@ -20,6 +20,9 @@ from keras_gan.data.pipeline import to_array
 from keras_gan.export import existing_versions
 from keras_gan.export import export_generator
 from keras_gan.metrics.mode_coverage import mode_coverage
+from keras_gan.metrics.nearest_neighbours import NEIGHBOUR_PAIRS
+from keras_gan.metrics.nearest_neighbours import write_nearest_neighbours
+from keras_gan.models.labels import balanced_labels
 from keras_gan.train.builders import build_gan
 from keras_gan.train.config import KEEP_BEST
 from keras_gan.train.run_directory import RunDirectory
@@ -187,6 +190,7 @@ def train(config, callbacks=()):
     if finished and writes and trained and len(samples.shape) == 4:
         encoder = getattr(gan, "encoder", None)
         inference.write_pictures(gan, run.samples, encoder, samples, seed=config.seed)
+        _write_nearest_neighbours(gan, run.samples, samples, labels, config.seed)
     if (
         finished
         and config.export
@@ -211,6 +215,16 @@ def train(config, callbacks=()):
         export_path=str(export_path) if export_path else None,
         mode_coverage=coverage,
     )
+
+
+def _write_nearest_neighbours(gan, folder, training, labels, seed):
+    """The paper's memorisation check: samples beside their nearest training images."""
+    count = NEIGHBOUR_PAIRS
+    if labels is None:
+        samples = gan.generate(count, seed=seed)
+    else:
+        samples = gan.generate(count, seed=seed, labels=balanced_labels(count, gan.num_classes))
+    write_nearest_neighbours(samples, training, folder / "nearest_neighbours.png")
 
 
 def _fit(gan, config, dataset, batches_from, start_step, steps_per_epoch, callbacks):

@@ -524,3 +524,4 @@ def test_a_cifar10_run_from_its_npz_files_trains_and_exports_colour_images(
         num_samples=tf.constant(2), seed=tf.constant(0, tf.int64), labels=tf.constant([0, 9])
     )["samples"]
     assert samples.shape == (2, 32, 32, 3)
+    assert (run / "samples/nearest_neighbours.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -1,0 +1,109 @@
+"""The paper's memorisation check: each sample beside its nearest training image.
+
+Goodfellow et al. (2014), Figure 2: "The rightmost column shows the nearest
+training example of the neighboring sample, in order to demonstrate that the
+model has not memorized the training set." Nearest is in Euclidean distance of
+the pixels, as there.
+"""
+
+import numpy as np
+
+NEIGHBOUR_PAIRS = 24  # samples in the picture, each with its neighbour
+PAIRS_PER_ROW = 6
+
+
+def nearest_training_images(samples, training, chunk=4096):
+    """Each sample's nearest training image in Euclidean pixel distance.
+
+    Args:
+        samples: `(n, ...)` array.
+        training: `(N, ...)` array of the same sample shape.
+        chunk: training images compared at a time (bounds memory).
+
+    Returns:
+        `(indices, distances)`: `(n,)` int64 indices into `training`, and
+        the `(n,)` float64 distances.
+
+    Raises:
+        ValueError: if the sample shapes differ or `training` is empty.
+    """
+    if len(training) == 0 or np.shape(training)[1:] != np.shape(samples)[1:]:
+        raise ValueError(
+            "Samples and training images must have the same shape. Received: samples of "
+            f"shape {np.shape(samples)}, training images of shape {np.shape(training)}"
+        )
+    samples = np.asarray(samples, np.float64).reshape(len(samples), -1)
+    best = np.full(len(samples), np.inf)
+    indices = np.zeros(len(samples), np.int64)
+    sample_norms = (samples**2).sum(axis=1)
+    for start in range(0, len(training), chunk):
+        block = np.asarray(training[start : start + chunk], np.float64).reshape(
+            -1, samples.shape[1]
+        )
+        squared = sample_norms[:, None] + (block**2).sum(axis=1)[None] - 2.0 * samples @ block.T
+        nearest = squared.argmin(axis=1)
+        values = squared[np.arange(len(samples)), nearest]
+        closer = values < best
+        best[closer] = values[closer]
+        indices[closer] = start + nearest[closer]
+    return indices, np.sqrt(np.maximum(best, 0.0))
+
+
+def write_nearest_neighbours(samples, training, path, title=None):
+    """Draws each sample followed by its nearest training image, pairs side by side.
+
+    Args:
+        samples: `(n, height, width, channels)` images in [0, 1].
+        training: the training images, same shape.
+        path: the PNG file.
+        title: optional; by default it says what the pairs are and the
+            median distance.
+
+    Returns:
+        `(indices, distances)` as `nearest_training_images`.
+    """
+    from keras_gan import plots  # matplotlib loads when a picture is drawn
+
+    samples = np.asarray(samples, np.float32)
+    indices, distances = nearest_training_images(samples, training)
+    neighbours = np.asarray(training[indices], np.float32)
+    if title is None:
+        title = (
+            "sample | its nearest training image\n"
+            f"(pixel distance, median {np.median(distances):.2f})"
+        )
+    plots.plot_nearest_neighbours(
+        samples, neighbours, path, title=title, pairs_per_row=PAIRS_PER_ROW
+    )
+    return indices, distances
+
+
+def write_memorisation_check(
+    model, dataset, path, data_dir=None, manual_dir=None, split="train", seed=0, **sampler
+):
+    """Draws `write_nearest_neighbours` for a saved generator against a data set's split.
+
+    Args:
+        model: anything `keras_gan.metrics.evaluate.load_sampler` takes.
+        dataset, data_dir, manual_dir, split: the training images, as for training.
+        path: the PNG file.
+        seed: seed of the samples (a conditional generator's are class-balanced).
+        **sampler: more arguments of `load_sampler`.
+
+    Raises:
+        ValueError: for a model `load_sampler` refuses, or data that are not images.
+    """
+    from keras_gan.data.datasets import load_dataset
+    from keras_gan.data.pipeline import to_array
+    from keras_gan.metrics.evaluate import load_sampler
+
+    sample = load_sampler(model, **sampler)
+    training = to_array(
+        load_dataset(dataset, data_dir=data_dir, manual_dir=manual_dir, split=split)
+    )
+    if training.ndim != 4:
+        raise ValueError(
+            f"The memorisation check draws images; {dataset!r} holds samples of shape "
+            f"{training.shape[1:]}"
+        )
+    return write_nearest_neighbours(sample(NEIGHBOUR_PAIRS, seed), training, path)
