@@ -3,6 +3,13 @@
 from keras_gan.layers.conditional_batch_normalization import ConditionalBatchNormalization
 from keras_gan.layers.diff_augment import DiffAugment
 from keras_gan.layers.maxout import Maxout
+from keras_gan.layers.maxout import MaxoutConv2D
 from keras_gan.layers.spectral_normalization import SpectralNormalization
 
-__all__ = ["ConditionalBatchNormalization", "DiffAugment", "Maxout", "SpectralNormalization"]
+__all__ = [
+    "ConditionalBatchNormalization",
+    "DiffAugment",
+    "Maxout",
+    "MaxoutConv2D",
+    "SpectralNormalization",
+]
