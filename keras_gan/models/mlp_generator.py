@@ -23,11 +23,14 @@ class MLPGenerator(keras.Model):
         latent_dim: size of the noise vector z.
         data_shape: shape of one generated sample, e.g. `(28, 28, 1)` or `(2,)`.
         hidden_units: sizes of the hidden layers.
-        hidden_activation: activation of the hidden layers.
+        hidden_activation: activation of the hidden layers, or one per layer
+            (the paper's CIFAR-10 generator: `("relu", "sigmoid")`).
         output_activation: activation of the output layer; `"sigmoid"` gives
             pixels in [0, 1], `None` an unbounded (linear) output.
         init_range: weights are initialised uniformly on
             `[-init_range, init_range]` (the paper's `irange`).
+        output_init_range: the output layer's, if other (the paper's CIFAR-10
+            generator: 0.5).
         output_bias_marginals: optional per-output mean of the training data,
             in (0, 1), flattened to `prod(data_shape)` values. The output bias is
             set to its logit so that the untrained generator already produces
@@ -58,6 +61,7 @@ class MLPGenerator(keras.Model):
         hidden_activation="relu",
         output_activation="sigmoid",
         init_range=0.05,
+        output_init_range=None,
         output_bias_marginals=None,
         num_classes=None,
         label_embedding_dim=50,
@@ -67,9 +71,17 @@ class MLPGenerator(keras.Model):
         self.latent_dim = positive_int("latent_dim", latent_dim)
         self.data_shape = tuple(int(d) for d in data_shape)
         self.hidden_units = tuple(int(u) for u in hidden_units)
+        if isinstance(hidden_activation, (list, tuple)):
+            hidden_activation = tuple(hidden_activation)
+            if len(hidden_activation) != len(self.hidden_units):
+                raise ValueError(
+                    f"`hidden_activation` must name one activation or one per hidden layer "
+                    f"({len(self.hidden_units)}). Received: {hidden_activation}"
+                )
         self.hidden_activation = hidden_activation
         self.output_activation = output_activation
         self.init_range = float(init_range)
+        self.output_init_range = None if output_init_range is None else float(output_init_range)
         self.num_classes = None if num_classes is None else positive_int("num_classes", num_classes)
         self.label_embedding_dim = positive_int("label_embedding_dim", label_embedding_dim)
         self.label_embedding = (
@@ -92,19 +104,26 @@ class MLPGenerator(keras.Model):
             self.output_bias_marginals = marginals.tolist()
             p = np.clip(marginals, 1e-7, 1 - 1e-7)
             bias_initializer = keras.initializers.Constant(np.log(p / (1 - p)))
+        activations = (
+            hidden_activation
+            if isinstance(hidden_activation, tuple)
+            else (hidden_activation,) * len(self.hidden_units)
+        )
         self.hidden_layers = [
             keras.layers.Dense(
                 units,
-                activation=hidden_activation,
+                activation=activation,
                 kernel_initializer=initializers.uniform(self.init_range),
                 name=f"hidden_{i}",
             )
-            for i, units in enumerate(self.hidden_units)
+            for i, (units, activation) in enumerate(
+                zip(self.hidden_units, activations, strict=True)
+            )
         ]
         self.output_layer = keras.layers.Dense(
             output_size,
             activation=output_activation,
-            kernel_initializer=initializers.uniform(self.init_range),
+            kernel_initializer=initializers.uniform(self.output_init_range or self.init_range),
             bias_initializer=bias_initializer,
             name="output",
         )
@@ -142,6 +161,7 @@ class MLPGenerator(keras.Model):
                 "hidden_activation": self.hidden_activation,
                 "output_activation": self.output_activation,
                 "init_range": self.init_range,
+                "output_init_range": self.output_init_range,
                 "output_bias_marginals": self.output_bias_marginals,
                 "num_classes": self.num_classes,
                 "label_embedding_dim": self.label_embedding_dim,
