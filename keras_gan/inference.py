@@ -88,14 +88,15 @@ INTERPOLATION_STEPS = 10
 RECONSTRUCTION_COLUMNS = 10
 
 
-def write_pictures(gan, folder, encoder=None, images=None, seed=0):
+def write_pictures(gan, folder, encoder=None, images=None, seed=0, display=None):
     """Writes the pictures of a trained image GAN's latent space into `folder`.
 
     `interpolations.png`: lines in z between samples (the paper's Figure 3).
     With an `encoder` and at least 16 `images`, also
     `interpolations_data.png` (lines between the codes of pairs of real
     images, drawn at both ends) and `reconstructions.png` (rows of real
-    images, each followed by its G(E(x)) row).
+    images, each followed by its G(E(x)) row). `display` maps a batch of
+    generated images to [0, 1] for a picture (contrast-normalised data).
 
     Returns:
         The paths written.
@@ -108,6 +109,8 @@ def write_pictures(gan, folder, encoder=None, images=None, seed=0):
     folder.mkdir(parents=True, exist_ok=True)
     paths = [folder / "interpolations.png"]
     rows = interpolations(gan, INTERPOLATION_ROWS, INTERPOLATION_STEPS, seed=seed)
+    if display is not None:
+        rows = np.reshape(display(np.reshape(rows, (-1, *rows.shape[2:]))), rows.shape)
     plots.plot_interpolations(rows, paths[0], title="interpolations in z between samples")
     if encoder is None or images is None:
         return paths

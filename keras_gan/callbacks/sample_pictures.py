@@ -25,16 +25,19 @@ class SamplePictures(keras.callbacks.Callback):
             needed for images).
         seed: seed of the fixed latent batch.
         logs_dir: TensorBoard folder (images go to its `samples/` run), or None.
+        display: optional map of a batch of generated images to [0, 1] (see
+            `draw`).
 
     Example:
         >>> gan.fit(images, epochs=10, callbacks=[SamplePictures("pictures")])
     """
 
-    def __init__(self, samples_dir, data=None, seed=0, logs_dir=None):
+    def __init__(self, samples_dir, data=None, seed=0, logs_dir=None, display=None):
         super().__init__()
         self.samples_dir = pathlib.Path(samples_dir)
         self.data = data
         self.seed = seed
+        self.display = display
         self._writer = None
         if logs_dir is not None:
             self._writer = tf.summary.create_file_writer(str(pathlib.Path(logs_dir) / "samples"))
@@ -48,7 +51,9 @@ class SamplePictures(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         path = self.samples_dir / f"epoch_{epoch + 1:04d}.png"
-        drawn = draw(self.model, self.data, path, self.seed, title=f"epoch {epoch + 1}")
+        drawn = draw(
+            self.model, self.data, path, self.seed, title=f"epoch {epoch + 1}", display=self.display
+        )
         if drawn and self._writer is not None:
             image = tf.io.decode_png(tf.io.read_file(str(path)), channels=3)
             with self._writer.as_default():
@@ -56,8 +61,13 @@ class SamplePictures(keras.callbacks.Callback):
             self._writer.flush()
 
 
-def draw(gan, data, path, seed, title=None):
-    """Draws samples of `gan` as suits its data (grid, scatter, histogram); False if none."""
+def draw(gan, data, path, seed, title=None, display=None):
+    """Draws samples of `gan` as suits its data (grid, scatter, histogram); False if none.
+
+    `display` maps a batch of generated images to [0, 1] for the picture (for
+    contrast-normalised data, `keras_gan.models.paper_cifar10.gcn_to_display`).
+    """
+    display = display or (lambda images: images)
     from keras_gan import plots  # matplotlib loads when a picture is drawn
 
     path = pathlib.Path(path)
@@ -67,9 +77,11 @@ def draw(gan, data, path, seed, title=None):
         # generate's default labels are the classes in order, CLASS_COLUMNS each.
         samples = gan.generate(gan.num_classes * CLASS_COLUMNS, seed=seed)
         names = gan.class_names or [str(i) for i in range(gan.num_classes)]
-        plots.plot_image_grid(samples, path, title=title, columns=CLASS_COLUMNS, row_labels=names)
+        plots.plot_image_grid(
+            display(samples), path, title=title, columns=CLASS_COLUMNS, row_labels=names
+        )
     elif len(shape) == 3:
-        plots.plot_image_grid(gan.generate(GRID_SIZE, seed=seed), path, title=title)
+        plots.plot_image_grid(display(gan.generate(GRID_SIZE, seed=seed)), path, title=title)
     elif shape == (2,):
         plots.plot_samples_2d(gan.generate(POINTS, seed=seed), data[:POINTS], path, title=title)
     elif shape == (1,):

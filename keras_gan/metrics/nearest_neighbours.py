@@ -49,7 +49,7 @@ def nearest_training_images(samples, training, chunk=4096):
     return indices, np.sqrt(np.maximum(best, 0.0))
 
 
-def write_nearest_neighbours(samples, training, path, title=None):
+def write_nearest_neighbours(samples, training, path, title=None, display=None):
     """Draws each sample followed by its nearest training image, pairs side by side.
 
     Args:
@@ -58,6 +58,9 @@ def write_nearest_neighbours(samples, training, path, title=None):
         path: the PNG file.
         title: optional; by default it says what the pairs are and the
             median distance.
+        display: for data not in [0, 1] (contrast-normalised), a map of a
+            batch of images to [0, 1]; samples and neighbours go through it
+            together, on one scale. Distances are measured before it.
 
     Returns:
         `(indices, distances)` as `nearest_training_images`.
@@ -67,6 +70,9 @@ def write_nearest_neighbours(samples, training, path, title=None):
     samples = np.asarray(samples, np.float32)
     indices, distances = nearest_training_images(samples, training)
     neighbours = np.asarray(training[indices], np.float32)
+    if display is not None:
+        shown = display(np.concatenate([samples, neighbours]))
+        samples, neighbours = shown[: len(samples)], shown[len(samples) :]
     if title is None:
         title = (
             "sample | its nearest training image\n"

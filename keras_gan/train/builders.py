@@ -12,6 +12,8 @@ from keras_gan.models.gan import GAN
 from keras_gan.models.maxout_discriminator import MaxoutDiscriminator
 from keras_gan.models.mlp_encoder import MLPEncoder
 from keras_gan.models.mlp_generator import MLPGenerator
+from keras_gan.models.paper_cifar10 import IMAGE_SHAPE
+from keras_gan.models.paper_cifar10 import paper_cifar10_networks
 from keras_gan.optimizers.scheduled_momentum_sgd import paper_mnist_sgd
 from keras_gan.penalties import R1
 from keras_gan.penalties import R2
@@ -43,8 +45,17 @@ def build_gan(config, data_shape, steps_per_epoch, pixel_means=None, class_names
     num_classes = len(class_names) if config.conditional else None
     # A BiGAN's D judges (x, z) pairs; its E mirrors G.
     joint_latent_dim = config.latent_dim if config.bigan else None
-    output_activation = "sigmoid" if image else "linear"
-    if config.model == "dcgan":
+    # Contrast-normalised images are unbounded: a linear output.
+    output_activation = "sigmoid" if image and not config.gcn else "linear"
+    encoder = None
+    if config.model.startswith("paper_cifar10"):
+        if tuple(data_shape) != IMAGE_SHAPE:
+            raise ValueError(
+                f"--model={config.model} is the 2014 network for 32x32x3 images. Received: "
+                f"--dataset={config.dataset} with samples of shape {tuple(data_shape)}"
+            )
+        generator, discriminator = paper_cifar10_networks(config.model.rsplit("_", 1)[1])
+    elif config.model == "dcgan":
         if not image:
             raise ValueError(
                 "--model=dcgan needs images (height, width, channels). Received: "

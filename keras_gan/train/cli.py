@@ -69,7 +69,13 @@ def define_flags(flag_values=flags.FLAGS):
     )
     flags.DEFINE_integer("num_samples", d.num_samples, "Size of a synthetic data set.", **fv)
     # Model.
-    flags.DEFINE_string("model", d.model, "mlp (the paper's MLP/maxout pair) or dcgan.", **fv)
+    flags.DEFINE_string(
+        "model",
+        d.model,
+        "mlp (the paper's MLP/maxout pair), dcgan, or the paper's CIFAR-10 pairs "
+        "paper_cifar10_fc and paper_cifar10_conv (fixed 2014 networks for 32x32x3 images).",
+        **fv,
+    )
     flags.DEFINE_integer("latent_dim", d.latent_dim, "Size of the noise vector z.", **fv)
     flags.DEFINE_string("latent_distribution", d.latent_distribution, "uniform or normal.", **fv)
     flags.DEFINE_list("g_units", list(map(str, d.g_units)), "mlp: generator hidden units.", **fv)
@@ -103,6 +109,14 @@ def define_flags(flag_values=flags.FLAGS):
         d.bigan,
         "Train a BiGAN (Donahue et al. 2017): an encoder E with G, and a D that judges "
         "(x, E(x)) against (G(z), z); the model's own E (mlp: MLP; dcgan: convolutional).",
+        **fv,
+    )
+    flags.DEFINE_float(
+        "gcn",
+        d.gcn,
+        "Global contrast normalisation of each image to this Euclidean norm, as pylearn2's "
+        "(the paper's CIFAR-10 configs: 55); G's output is then linear and pictures are "
+        "scaled for display. 0: off (images in [0, 1]).",
         **fv,
     )
     flags.DEFINE_string(

@@ -12,7 +12,9 @@ from keras_gan.latent import DISTRIBUTIONS as LATENT_DISTRIBUTIONS
 from keras_gan.layers.diff_augment import TRANSFORMS as DIFFAUGMENT_TRANSFORMS
 from keras_gan.models.labels import LABEL_DISTRIBUTIONS
 
-MODELS = ("mlp", "dcgan")
+MODELS = ("mlp", "dcgan", "paper_cifar10_fc", "paper_cifar10_conv")
+# The 2014 CIFAR-10 pairs fix their networks; these flags would change them.
+PAPER_CIFAR10_FIXED = ("g_units", "d_units", "d_pieces", "filters", "latent_dim")
 OPTIMIZERS = ("adam", "sgd", "paper_sgd")
 # --lr_decay: "" (constant), or the shape of the fall to 0 over the whole run.
 LR_DECAYS = ("", "linear", "cosine")
@@ -75,6 +77,7 @@ class TrainConfig:
     label_distribution: str = "data"
     auxiliary_classifier: float = 0.0
     bigan: bool = False
+    gcn: float = 0.0
     # The game.
     loss: str = "non_saturating"
     d_steps: int = 1
@@ -160,6 +163,12 @@ class TrainConfig:
             )
         if self.bigan:
             self._validate_bigan()
+        if self.model.startswith("paper_cifar10"):
+            self._validate_paper_cifar10()
+        if not (math.isfinite(self.gcn) and self.gcn >= 0):
+            _fail("gcn", self.gcn, "must be a number >= 0 (0: off; the paper's CIFAR-10: 55)")
+        if self.gcn:
+            self._validate_gcn()
         if self.conditional and self.simultaneous_updates and self.label_distribution != "data":
             _fail(
                 "label_distribution",
@@ -255,6 +264,41 @@ class TrainConfig:
         for name, value in excluded.items():
             if value:
                 _fail(name, value, "cannot be used with --bigan (its D judges (x, z) pairs)")
+
+    def _validate_paper_cifar10(self):
+        """The 2014 CIFAR-10 pairs are fixed networks of one unconditional game."""
+        defaults = TrainConfig()
+        for name in PAPER_CIFAR10_FIXED:
+            if getattr(self, name) != getattr(defaults, name) and not (
+                name == "latent_dim" and self.latent_dim == 100
+            ):
+                value = getattr(self, name)
+                _fail(
+                    name,
+                    ",".join(map(str, value)) if isinstance(value, tuple) else value,
+                    f"is fixed by --model={self.model} (the 2014 networks)",
+                )
+        for name in ("conditional", "bigan", "spectral_norm", "output_bias_from_data"):
+            if getattr(self, name):
+                _fail(name, getattr(self, name), f"cannot be used with --model={self.model}")
+
+    def _validate_gcn(self):
+        """Contrast-normalised samples are not images in [0, 1]: what reads pixels refuses."""
+        excluded = {
+            "export": self.export,  # the served PNGs and [0, 1] contract
+            "eval_every": self.eval_every,  # the quality metrics read pixels
+            "bigan": self.bigan,
+            "output_bias_from_data": self.output_bias_from_data,
+            "diffaugment": self.diffaugment,
+        }
+        for name, value in excluded.items():
+            if value:
+                _fail(
+                    name,
+                    value,
+                    f"cannot be used with --gcn={self.gcn}: contrast-normalised samples are "
+                    "not pixels in [0, 1]" + (" (add --noexport)" if name == "export" else ""),
+                )
 
     def _validate_keep_best(self, known):
         _choice("keep_best", self.keep_best, KEEP_BEST)

@@ -23,6 +23,8 @@ from keras_gan.metrics.mode_coverage import mode_coverage
 from keras_gan.metrics.nearest_neighbours import NEIGHBOUR_PAIRS
 from keras_gan.metrics.nearest_neighbours import write_nearest_neighbours
 from keras_gan.models.labels import balanced_labels
+from keras_gan.models.paper_cifar10 import gcn_to_display
+from keras_gan.models.paper_cifar10 import global_contrast_normalize
 from keras_gan.train.builders import build_gan
 from keras_gan.train.config import KEEP_BEST
 from keras_gan.train.run_directory import RunDirectory
@@ -94,6 +96,10 @@ def train(config, callbacks=()):
         samples, labels, class_names = loaded.samples, loaded.labels, loaded.class_names
     else:
         samples = to_array(loaded)
+    display = None
+    if config.gcn:
+        samples = global_contrast_normalize(samples, scale=config.gcn)
+        display = gcn_to_display
     validation = to_array(load(config.validation_split)) if config.keep_best else None
     resumed = run.latest_checkpoint() if config.resume else None
     start_step = resumed[1]["step"] if resumed else 0
@@ -160,7 +166,9 @@ def train(config, callbacks=()):
     callbacks.append(keeper)
     if writes:
         callbacks += [
-            SamplePictures(run.samples, samples[:10000], seed=config.seed, logs_dir=run.logs),
+            SamplePictures(
+                run.samples, samples[:10000], seed=config.seed, logs_dir=run.logs, display=display
+            ),
             keras.callbacks.TensorBoard(str(run.logs), write_graph=False, update_freq="epoch"),
         ]
     callbacks += extra_callbacks
@@ -189,8 +197,10 @@ def train(config, callbacks=()):
     finished = keeper.stopped_by is None and step >= total_steps
     if finished and writes and trained and len(samples.shape) == 4:
         encoder = getattr(gan, "encoder", None)
-        inference.write_pictures(gan, run.samples, encoder, samples, seed=config.seed)
-        _write_nearest_neighbours(gan, run.samples, samples, labels, config.seed)
+        inference.write_pictures(
+            gan, run.samples, encoder, samples, seed=config.seed, display=display
+        )
+        _write_nearest_neighbours(gan, run.samples, samples, labels, config.seed, display)
     if (
         finished
         and config.export
@@ -217,14 +227,14 @@ def train(config, callbacks=()):
     )
 
 
-def _write_nearest_neighbours(gan, folder, training, labels, seed):
+def _write_nearest_neighbours(gan, folder, training, labels, seed, display):
     """The paper's memorisation check: samples beside their nearest training images."""
     count = NEIGHBOUR_PAIRS
     if labels is None:
         samples = gan.generate(count, seed=seed)
     else:
         samples = gan.generate(count, seed=seed, labels=balanced_labels(count, gan.num_classes))
-    write_nearest_neighbours(samples, training, folder / "nearest_neighbours.png")
+    write_nearest_neighbours(samples, training, folder / "nearest_neighbours.png", display=display)
 
 
 def _fit(gan, config, dataset, batches_from, start_step, steps_per_epoch, callbacks):

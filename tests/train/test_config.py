@@ -22,7 +22,15 @@ def parse(*argv):
 
 
 def test_the_shipped_configs_exist_and_are_valid():
-    shipped = {"quickstart.cfg", "paper_mnist.cfg", "dcgan_mnist.cfg", "conditional_mnist.cfg"}
+    shipped = {
+        "quickstart.cfg",
+        "paper_mnist.cfg",
+        "dcgan_mnist.cfg",
+        "conditional_mnist.cfg",
+        "bigan_mnist.cfg",
+        "paper_cifar10_fc.cfg",
+        "paper_cifar10_conv.cfg",
+    }
     assert {c.name for c in CONFIGS} >= shipped
     for path in CONFIGS:
         config = parse(f"--flagfile={path}").validate()
@@ -65,7 +73,11 @@ def test_paper_config_builds_the_paper_preset():
 
 BAD = [
     ({"run_dir": ""}, "--run_dir is required"),
-    ({"model": "resnet"}, "--model must be one of dcgan, mlp. Received: --model=resnet"),
+    (
+        {"model": "resnet"},
+        "--model must be one of dcgan, mlp, paper_cifar10_conv, paper_cifar10_fc. "
+        "Received: --model=resnet",
+    ),
     ({"loss": "wgan"}, "--loss must be one of hinge, least_squares, minimax, non_saturating"),
     ({"r1_gamma": -1.0}, r"--r1_gamma must be a number >= 0 \(0: off\). Received: --r1_gamma=-1.0"),
     ({"gradient_penalty": float("inf")}, "--gradient_penalty must be a number >= 0"),
@@ -174,3 +186,48 @@ def test_the_bigan_mnist_config_builds_a_bigan_of_the_dcgan_family():
     assert isinstance(gan, BiGAN) and isinstance(gan.encoder, DCGANEncoder)
     assert gan.latent_dim == gan.encoder.latent_dim == gan.discriminator.latent_dim == 50
     assert gan.discriminator.spectral_norm and gan.gan_loss.name == "non_saturating"
+
+
+@pytest.mark.parametrize("kind", ["fc", "conv"])
+def test_the_paper_cifar10_configs_build_the_paper_presets(kind):
+    """configs/paper_cifar10_*.cfg are the core's paper_cifar10_gan, layer for layer."""
+    from keras_gan.models.paper_cifar10 import TRAIN_SPLIT
+    from keras_gan.models.paper_cifar10 import TRAINING
+    from keras_gan.models.paper_cifar10 import paper_cifar10_gan
+
+    config = parse(f"--flagfile={REPO / f'configs/paper_cifar10_{kind}.cfg'}").validate()
+    assert (config.split, config.gcn, config.batch_size) == (TRAIN_SPLIT, 55.0, TRAINING[kind][0])
+    steps = 40000 // config.batch_size
+    built = build_gan(config, (32, 32, 3), steps)
+    preset = paper_cifar10_gan(kind, steps_per_epoch=steps, seed=0)
+
+    def without_names(value):
+        if isinstance(value, dict):
+            return {k: without_names(v) for k, v in value.items() if k != "name"}
+        if isinstance(value, list):
+            return [without_names(v) for v in value]
+        return value
+
+    assert without_names(built.get_config()) == without_names(preset.get_config())
+    with pytest.raises(ValueError, match=r"32x32x3 images. Received: --dataset=cifar10 with"):
+        build_gan(config, (28, 28, 1), steps)
+
+
+@pytest.mark.parametrize(
+    "flags_, message",
+    [
+        (
+            ["--g_units=10"],
+            r"--g_units is fixed by --model=paper_cifar10_conv \(the 2014 networks\). "
+            r"Received: --g_units=10",
+        ),
+        (["--conditional"], r"--conditional cannot be used with --model=paper_cifar10_conv"),
+        (["--export"], r"--export cannot be used with --gcn=55.0: .* \(add --noexport\)"),
+        (["--eval_every=1"], r"--eval_every cannot be used with --gcn=55.0"),
+        (["--gcn=-1"], r"--gcn must be a number >= 0"),
+    ],
+)
+def test_the_paper_cifar10_flags_that_would_change_it_are_refused(flags_, message):
+    config = parse(f"--flagfile={REPO / 'configs/paper_cifar10_conv.cfg'}", *flags_)
+    with pytest.raises(ValueError, match=message):
+        config.validate()

@@ -525,3 +525,35 @@ def test_a_cifar10_run_from_its_npz_files_trains_and_exports_colour_images(
     )["samples"]
     assert samples.shape == (2, 32, 32, 3)
     assert (run / "samples/nearest_neighbours.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_contrast_normalised_run_trains_on_gcn_images_with_a_linear_output(
+    tmp_path, cifar10_manual_dir, monkeypatch
+):
+    seen = []
+    original = trainer.make_epoch_pipeline
+
+    def spy(samples, *args, **kwargs):
+        seen.append(samples)
+        return original(samples, *args, **kwargs)
+
+    monkeypatch.setattr(trainer, "make_epoch_pipeline", spy)
+    run = tmp_path / "run"
+    config = tiny(
+        run,
+        dataset="cifar10",
+        manual_dir=str(cifar10_manual_dir),
+        split="train[:64]",
+        model="dcgan",
+        filters=8,
+        latent_dim=8,
+        batch_size=32,
+        epochs=1,
+        gcn=55.0,
+    )
+    result = train(config)
+    norms = np.linalg.norm(seen[0].reshape(64, -1).astype("float64"), axis=1)
+    np.testing.assert_allclose(norms, 55.0, rtol=1e-4)
+    assert result.gan.generator.output_activation == "linear"
+    for name in ("epoch_0001.png", "interpolations.png", "nearest_neighbours.png"):
+        assert (run / "samples" / name).is_file()
