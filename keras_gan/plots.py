@@ -5,6 +5,9 @@ needs a display, and a notebook's pyplot backend and open figures are left
 alone.
 """
 
+import os
+import pathlib
+
 import numpy as np
 from matplotlib.figure import Figure
 
@@ -170,11 +173,20 @@ def plot_losses(history, path):
     outputs.set_ylabel("mean discriminator output")
     outputs.legend()
     figure.tight_layout()
-    figure.savefig(path, dpi=100)
+    _write(figure, path)
 
 
 def _save(figure, axes, path, title):
     if title:
         axes.set_title(title)
     figure.tight_layout()
-    figure.savefig(path, dpi=100)
+    _write(figure, path)
+
+
+def _write(figure, path):
+    """Writes the PNG under a temporary name and renames it: a killed run leaves it whole or
+    absent, and a picture being replaced (a resumed run's) is never half written."""
+    path = pathlib.Path(path)
+    partial = path.with_name(f".partial-{path.name}")
+    figure.savefig(partial, dpi=100, format="png")
+    os.replace(partial, path)
