@@ -65,7 +65,7 @@ def draw(gan, data, path, seed, title=None, display=None):
     """Draws samples of `gan` as suits its data (grid, scatter, histogram); False if none.
 
     `display` maps a batch of generated images to [0, 1] for the picture (for
-    contrast-normalised data, `keras_gan.models.paper_cifar10.gcn_to_display`).
+    contrast-normalised data, `keras_gan.data.gcn_to_display`).
     """
     display = display or (lambda images: images)
     from keras_gan import plots  # matplotlib loads when a picture is drawn

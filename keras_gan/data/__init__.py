@@ -1,6 +1,8 @@
 """Data sets (synthetic mixtures with known densities, image folders, .npz files,
 tensorflow-datasets) and the one input pipeline that feeds `GAN.fit`."""
 
+from keras_gan.data.contrast_normalization import gcn_to_display
+from keras_gan.data.contrast_normalization import global_contrast_normalize
 from keras_gan.data.datasets import load_dataset
 from keras_gan.data.image_folder import load_image_folder
 from keras_gan.data.npz_file import load_npz
@@ -16,6 +18,8 @@ from keras_gan.data.tfds_images import load_tfds_images
 
 __all__ = [
     "gaussian_1d",
+    "gcn_to_display",
+    "global_contrast_normalize",
     "grid",
     "grid_modes",
     "load_dataset",

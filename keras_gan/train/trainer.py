@@ -13,6 +13,8 @@ from keras_gan import inference
 from keras_gan import plots
 from keras_gan.callbacks import PeriodicEvaluation
 from keras_gan.callbacks import SamplePictures
+from keras_gan.data.contrast_normalization import gcn_to_display
+from keras_gan.data.contrast_normalization import global_contrast_normalize
 from keras_gan.data.datasets import MODES
 from keras_gan.data.datasets import load_dataset
 from keras_gan.data.pipeline import make_epoch_pipeline
@@ -23,8 +25,6 @@ from keras_gan.metrics.mode_coverage import mode_coverage
 from keras_gan.metrics.nearest_neighbours import NEIGHBOUR_PAIRS
 from keras_gan.metrics.nearest_neighbours import write_nearest_neighbours
 from keras_gan.models.labels import balanced_labels
-from keras_gan.models.paper_cifar10 import gcn_to_display
-from keras_gan.models.paper_cifar10 import global_contrast_normalize
 from keras_gan.train.builders import build_gan
 from keras_gan.train.config import KEEP_BEST
 from keras_gan.train.run_directory import RunDirectory

@@ -4,8 +4,8 @@ import keras
 import numpy as np
 import pytest
 
-from keras_gan.models.paper_cifar10 import gcn_to_display
-from keras_gan.models.paper_cifar10 import global_contrast_normalize
+from keras_gan.data import gcn_to_display
+from keras_gan.data import global_contrast_normalize
 from keras_gan.models.paper_cifar10 import paper_cifar10_gan
 from keras_gan.models.paper_cifar10 import paper_cifar10_networks
 from tests import test_case
