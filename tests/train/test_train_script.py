@@ -193,7 +193,10 @@ def _main(flag_args):
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["--model=resnet"], "--model must be one of dcgan, mlp. Received: --model=resnet"),
+        (
+            ["--model=resnet"],
+            "--model must be one of dcgan, mlp, paper_cifar10_conv, paper_cifar10_fc",
+        ),
         (["--epochs=0"], "--epochs must be an integer >= 1. Received: --epochs=0"),
         (["--dataset=npz", "--data_dir=/no/such.npz"], "The .npz file does not exist"),
         (["stray"], "unexpected arguments ['stray']; every setting is a --flag"),
