@@ -47,6 +47,15 @@ def test_every_config_field_is_a_flag_with_the_same_default():
     assert parse() == TrainConfig()
 
 
+def without_names(value):
+    """A Keras config without layer names, to compare two builds layer for layer."""
+    if isinstance(value, dict):
+        return {k: without_names(v) for k, v in value.items() if k != "name"}
+    if isinstance(value, list):
+        return [without_names(v) for v in value]
+    return value
+
+
 def _marginals(shape):
     return np.linspace(0.01, 0.99, np.prod(shape)).reshape(shape)
 
@@ -57,13 +66,6 @@ def test_paper_config_builds_the_paper_preset():
     assert (config.split, config.batch_size) == ("train[:50000]", 100)  # 500 steps per epoch
     built = build_gan(config, (28, 28, 1), 500, _marginals((28, 28, 1)))
     preset = paper_mnist_gan(_marginals(784), steps_per_epoch=500, seed=0)
-
-    def without_names(value):
-        if isinstance(value, dict):
-            return {k: without_names(v) for k, v in value.items() if k != "name"}
-        if isinstance(value, list):
-            return [without_names(v) for v in value]
-        return value
 
     assert without_names(built.get_config()) == without_names(preset.get_config())
     compiled, expected = built.get_compile_config(), preset.get_compile_config()
@@ -200,13 +202,6 @@ def test_the_paper_cifar10_configs_build_the_paper_presets(kind):
     steps = 40000 // config.batch_size
     built = build_gan(config, (32, 32, 3), steps)
     preset = paper_cifar10_gan(kind, steps_per_epoch=steps, seed=0)
-
-    def without_names(value):
-        if isinstance(value, dict):
-            return {k: without_names(v) for k, v in value.items() if k != "name"}
-        if isinstance(value, list):
-            return [without_names(v) for v in value]
-        return value
 
     assert without_names(built.get_config()) == without_names(preset.get_config())
     with pytest.raises(ValueError, match=r"32x32x3 images. Received: --dataset=cifar10 with"):
