@@ -8,7 +8,7 @@ from keras_gan.models.dcgan_utils import resolution_steps
 from keras_gan.validation import dropout_rate
 from keras_gan.validation import positive_int
 
-CONDITIONINGS = ("projection", "auxiliary_classifier")
+CONDITIONINGS = ("projection", "auxiliary_classifier", "projection_and_auxiliary_classifier")
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
@@ -39,7 +39,11 @@ class DCGANDiscriminator(keras.Model):
             `"auxiliary_classifier"`: AC-GAN's discriminator (Odena et al.
             2017), which does not read the label but returns `(logits,
             class_logits)` from a second Dense head on `phi(x)`; use it with
-            `GAN(auxiliary_classifier=weight)`.
+            `GAN(auxiliary_classifier=weight)`. Or
+            `"projection_and_auxiliary_classifier"`: both, the projection's
+            logit and the class head's logits, as the AC-GAN loss added to a
+            projection discriminator (Miyato & Koyama 2018 compare the two; the
+            class loss pushes each sample towards its class).
         latent_dim: None, or the size of a latent code judged together with
             the image: a discriminator of `BiGAN` pairs, called as
             `discriminator([x, z])`. The code passes a Dense layer of
@@ -110,9 +114,9 @@ class DCGANDiscriminator(keras.Model):
             self.code_layer = wrap(keras.layers.Dense(self.joint_units, name="code"))
             self.joint_layer = wrap(keras.layers.Dense(self.joint_units, name="joint"))
             self.joint_dropout = keras.layers.Dropout(self.dropout, name="joint_dropout")
-        if self.num_classes is not None and conditioning == "auxiliary_classifier":
+        if self.num_classes is not None and conditioning.endswith("auxiliary_classifier"):
             self.class_logits = wrap(keras.layers.Dense(self.num_classes, name="class_logits"))
-        elif self.num_classes is not None:
+        if self.num_classes is not None and conditioning.startswith("projection"):
             side = -(-self.data_shape[0] // 2**steps)  # "same" padding rounds up
             features = side * side * self.base_filters * 2 ** (steps - 1)
             self.projection = wrap(keras.layers.Dense(features, use_bias=False, name="projection"))
@@ -144,13 +148,13 @@ class DCGANDiscriminator(keras.Model):
         if self.code_layer is not None:
             return self.logit(self._joint_features(features, labels, training))
         logits = self.logit(features)
+        if self.projection is not None and labels is not None:
+            one_hot = keras.ops.one_hot(keras.ops.reshape(labels, (-1,)), self.num_classes)
+            embedded = self.projection(keras.ops.cast(one_hot, features.dtype))
+            logits = logits + keras.ops.sum(embedded * features, axis=-1, keepdims=True)
         if self.class_logits is not None:
             return logits, self.class_logits(features)
-        if labels is None:
-            return logits
-        one_hot = keras.ops.one_hot(keras.ops.reshape(labels, (-1,)), self.num_classes)
-        embedded = self.projection(keras.ops.cast(one_hot, features.dtype))
-        return logits + keras.ops.sum(embedded * features, axis=-1, keepdims=True)
+        return logits
 
     def _joint_features(self, features, code, training):
         """The joint layer's features of an image's features and its latent code."""

@@ -75,7 +75,7 @@ def build_gan(config, data_shape, steps_per_epoch, pixel_means=None, class_names
             base_filters=config.filters,
             spectral_norm=config.spectral_norm,
             num_classes=num_classes,
-            conditioning="auxiliary_classifier" if config.auxiliary_classifier else "projection",
+            conditioning=config.discriminator_conditioning(),
             latent_dim=joint_latent_dim,
             name="discriminator",
         )

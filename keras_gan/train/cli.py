@@ -129,7 +129,15 @@ def define_flags(flag_values=flags.FLAGS):
         "auxiliary_classifier",
         d.auxiliary_classifier,
         "--conditional --model=dcgan: weight of AC-GAN's class loss (0: off); D then reads no "
-        "label and predicts it instead of the projection.",
+        "label and predicts it instead of the projection, unless --conditioning says both.",
+        **fv,
+    )
+    flags.DEFINE_string(
+        "conditioning",
+        d.conditioning,
+        "--conditional --model=dcgan: how D reads the class: projection, auxiliary_classifier "
+        "or projection_and_auxiliary_classifier (the last two with --auxiliary_classifier). "
+        "Empty: projection, or auxiliary_classifier when --auxiliary_classifier is set.",
         **fv,
     )
     # The game.

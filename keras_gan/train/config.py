@@ -10,6 +10,7 @@ from keras_gan.data.datasets import SYNTHETIC
 from keras_gan.distribute import STRATEGY_NAMES
 from keras_gan.latent import DISTRIBUTIONS as LATENT_DISTRIBUTIONS
 from keras_gan.layers.diff_augment import TRANSFORMS as DIFFAUGMENT_TRANSFORMS
+from keras_gan.models.dcgan_discriminator import CONDITIONINGS
 from keras_gan.models.labels import LABEL_DISTRIBUTIONS
 
 MODELS = ("mlp", "dcgan", "paper_cifar10_fc", "paper_cifar10_conv")
@@ -76,6 +77,7 @@ class TrainConfig:
     conditional: bool = False
     label_distribution: str = "data"
     auxiliary_classifier: float = 0.0
+    conditioning: str = ""
     bigan: bool = False
     gcn: float = 0.0
     # The game.
@@ -161,6 +163,7 @@ class TrainConfig:
                 self.auxiliary_classifier,
                 "needs --conditional and --model=dcgan (its discriminator has the class head)",
             )
+        self._validate_conditioning()
         if self.bigan:
             self._validate_bigan()
         if self.model.startswith("paper_cifar10"):
@@ -312,6 +315,35 @@ class TrainConfig:
                 self.validation_split,
                 "is required with --keep_best: held-out data, e.g. train[50000:51000]",
             )
+
+    def _validate_conditioning(self):
+        """--conditioning names how the DCGAN discriminator reads the class."""
+        if not self.conditioning:
+            return
+        _choice("conditioning", self.conditioning, CONDITIONINGS)
+        if not (self.conditional and self.model == "dcgan"):
+            _fail("conditioning", self.conditioning, "needs --conditional and --model=dcgan")
+        has_head = self.conditioning.endswith("auxiliary_classifier")
+        if has_head and not self.auxiliary_classifier:
+            _fail(
+                "conditioning",
+                self.conditioning,
+                "has a class head, which needs the weight of its loss: --auxiliary_classifier > 0",
+            )
+        if not has_head and self.auxiliary_classifier:
+            _fail(
+                "conditioning",
+                self.conditioning,
+                f"has no class head for --auxiliary_classifier={self.auxiliary_classifier}; use "
+                "auxiliary_classifier or projection_and_auxiliary_classifier",
+            )
+
+    def discriminator_conditioning(self):
+        """The DCGAN discriminator's `conditioning`: the flag's, or by default a
+        projection, or AC-GAN's class head alone with --auxiliary_classifier."""
+        if self.conditioning:
+            return self.conditioning
+        return "auxiliary_classifier" if self.auxiliary_classifier else "projection"
 
     def to_dict(self):
         return {k: list(v) if isinstance(v, tuple) else v for k, v in vars(self).items()}

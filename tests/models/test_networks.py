@@ -223,3 +223,34 @@ def test_dcgan_auxiliary_classifier_discriminator_ignores_the_label_and_scores_c
     assert not np.allclose(before, discriminator.class_logits.get_weights()[0])
     with pytest.raises(ValueError, match="`conditioning` must be one of"):
         DCGANDiscriminator(num_classes=3, conditioning="concat")
+
+
+def test_dcgan_projection_and_class_head_discriminator_reads_the_label_and_scores_classes():
+    from keras_gan import GAN
+
+    discriminator = DCGANDiscriminator(
+        data_shape=(8, 8, 1),
+        base_filters=4,
+        num_classes=3,
+        conditioning="projection_and_auxiliary_classifier",
+    )
+    x = np.random.default_rng(0).uniform(size=(2, 8, 8, 1)).astype("float32")
+    logits, class_logits = discriminator([x, np.array([0, 1], "int32")])
+    assert tuple(logits.shape) == (2, 1) and tuple(class_logits.shape) == (2, 3)
+    # The projection is random at first: another label moves the logit, not the class head.
+    other_logits, other_class_logits = discriminator([x, np.array([2, 2], "int32")])
+    assert not np.allclose(np.asarray(logits), np.asarray(other_logits))
+    np.testing.assert_array_equal(np.asarray(class_logits), np.asarray(other_class_logits))
+    test_case.assert_config_round_trip(discriminator)
+    gan = GAN(
+        DCGANGenerator(latent_dim=4, data_shape=(8, 8, 1), base_filters=4, num_classes=3),
+        discriminator,
+        num_classes=3,
+        auxiliary_classifier=1.0,
+    )
+    gan.compile()
+    heads = [discriminator.projection, discriminator.class_logits]
+    before = [head.get_weights()[0].copy() for head in heads]
+    gan.fit(np.repeat(x, 4, axis=0), np.arange(8) % 3, batch_size=8, verbose=0)
+    for head, weights in zip(heads, before, strict=True):
+        assert not np.allclose(weights, head.get_weights()[0]), head.name

@@ -179,6 +179,22 @@ def test_the_conditional_mnist_config_builds_the_conditional_dcgan_pair():
     assert gan.discriminator.projection is not None and gan.auxiliary_classifier == 0.0
 
 
+def test_conditioning_picks_the_conditional_dcgan_discriminators_heads():
+    base = f"--flagfile={REPO / 'configs/conditional_mnist.cfg'}"
+    both = parse(
+        base, "--auxiliary_classifier=0.1", "--conditioning=projection_and_auxiliary_classifier"
+    )
+    digits = [str(d) for d in range(10)]
+    gan = build_gan(both.validate(), (28, 28, 1), 390, class_names=digits)
+    assert gan.discriminator.projection is not None
+    assert gan.discriminator.class_logits is not None and gan.auxiliary_classifier == 0.1
+    # Without --conditioning, --auxiliary_classifier keeps meaning AC-GAN's D alone.
+    alone = build_gan(
+        parse(base, "--auxiliary_classifier=0.1").validate(), (28, 28, 1), 390, class_names=digits
+    )
+    assert alone.discriminator.projection is None and alone.discriminator.class_logits is not None
+
+
 def test_the_bigan_mnist_config_builds_a_bigan_of_the_dcgan_family():
     from keras_gan.models import BiGAN
     from keras_gan.models import DCGANEncoder

@@ -468,6 +468,25 @@ def test_a_resume_on_data_of_other_classes_is_refused_and_changes_nothing(tmp_pa
         ),
         ({"auxiliary_classifier": -1.0}, "--auxiliary_classifier must be a number >= 0"),
         (
+            {"conditioning": "concat", "conditional": True, "model": "dcgan"},
+            "--conditioning must be one of auxiliary_classifier, projection, projection_and_",
+        ),
+        ({"conditioning": "projection"}, "--conditioning needs --conditional and --model=dcgan"),
+        (
+            {"conditioning": "auxiliary_classifier", "conditional": True, "model": "dcgan"},
+            "class head, which needs the weight of its loss: --auxiliary_classifier > 0. "
+            "Received: --conditioning=auxiliary_classifier",
+        ),
+        (
+            {
+                "conditioning": "projection",
+                "auxiliary_classifier": 0.5,
+                "conditional": True,
+                "model": "dcgan",
+            },
+            "no class head for --auxiliary_classifier=0.5",
+        ),
+        (
             {"conditional": True, "dataset": "gaussian_1d"},
             "--dataset has no classes for --conditional; the labelled synthetic sets are grid",
         ),
