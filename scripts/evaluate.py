@@ -48,6 +48,13 @@ _FID_INCEPTION_WEIGHTS = flags.DEFINE_string(
     "The FID Inception network's .weights.h5 (scripts/convert_fid_inception.py), for "
     "fid_inception and inception_score.",
 )
+_REFERENCE_STATISTICS = flags.DEFINE_string(
+    "reference_statistics",
+    None,
+    "fid_inception: an .npz of the reference features' mu and sigma (TTUR's and pytorch-fid's "
+    "format). Read if it exists (refused if made from another data set, split or network); "
+    "else computed from --reference_split and written there, resumably, for next time.",
+)
 _FEATURE_MODEL = flags.DEFINE_string(
     "feature_model", None, "A .keras model giving features for fid/kid/prd (default: MNIST's)."
 )
@@ -140,6 +147,7 @@ def main(argv):
                 encoder=_ENCODER.value,
                 reference_split=_REFERENCE_SPLIT.value,
                 inception_weights=_FID_INCEPTION_WEIGHTS.value,
+                reference_statistics=_REFERENCE_STATISTICS.value,
             )
         if neighbours is not None:
             from keras_gan.metrics.nearest_neighbours import write_memorisation_check

@@ -1,5 +1,6 @@
 """Evaluates a trained generator (run directory, checkpoint, .keras or SavedModel) on data."""
 
+import os
 import pathlib
 
 import numpy as np
@@ -13,9 +14,13 @@ from keras_gan.metrics.class_metrics import class_accuracy
 from keras_gan.metrics.class_metrics import intra_fid
 from keras_gan.metrics.feature_distances import extract_features
 from keras_gan.metrics.feature_distances import frechet_distance
+from keras_gan.metrics.feature_distances import frechet_distance_of_moments
 from keras_gan.metrics.feature_distances import inception_score
 from keras_gan.metrics.feature_distances import kernel_distance
 from keras_gan.metrics.feature_distances import precision_recall
+from keras_gan.metrics.fid_statistics import compute_fid_statistics
+from keras_gan.metrics.fid_statistics import file_sha256
+from keras_gan.metrics.fid_statistics import load_fid_statistics
 from keras_gan.metrics.inference_metrics import label_agreement
 from keras_gan.metrics.inference_metrics import nearest_neighbour_accuracy
 from keras_gan.metrics.inference_metrics import reconstruction_error
@@ -204,6 +209,7 @@ def evaluate(
     encoder=None,
     reference_split="train",
     inception_weights=None,
+    reference_statistics=None,
 ):
     """Evaluates the generator at `model` against `dataset`.
 
@@ -247,6 +253,12 @@ def evaluate(
             searches, and the images `fid_inception` compares with.
         inception_weights: the FID Inception network's `.weights.h5`
             (`scripts/convert_fid_inception.py`).
+        reference_statistics: for `fid_inception`, an `.npz` of the
+            reference features' `mu` and `sigma` (TTUR's and pytorch-fid's
+            format): read if it exists (refused if it records another data
+            set, split or network), else computed from `reference_split`
+            (resumably) and written there, so later evaluations skip the
+            reference images. See `keras_gan.metrics.fid_statistics`.
 
     Returns:
         A dict with `num_samples`, `seed`, and per metric its keys
@@ -274,6 +286,9 @@ def evaluate(
             f"Received: dataset={dataset}"
         )
     inception = _inception_network(metrics, inception_weights)
+    reference_moments = _reference_moments(
+        metrics, reference_statistics, dataset, reference_split, inception_weights
+    )
     uses_test = sorted(set(metrics) & {"parzen", *FEATURE_METRICS, *ENCODER_METRICS})
     if uses_test and dataset in MODES:
         raise ValueError(f"{uses_test} need a data set with splits. Received: dataset={dataset}")
@@ -368,15 +383,47 @@ def evaluate(
             test_labels,
         )
     if inception is not None:
-        reference = None
-        if "fid_inception" in metrics:
+        if "fid_inception" in metrics and reference_moments is None:
             reference = to_array(
                 load_dataset(
                     dataset, data_dir=data_dir, manual_dir=manual_dir, split=reference_split
                 )
             )
-        results.update(_inception_metrics(inception, samples, reference, progress))
+            if reference_statistics is None:
+                reference_moments, _ = _moments(inception, reference, progress)
+            else:
+                reference_moments = compute_fid_statistics(
+                    inception,
+                    reference,
+                    reference_statistics,
+                    _statistics_description(dataset, reference_split, inception_weights),
+                    progress=progress,
+                )
+        results.update(_inception_metrics(inception, samples, reference_moments, progress))
     return results
+
+
+def _statistics_description(dataset, split, weights):
+    return {"dataset": dataset, "split": split, "weights_sha256": file_sha256(weights)}
+
+
+def _reference_moments(metrics, path, dataset, split, weights):
+    """Reference statistics read from `path` if it exists (None: to be computed)."""
+    if path is None:
+        return None
+    if "fid_inception" not in metrics:
+        raise ValueError(
+            "reference_statistics are the reference side of fid_inception, which is not among "
+            f"the metrics. Received: metrics={','.join(metrics)}"
+        )
+    if not os.path.exists(path):
+        return None
+    return load_fid_statistics(path, _statistics_description(dataset, split, weights))
+
+
+def _moments(network, images, progress):
+    features, logits = network.features_and_logits(images, progress=progress)
+    return (features.mean(axis=0), np.cov(features, rowvar=False)), logits
 
 
 def _inception_network(metrics, weights):
@@ -394,13 +441,13 @@ def _inception_network(metrics, weights):
     return FIDInceptionFeatures(weights, logits="inception_score" in metrics)
 
 
-def _inception_metrics(network, samples, reference, progress):
-    """`fid_inception` against `reference` (if given) and `inception_score` (if logits)."""
+def _inception_metrics(network, samples, reference_moments, progress):
+    """`fid_inception` against the reference's `(mu, sigma)` (if given) and
+    `inception_score` (if the network gives logits)."""
     results = {}
-    features, logits = network.features_and_logits(samples, progress=progress)
-    if reference is not None:
-        real, _ = network.features_and_logits(reference, progress=progress)
-        results["fid_inception"] = frechet_distance(real, features)
+    moments, logits = _moments(network, samples, progress)
+    if reference_moments is not None:
+        results["fid_inception"] = frechet_distance_of_moments(*reference_moments, *moments)
     if logits is not None:
         results["inception_score"], results["inception_score_std"] = inception_score(logits)
     return results
