@@ -34,7 +34,8 @@ def _trained(gan, steps=2):
 
 @pytest.fixture(scope="module")
 def exports(tmp_path_factory):
-    """A trained paper-MNIST generator and a small DCGAN generator, exported."""
+    """A trained paper-MNIST generator and two small DCGAN generators, of grey 8x8
+    and of colour 32x32x3 (CIFAR-10's shape) images, exported."""
     base = tmp_path_factory.mktemp("serving")
     paper = _trained(paper_mnist_gan(np.full(784, 0.13), seed=0))
     dcgan = GAN(
@@ -45,9 +46,18 @@ def exports(tmp_path_factory):
     )
     dcgan.compile()
     dcgan = _trained(dcgan)
+    colour = GAN(
+        DCGANGenerator(latent_dim=16, data_shape=(32, 32, 3), base_filters=4),
+        DCGANDiscriminator(data_shape=(32, 32, 3), base_filters=4),
+        latent_distribution="normal",
+        seed=2,
+    )
+    colour.compile()
+    colour = _trained(colour)
     return {
         "paper": (paper, export_generator(paper, base, "paper", max_samples=64)),
         "dcgan": (dcgan, export_generator(dcgan, base, "dcgan", max_samples=64)),
+        "colour": (colour, export_generator(colour, base, "colour", max_samples=64)),
     }
 
 
@@ -83,7 +93,7 @@ def in_fresh_tensorflow(code, **values):
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-@pytest.mark.parametrize("name", ["paper", "dcgan"])
+@pytest.mark.parametrize("name", ["paper", "dcgan", "colour"])
 def test_every_signature_answers_in_a_process_without_keras_gan(exports, name, tmp_path):
     gan, path = exports[name]
     latent = gan.sample_latent(3, seed=5).numpy()
@@ -135,8 +145,9 @@ def test_the_same_seed_gives_the_same_images_in_two_processes(exports):
     assert first == second
 
 
-def test_saved_model_cli_shows_the_documented_contract_and_runs(exports, tmp_path):
-    _, path = exports["dcgan"]
+@pytest.mark.parametrize("name, shape", [("dcgan", "8, 8, 1"), ("colour", "32, 32, 3")])
+def test_saved_model_cli_shows_the_documented_contract_and_runs(exports, tmp_path, name, shape):
+    _, path = exports[name]
     shown = subprocess.run(
         [SAVED_MODEL_CLI, "show", "--dir", str(path), "--all"],
         capture_output=True,
@@ -151,7 +162,7 @@ def test_saved_model_cli_shows_the_documented_contract_and_runs(exports, tmp_pat
     assert "inputs['latent'] tensor_info:" in default
     assert "dtype: DT_FLOAT\n        shape: (-1, 16)" in default
     assert "outputs['samples'] tensor_info:" in default
-    assert "shape: (-1, 8, 8, 1)" in default
+    assert f"shape: (-1, {shape})" in default
     generate = sections["generate"]
     assert (
         "inputs['num_samples'] tensor_info:\n        dtype: DT_INT32\n        shape: ()" in generate
@@ -192,13 +203,14 @@ for record in tf.data.TFRecordDataset(warmup):
 """
 
 
-def test_warmup_records_are_prediction_logs_the_signatures_accept(exports):
-    _, path = exports["dcgan"]
+@pytest.mark.parametrize("name", ["dcgan", "colour"])
+def test_warmup_records_are_prediction_logs_the_signatures_accept(exports, name):
+    _, path = exports[name]
     out = in_fresh_tensorflow(REPLAY_WARMUP, path=path)
     assert out["answered"] == [
-        ["dcgan", "serving_default", ["latent"], ["samples"]],
-        ["dcgan", "generate", ["num_samples", "seed"], ["samples"]],
-        ["dcgan", "generate_png", ["num_samples", "seed"], ["png"]],
+        [name, "serving_default", ["latent"], ["samples"]],
+        [name, "generate", ["num_samples", "seed"], ["samples"]],
+        [name, "generate_png", ["num_samples", "seed"], ["png"]],
     ]
 
 
@@ -221,15 +233,16 @@ def test_predict_requests_built_with_the_serving_api_are_accepted(exports):
     assert out["shape"] == [5, 28, 28, 1]
 
 
-def test_bad_requests_fail_and_the_model_still_answers(exports):
-    _, path = exports["paper"]
+@pytest.mark.parametrize("name", ["paper", "colour"])
+def test_bad_requests_fail_and_the_model_still_answers(exports, name):
+    gan, path = exports[name]
     out = in_fresh_tensorflow(
         """
         model = tf.saved_model.load(VALUES["path"])
         generate, default = model.signatures["generate"], model.signatures["serving_default"]
         seed = tf.constant(0, tf.int64)
         bad = {
-            "wrong dtype": lambda: default(latent=tf.zeros([2, 100], tf.float64)),
+            "wrong dtype": lambda: default(latent=tf.zeros([2, VALUES["latent_dim"]], tf.float64)),
             "wrong width": lambda: default(latent=tf.zeros([2, 7])),
             "zero": lambda: generate(num_samples=tf.constant(0), seed=seed),
             "negative": lambda: generate(num_samples=tf.constant(-1), seed=seed),
@@ -247,12 +260,13 @@ def test_bad_requests_fail_and_the_model_still_answers(exports):
             )
         """,
         path=path,
+        latent_dim=gan.latent_dim,
     )
     assert all(out["errors"].values()), out["errors"]
     assert "num_samples must be at least 1" in out["errors"]["zero"]
     assert "num_samples must be at least 1" in out["errors"]["negative"]
     assert "num_samples must be at most 64, the limit set at export" in out["errors"]["huge"]
-    assert out["after"] == [[1, 28, 28, 1]] * 5
+    assert out["after"] == [[1, *gan.data_shape]] * 5
 
 
 def test_versions_increment_and_are_never_overwritten(tmp_path):
