@@ -4,10 +4,12 @@ tensorflow-datasets) and the one input pipeline that feeds `GAN.fit`."""
 from keras_gan.data.contrast_normalization import gcn_to_display
 from keras_gan.data.contrast_normalization import global_contrast_normalize
 from keras_gan.data.datasets import load_dataset
+from keras_gan.data.image_folder import list_image_files
 from keras_gan.data.image_folder import load_image_folder
 from keras_gan.data.npz_file import load_npz
 from keras_gan.data.pipeline import make_epoch_pipeline
 from keras_gan.data.pipeline import make_pipeline
+from keras_gan.data.streaming import make_streaming_pipeline
 from keras_gan.data.synthetic import gaussian_1d
 from keras_gan.data.synthetic import grid
 from keras_gan.data.synthetic import grid_modes
@@ -22,12 +24,14 @@ __all__ = [
     "global_contrast_normalize",
     "grid",
     "grid_modes",
+    "list_image_files",
     "load_dataset",
     "load_image_folder",
     "load_npz",
     "load_tfds_images",
     "make_epoch_pipeline",
     "make_pipeline",
+    "make_streaming_pipeline",
     "mixture_density",
     "ring",
     "ring_modes",

@@ -33,26 +33,7 @@ def load_image_folder(path, with_labels=False):
             that does not decode as an image, or images of different shapes;
             with labels, if an image lies outside every class subfolder.
     """
-    folder = pathlib.Path(path)
-    if not folder.is_dir():
-        raise ValueError(f"The image folder does not exist. Received: data_dir={str(path)!r}")
-    if not os.access(folder, os.R_OK | os.X_OK):
-        raise ValueError(f"The image folder is not readable. Received: data_dir={str(path)!r}")
-    files = sorted(f for f in folder.rglob("*") if f.suffix.lower() in IMAGE_SUFFIXES)
-    if not files:
-        raise ValueError(
-            f"No images ({', '.join(IMAGE_SUFFIXES)}) found in the folder. "
-            f"Received: data_dir={str(path)!r}"
-        )
-    if with_labels:
-        class_names = sorted(d.name for d in folder.iterdir() if d.is_dir())
-        loose = [f for f in files if f.parent == folder]
-        if loose or not class_names:
-            raise ValueError(
-                "With labels, every image must be in a class subfolder of the folder (one "
-                f"subfolder per class). Received: {str((loose or files)[0])!r} directly in "
-                f"data_dir={str(path)!r}"
-            )
+    files, labels, class_names = list_image_files(path, with_labels)
     images = []
     for file in files:
         try:
@@ -69,6 +50,44 @@ def load_image_folder(path, with_labels=False):
     images = np.stack(images).astype("float32") / 255.0
     if not with_labels:
         return images
+    return images, labels, class_names
+
+
+def list_image_files(path, with_labels=False):
+    """The image files below `path` in sorted order, and with labels their classes.
+
+    The listing `load_image_folder` reads, without reading the images: for
+    data sets too large for memory (`keras_gan.data.make_streaming_pipeline`).
+
+    Returns:
+        `(files, labels, class_names)`: a list of `pathlib.Path`; with labels
+        an int32 array of class ids and the tuple of class names (the sorted
+        subfolder names), else None and None.
+
+    Raises:
+        ValueError: as `load_image_folder` for the folder and its layout.
+    """
+    folder = pathlib.Path(path)
+    if not folder.is_dir():
+        raise ValueError(f"The image folder does not exist. Received: data_dir={str(path)!r}")
+    if not os.access(folder, os.R_OK | os.X_OK):
+        raise ValueError(f"The image folder is not readable. Received: data_dir={str(path)!r}")
+    files = sorted(f for f in folder.rglob("*") if f.suffix.lower() in IMAGE_SUFFIXES)
+    if not files:
+        raise ValueError(
+            f"No images ({', '.join(IMAGE_SUFFIXES)}) found in the folder. "
+            f"Received: data_dir={str(path)!r}"
+        )
+    if not with_labels:
+        return files, None, None
+    class_names = sorted(d.name for d in folder.iterdir() if d.is_dir())
+    loose = [f for f in files if f.parent == folder]
+    if loose or not class_names:
+        raise ValueError(
+            "With labels, every image must be in a class subfolder of the folder (one "
+            f"subfolder per class). Received: {str((loose or files)[0])!r} directly in "
+            f"data_dir={str(path)!r}"
+        )
     ids = {name: i for i, name in enumerate(class_names)}
     labels = np.array([ids[f.relative_to(folder).parts[0]] for f in files], "int32")
-    return images, labels, tuple(class_names)
+    return files, labels, tuple(class_names)

@@ -74,14 +74,43 @@ def make_epoch_pipeline(
         ValueError: if a batch or `steps_per_epoch` does not fit in the data,
             or the labels are not one per sample.
     """
-    batch_size = positive_int("batch_size", batch_size)
     samples = to_array(samples)
     num_samples = len(samples)
-    if labels is not None and np.shape(labels) != (num_samples,):
-        raise ValueError(
-            f"`labels` must hold one class id for each of the {num_samples} samples. "
-            f"Received: labels of shape {np.shape(labels)}"
-        )
+    _check_labels(labels, num_samples)
+    indices, steps_per_epoch = epoch_index_batches(
+        num_samples, batch_size, seed, epochs, start_step, steps_per_epoch
+    )
+    data = tf.constant(samples)
+    scale, shift = _scale_and_shift(output_range)
+
+    def gather(indices):
+        return tf.gather(data, indices) * scale + shift
+
+    if labels is not None:
+        classes = tf.constant(np.asarray(labels, "int32"))
+        images_of = gather
+
+        def gather(indices):
+            return images_of(indices), tf.gather(classes, indices)
+
+    batches = indices.map(gather, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
+    return batches.prefetch(tf.data.AUTOTUNE), steps_per_epoch
+
+
+def epoch_index_batches(num_samples, batch_size, seed, epochs, start_step=0, steps_per_epoch=None):
+    """The sample indices of each batch of a run from `start_step` on.
+
+    The one order both the in-memory and the streaming pipelines read: epoch
+    `e` is the permutation `stateless_shuffle(range(num_samples), (seed, e))`
+    cut into batches, whatever process asks and however many epochs it read.
+
+    Returns:
+        `(dataset of int32 index batches, steps_per_epoch)`.
+
+    Raises:
+        ValueError: if a batch or `steps_per_epoch` does not fit in the data.
+    """
+    batch_size = positive_int("batch_size", batch_size)
     available = num_samples // batch_size
     if available < 1:
         raise ValueError(
@@ -95,11 +124,6 @@ def make_epoch_pipeline(
             f"`steps_per_epoch` must be in 1..{available}, the full batches of {batch_size} "
             f"in {num_samples} samples. Received: steps_per_epoch={steps_per_epoch}"
         )
-    data = tf.constant(samples)
-    scale, shift = 1.0, 0.0
-    if output_range is not None:
-        low, high = (float(v) for v in output_range)
-        scale, shift = high - low, low
     run_seed = tf.constant(int(seed), tf.int64)
 
     def epoch(index):
@@ -109,20 +133,25 @@ def make_epoch_pipeline(
         indices = tf.data.Dataset.from_tensor_slices(order[: steps_per_epoch * batch_size])
         return indices.batch(batch_size, drop_remainder=True)
 
-    def gather(indices):
-        return tf.gather(data, indices) * scale + shift
-
-    if labels is not None:
-        classes = tf.constant(np.asarray(labels, "int32"))
-        images_of = gather
-
-        def gather(indices):
-            return images_of(indices), tf.gather(classes, indices)
-
     first_epoch, skip = divmod(int(start_step), steps_per_epoch)
     batches = tf.data.Dataset.range(first_epoch, epochs).flat_map(epoch).skip(skip)
-    batches = batches.map(gather, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
-    return batches.prefetch(tf.data.AUTOTUNE), steps_per_epoch
+    return batches, steps_per_epoch
+
+
+def _check_labels(labels, num_samples):
+    if labels is not None and np.shape(labels) != (num_samples,):
+        raise ValueError(
+            f"`labels` must hold one class id for each of the {num_samples} samples. "
+            f"Received: labels of shape {np.shape(labels)}"
+        )
+
+
+def _scale_and_shift(output_range):
+    """The affine map from [0, 1] onto `output_range` (identity for None)."""
+    if output_range is None:
+        return 1.0, 0.0
+    low, high = (float(v) for v in output_range)
+    return high - low, low
 
 
 def to_array(samples):

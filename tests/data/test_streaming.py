@@ -1,0 +1,94 @@
+"""Streaming image files: the in-memory pipeline's batches, resumable, shared among workers."""
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from keras_gan.data import list_image_files
+from keras_gan.data import load_image_folder
+from keras_gan.data import make_epoch_pipeline
+from keras_gan.data import make_streaming_pipeline
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    """30 distinct 4x4 RGB PNGs in two class subfolders."""
+    root = tmp_path_factory.mktemp("images")
+    rng = np.random.default_rng(0)
+    for index in range(30):
+        kind = root / ("a" if index % 3 else "b")
+        kind.mkdir(exist_ok=True)
+        image = rng.integers(0, 256, (4, 4, 3), np.uint8)
+        (kind / f"{index:03d}.png").write_bytes(tf.io.encode_png(image).numpy())
+    return root
+
+
+def _batches(dataset):
+    return [tuple(np.asarray(t) for t in batch) for batch in dataset]
+
+
+def test_streamed_batches_equal_the_in_memory_ones_and_resume_exactly(folder):
+    images, labels, names = load_image_folder(folder, with_labels=True)
+    files, file_labels, file_names = list_image_files(folder, with_labels=True)
+    np.testing.assert_array_equal(labels, file_labels)
+    assert names == file_names == ("a", "b")
+    options = dict(batch_size=4, seed=3, epochs=2, output_range=(-1, 1))
+    memory, steps = make_epoch_pipeline(images, labels=labels, **options)
+    streamed, streamed_steps = make_streaming_pipeline(files, labels=file_labels, **options)
+    assert steps == streamed_steps == 7
+    expected = _batches(memory)
+    got = _batches(streamed)
+    assert len(got) == len(expected) == 14
+    for (image, label), (want_image, want_label) in zip(got, expected, strict=True):
+        np.testing.assert_array_equal(image, want_image)  # bit for bit, not close
+        np.testing.assert_array_equal(label, want_label)
+    for start_step in (1, 7, 10):
+        resumed, _ = make_streaming_pipeline(
+            files, labels=file_labels, start_step=start_step, **options
+        )
+        for (image, _), (want, _) in zip(_batches(resumed), expected[start_step:], strict=True):
+            np.testing.assert_array_equal(image, want)
+
+
+def test_each_worker_reads_its_share_and_the_shares_make_the_whole_batch(folder):
+    files, _, _ = list_image_files(folder)
+    whole, _ = make_streaming_pipeline(files, batch_size=6, seed=0, epochs=1)
+    shares = []
+    for worker in range(3):
+        context = tf.distribute.InputContext(
+            num_input_pipelines=3, input_pipeline_id=worker, num_replicas_in_sync=3
+        )
+        dataset, _ = make_streaming_pipeline(
+            files, batch_size=6, seed=0, epochs=1, input_context=context
+        )
+        shares.append([np.asarray(batch) for batch in dataset])
+        policy = dataset.options().experimental_distribute.auto_shard_policy
+        assert policy == tf.data.experimental.AutoShardPolicy.OFF
+    for step, batch in enumerate(whole):
+        assert all(len(worker[step]) == 2 for worker in shares)
+        joined = np.concatenate([worker[step] for worker in shares])
+        np.testing.assert_array_equal(joined, np.asarray(batch))
+    context = tf.distribute.InputContext(num_input_pipelines=4, input_pipeline_id=0)
+    with pytest.raises(ValueError, match="batch of 6 does not divide among 4 input pipelines"):
+        make_streaming_pipeline(files, batch_size=6, seed=0, epochs=1, input_context=context)
+
+
+def test_bad_files_are_named(folder, tmp_path):
+    files, _, _ = list_image_files(folder)
+    broken = tmp_path / "broken.png"
+    broken.write_text("not an image")
+    with pytest.raises(ValueError, match=r"Cannot read image file '.*broken.png'"):
+        make_streaming_pipeline([broken, *files], batch_size=4, seed=0, epochs=1)
+    with pytest.raises(ValueError, match=r"Received: files=\[\]"):
+        make_streaming_pipeline([], batch_size=4, seed=0, epochs=1)
+    grey = tmp_path / "grey.png"
+    grey.write_bytes(tf.io.encode_png(np.zeros((4, 4, 1), np.uint8)).numpy())
+    # A file of another shape stops the stream with its name, when its batch is due.
+    dataset, _ = make_streaming_pipeline([*files[:3], grey], batch_size=4, seed=0, epochs=1)
+    with pytest.raises(
+        tf.errors.InvalidArgumentError,
+        match=r"shape of the first, \(4, 4, 3\). Received:.*grey.png",
+    ):
+        _batches(dataset)
+    with pytest.raises(ValueError, match="one class id for each of the 30 samples"):
+        make_streaming_pipeline(files, batch_size=4, seed=0, epochs=1, labels=[0, 1])
