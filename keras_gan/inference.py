@@ -5,6 +5,7 @@ The functions take the networks themselves, so they serve a `BiGAN` (its
 (`keras_gan.models.LatentRegression`) alike.
 """
 
+import keras
 import numpy as np
 
 from keras_gan.models import labels as class_labels
@@ -12,13 +13,28 @@ from keras_gan.models import labels as class_labels
 
 def encode(encoder, samples, batch_size=256):
     """E(x) in inference mode, batch by batch: a NumPy array `(n, latent_dim)`."""
-    return np.asarray(encoder.predict(np.asarray(samples), batch_size=batch_size, verbose=0))
+    return _in_batches(encoder, np.asarray(samples), batch_size)
 
 
 def reconstruct(generator, encoder, samples, batch_size=256):
     """G(E(x)) in inference mode, batch by batch: a NumPy array of samples."""
     codes = encode(encoder, samples, batch_size)
-    return np.asarray(generator.predict(codes, batch_size=batch_size, verbose=0))
+    return _in_batches(generator, codes, batch_size)
+
+
+def _in_batches(model, inputs, batch_size):
+    """`model(inputs, training=False)` batch by batch, as one NumPy array.
+
+    Direct calls, not `Model.predict`: under a multi-worker strategy `predict`
+    is a collective every worker must join, and only the chief draws pictures.
+    """
+    parts = inputs if isinstance(inputs, list) else [inputs]
+    outputs = []
+    for start in range(0, len(parts[0]), batch_size):
+        batch = [part[start : start + batch_size] for part in parts]
+        output = model(batch if isinstance(inputs, list) else batch[0], training=False)
+        outputs.append(keras.ops.convert_to_numpy(output))
+    return np.concatenate(outputs)
 
 
 def interpolate(start, end, steps):
@@ -79,7 +95,7 @@ def interpolations(gan, rows=8, steps=10, seed=0, encoder=None, images=None):
     if getattr(gan, "num_classes", None):
         labels = np.repeat(np.arange(rows) % gan.num_classes, steps).astype("int32")
         inputs = [codes, class_labels.check_label_array(labels, gan.num_classes)]
-    samples = gan.sampler.predict(inputs, batch_size=256, verbose=0)
+    samples = _in_batches(gan.sampler, inputs, batch_size=256)
     return np.asarray(samples).reshape(rows, steps, *samples.shape[1:])
 
 
