@@ -9,6 +9,7 @@ from keras_gan.data.image_folder import load_image_folder
 from keras_gan.data.npz_file import load_npz
 from keras_gan.data.pipeline import make_epoch_pipeline
 from keras_gan.data.pipeline import make_pipeline
+from keras_gan.data.streaming import ImageFiles
 from keras_gan.data.streaming import make_streaming_pipeline
 from keras_gan.data.synthetic import gaussian_1d
 from keras_gan.data.synthetic import grid
@@ -19,6 +20,7 @@ from keras_gan.data.synthetic import ring_modes
 from keras_gan.data.tfds_images import load_tfds_images
 
 __all__ = [
+    "ImageFiles",
     "gaussian_1d",
     "gcn_to_display",
     "global_contrast_normalize",

@@ -34,23 +34,34 @@ def load_image_folder(path, with_labels=False):
             with labels, if an image lies outside every class subfolder.
     """
     files, labels, class_names = list_image_files(path, with_labels)
+    images = read_images(files)
+    if not with_labels:
+        return images
+    return images, labels, class_names
+
+
+def read_images(files):
+    """Decodes image files into one float32 array in [0, 1], in the order given.
+
+    Raises:
+        ValueError: naming a file that does not decode, or whose shape is not
+            the first file's.
+    """
     images = []
     for file in files:
         try:
-            image = tf.io.decode_image(file.read_bytes(), expand_animations=False).numpy()
+            image = tf.io.decode_image(pathlib.Path(file).read_bytes(), expand_animations=False)
         except (tf.errors.InvalidArgumentError, OSError) as error:
             message = getattr(error, "message", str(error))
             raise ValueError(f"Cannot read image file {str(file)!r}: {message}") from error
+        image = image.numpy()
         if images and image.shape != images[0].shape:
             raise ValueError(
                 f"Images in a folder must all have one shape; {str(files[0])!r} is "
                 f"{images[0].shape}. Received: {str(file)!r} of shape {image.shape}"
             )
         images.append(image)
-    images = np.stack(images).astype("float32") / 255.0
-    if not with_labels:
-        return images
-    return images, labels, class_names
+    return np.stack(images).astype("float32") / 255.0
 
 
 def list_image_files(path, with_labels=False):

@@ -3,6 +3,7 @@
 import numpy as np
 import tensorflow as tf
 
+from keras_gan.data.image_folder import read_images
 from keras_gan.data.pipeline import _check_labels
 from keras_gan.data.pipeline import _scale_and_shift
 from keras_gan.data.pipeline import epoch_index_batches
@@ -38,12 +39,14 @@ def make_streaming_pipeline(
             `strategy.distribute_datasets_from_function` passes): this input
             pipeline then reads only its share of each global batch
             (`batch_size / num_input_pipelines` images), so no worker reads
-            another's files, and the union of the shares is the single-worker
-            batch.
+            another's files, and yields it as one batch per local replica
+            (`batch_size / num_replicas_in_sync` images each), in replica
+            order: replica r of the run gets slice r of the global batch, as
+            `experimental_distribute_dataset` gives it from memory.
 
     Returns:
         `(dataset, steps_per_epoch)`; the dataset yields float32 images (and
-        int32 labels) in batches of this pipeline's share.
+        int32 labels) in batches (per replica, with `input_context`).
 
     Raises:
         ValueError: if there are no files, the first does not decode, a batch
@@ -60,15 +63,17 @@ def make_streaming_pipeline(
     indices, steps_per_epoch = epoch_index_batches(
         len(files), batch_size, seed, epochs, start_step, steps_per_epoch
     )
-    share = batch_size
+    share = per_replica = batch_size
     if input_context is not None:
         pipelines = input_context.num_input_pipelines
-        if batch_size % pipelines:
+        replicas = input_context.num_replicas_in_sync
+        if batch_size % replicas or replicas % pipelines:
             raise ValueError(
-                f"The batch of {batch_size} does not divide among {pipelines} input pipelines "
-                f"(workers). Received: batch_size={batch_size}"
+                f"The batch of {batch_size} does not divide among {replicas} replicas in "
+                f"{pipelines} input pipelines (workers). Received: batch_size={batch_size}"
             )
         share = batch_size // pipelines
+        per_replica = batch_size // replicas
         first = input_context.input_pipeline_id * share
         indices = indices.map(lambda batch: batch[first : first + share])
     paths = tf.constant(files)
@@ -88,7 +93,7 @@ def make_streaming_pipeline(
     batches = (
         indices.unbatch()
         .map(read, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
-        .batch(share, drop_remainder=True)
+        .batch(per_replica, drop_remainder=True)
     )
     if input_context is not None:
         # Already this worker's share: tf.distribute must not shard it again.
@@ -104,3 +109,44 @@ def _first_shape(path):
     except (tf.errors.InvalidArgumentError, tf.errors.NotFoundError) as error:
         raise ValueError(f"Cannot read image file {path!r}: {error.message}") from error
     return tuple(int(d) for d in image.shape)
+
+
+class ImageFiles:
+    """Image files as a read-only array-like, decoded when indexed.
+
+    For code written against an in-memory `(N, H, W, C)` array that only
+    slices it (`files[a:b]`, `files[indices]`) and reads `len` and `shape`,
+    such as `keras_gan.metrics.nearest_training_images`: it then walks a data
+    set larger than memory a chunk at a time. Values equal
+    `load_image_folder`'s.
+
+    Args:
+        files: image paths; each must have the first one's shape.
+
+    Raises:
+        ValueError: if there are no files or the first does not decode.
+    """
+
+    def __init__(self, files):
+        self.files = np.array([str(f) for f in files])
+        if not len(self.files):
+            raise ValueError("No image files. Received: files=[]")
+        self.shape = (len(self.files), *_first_shape(self.files[0]))
+        self.ndim = len(self.shape)
+
+    def __len__(self):
+        return len(self.files)
+
+    def __getitem__(self, key):
+        chosen = self.files[key]
+        if chosen.ndim == 0:
+            return self[[key]][0]
+        if not len(chosen):
+            return np.zeros((0, *self.shape[1:]), "float32")
+        images = read_images(list(chosen))
+        if images.shape[1:] != self.shape[1:]:
+            raise ValueError(
+                f"Every image must have the shape of the first, {self.shape[1:]}. Received: "
+                f"{chosen[0]!r} of shape {images.shape[1:]}"
+            )
+        return images

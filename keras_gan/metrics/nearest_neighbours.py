@@ -17,7 +17,8 @@ def nearest_training_images(samples, training, chunk=4096):
 
     Args:
         samples: `(n, ...)` array.
-        training: `(N, ...)` array of the same sample shape.
+        training: `(N, ...)` array of the same sample shape, or an
+            array-like that slices (`keras_gan.data.ImageFiles`).
         chunk: training images compared at a time (bounds memory).
 
     Returns:
@@ -27,10 +28,13 @@ def nearest_training_images(samples, training, chunk=4096):
     Raises:
         ValueError: if the sample shapes differ or `training` is empty.
     """
-    if len(training) == 0 or np.shape(training)[1:] != np.shape(samples)[1:]:
+    # `training` may be any array-like with `shape` (keras_gan.data.ImageFiles: files
+    # decoded a chunk at a time), so it is only ever sliced, never converted whole.
+    training_shape = tuple(getattr(training, "shape", None) or np.shape(training))
+    if len(training) == 0 or training_shape[1:] != np.shape(samples)[1:]:
         raise ValueError(
             "Samples and training images must have the same shape. Received: samples of "
-            f"shape {np.shape(samples)}, training images of shape {np.shape(training)}"
+            f"shape {np.shape(samples)}, training images of shape {training_shape}"
         )
     samples = np.asarray(samples, np.float64).reshape(len(samples), -1)
     best = np.full(len(samples), np.inf)

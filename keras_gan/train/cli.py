@@ -61,6 +61,14 @@ def define_flags(flag_values=flags.FLAGS):
         **fv,
     )
     flags.DEFINE_string("split", d.split, "TFDS split, e.g. train or train[:50000].", **fv)
+    flags.DEFINE_bool(
+        "stream",
+        d.stream,
+        "--dataset=folder: decode each image when its batch is due instead of loading the "
+        "folder into memory (data larger than memory). The same batches in the same order, "
+        "so a run may switch at --resume; with several workers each reads only its share.",
+        **fv,
+    )
     flags.DEFINE_string(
         "validation_split",
         d.validation_split,

@@ -36,6 +36,8 @@ RESUMABLE_CHANGES = frozenset(
         "eval_every",
         "data_dir",
         "manual_dir",
+        # Streaming reads the batches the in-memory pipeline gives, bit for bit.
+        "stream",
         "strategy",
         "num_cpu_devices",
         "tpu",
@@ -60,6 +62,7 @@ class TrainConfig:
     manual_dir: str = ""
     split: str = "train"
     validation_split: str = ""
+    stream: bool = False
     num_samples: int = 50000
     # Model.
     model: str = "mlp"
@@ -172,6 +175,8 @@ class TrainConfig:
             _fail("gcn", self.gcn, "must be a number >= 0 (0: off; the paper's CIFAR-10: 55)")
         if self.gcn:
             self._validate_gcn()
+        if self.stream:
+            self._validate_stream()
         if self.conditional and self.simultaneous_updates and self.label_distribution != "data":
             _fail(
                 "label_distribution",
@@ -301,6 +306,23 @@ class TrainConfig:
                     value,
                     f"cannot be used with --gcn={self.gcn}: contrast-normalised samples are "
                     "not pixels in [0, 1]" + (" (add --noexport)" if name == "export" else ""),
+                )
+
+    def _validate_stream(self):
+        """Streaming reads image files; what needs all the data in memory refuses."""
+        if self.dataset != "folder":
+            _fail(
+                "dataset",
+                self.dataset,
+                "must be folder with --stream, which reads image files (.npz files and TFDS "
+                "sets load into memory)",
+            )
+        for name in ("gcn", "output_bias_from_data"):
+            if getattr(self, name):
+                _fail(
+                    name,
+                    getattr(self, name),
+                    "cannot be used with --stream: it needs a statistic of all the images",
                 )
 
     def _validate_keep_best(self, known):

@@ -17,8 +17,11 @@ from keras_gan.data.contrast_normalization import gcn_to_display
 from keras_gan.data.contrast_normalization import global_contrast_normalize
 from keras_gan.data.datasets import MODES
 from keras_gan.data.datasets import load_dataset
+from keras_gan.data.image_folder import list_image_files
 from keras_gan.data.pipeline import make_epoch_pipeline
 from keras_gan.data.pipeline import to_array
+from keras_gan.data.streaming import ImageFiles
+from keras_gan.data.streaming import make_streaming_pipeline
 from keras_gan.export import existing_versions
 from keras_gan.export import export_generator
 from keras_gan.metrics.mode_coverage import mode_coverage
@@ -85,17 +88,27 @@ def train(config, callbacks=()):
             **options,
         )
 
-    loaded = load(
-        config.split,
-        num_samples=config.num_samples,
-        seed=config.seed,
-        with_labels=config.conditional,
-    )
-    labels, class_names = None, None
-    if config.conditional:
-        samples, labels, class_names = loaded.samples, loaded.labels, loaded.class_names
+    files = None
+    if config.stream:
+        files, labels, class_names = list_image_files(
+            config.data_dir, with_labels=config.conditional
+        )
+        training = ImageFiles(files)
+        # What reads data outside the batches (pictures, evaluation) gets a sample of it.
+        samples = training[_in_memory_share(len(files), config.seed)]
     else:
-        samples = to_array(loaded)
+        loaded = load(
+            config.split,
+            num_samples=config.num_samples,
+            seed=config.seed,
+            with_labels=config.conditional,
+        )
+        labels, class_names = None, None
+        if config.conditional:
+            samples, labels, class_names = loaded.samples, loaded.labels, loaded.class_names
+        else:
+            samples = to_array(loaded)
+        training = samples
     display = None
     if config.gcn:
         samples = global_contrast_normalize(samples, scale=config.gcn)
@@ -105,15 +118,16 @@ def train(config, callbacks=()):
     start_step = resumed[1]["step"] if resumed else 0
 
     def batches_from(step):
-        return make_epoch_pipeline(
-            samples,
-            config.batch_size,
+        options = dict(
             seed=config.seed,
             epochs=config.epochs,
             start_step=step,
             steps_per_epoch=config.steps or None,
             labels=labels,
         )
+        if files is not None:
+            return _streamed_batches(strategy, files, config.batch_size, options)
+        return make_epoch_pipeline(samples, config.batch_size, **options)
 
     dataset, steps_per_epoch = batches_from(start_step)
     if resumed and resumed[1]["steps_per_epoch"] != steps_per_epoch:
@@ -174,6 +188,7 @@ def train(config, callbacks=()):
     callbacks += extra_callbacks
     print(
         f"keras_gan: {config.dataset} {samples.shape[1:]}"
+        + (f", {len(files)} files streamed" if files is not None else "")
         + (f", {len(class_names)} classes" if class_names else "")
         + f", {steps_per_epoch} steps per epoch, "
         f"{config.epochs} epochs, {strategy.num_replicas_in_sync} replica(s); "
@@ -200,7 +215,7 @@ def train(config, callbacks=()):
         inference.write_pictures(
             gan, run.samples, encoder, samples, seed=config.seed, display=display
         )
-        _write_nearest_neighbours(gan, run.samples, samples, labels, config.seed, display)
+        _write_nearest_neighbours(gan, run.samples, training, labels, config.seed, display)
     if (
         finished
         and config.export
@@ -225,6 +240,31 @@ def train(config, callbacks=()):
         export_path=str(export_path) if export_path else None,
         mode_coverage=coverage,
     )
+
+
+# Images a streamed run holds in memory for its pictures and evaluations.
+STREAM_IN_MEMORY = 10_000
+
+
+def _in_memory_share(count, seed):
+    """Sorted indices of up to `STREAM_IN_MEMORY` of `count` streamed files, drawn by seed
+    (the folder's sorted order groups the classes; a prefix would hold a few only)."""
+    if count <= STREAM_IN_MEMORY:
+        return np.arange(count)
+    return np.sort(np.random.default_rng(seed).choice(count, STREAM_IN_MEMORY, replace=False))
+
+
+def _streamed_batches(strategy, files, batch_size, options):
+    """`make_streaming_pipeline`'s batches; with several replicas each input pipeline
+    (worker) reads only its replicas' shares of each batch."""
+    dataset, steps_per_epoch = make_streaming_pipeline(files, batch_size, **options)
+    if strategy.num_replicas_in_sync == 1:
+        return dataset, steps_per_epoch
+
+    def shares(context):
+        return make_streaming_pipeline(files, batch_size, input_context=context, **options)[0]
+
+    return strategy.distribute_datasets_from_function(shares), steps_per_epoch
 
 
 def _write_nearest_neighbours(gan, folder, training, labels, seed, display):

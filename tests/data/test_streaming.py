@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+from keras_gan.data import ImageFiles
 from keras_gan.data import list_image_files
 from keras_gan.data import load_image_folder
 from keras_gan.data import make_epoch_pipeline
@@ -50,26 +51,40 @@ def test_streamed_batches_equal_the_in_memory_ones_and_resume_exactly(folder):
             np.testing.assert_array_equal(image, want)
 
 
-def test_each_worker_reads_its_share_and_the_shares_make_the_whole_batch(folder):
+@pytest.mark.parametrize("pipelines, replicas", [(3, 3), (2, 6), (1, 2)])
+def test_each_worker_reads_its_share_and_the_replicas_get_the_whole_batch(
+    folder, pipelines, replicas
+):
     files, _, _ = list_image_files(folder)
     whole, _ = make_streaming_pipeline(files, batch_size=6, seed=0, epochs=1)
-    shares = []
-    for worker in range(3):
+    per_worker = replicas // pipelines
+    replica_batches = []  # in replica order: worker 0's replicas, then worker 1's, ...
+    for worker in range(pipelines):
         context = tf.distribute.InputContext(
-            num_input_pipelines=3, input_pipeline_id=worker, num_replicas_in_sync=3
+            num_input_pipelines=pipelines, input_pipeline_id=worker, num_replicas_in_sync=replicas
         )
         dataset, _ = make_streaming_pipeline(
             files, batch_size=6, seed=0, epochs=1, input_context=context
         )
-        shares.append([np.asarray(batch) for batch in dataset])
+        batches = [np.asarray(batch) for batch in dataset]
+        # One batch per local replica and step, consecutive.
+        replica_batches.append(
+            [batches[i : i + per_worker] for i in range(0, len(batches), per_worker)]
+        )
         policy = dataset.options().experimental_distribute.auto_shard_policy
         assert policy == tf.data.experimental.AutoShardPolicy.OFF
     for step, batch in enumerate(whole):
-        assert all(len(worker[step]) == 2 for worker in shares)
-        joined = np.concatenate([worker[step] for worker in shares])
-        np.testing.assert_array_equal(joined, np.asarray(batch))
-    context = tf.distribute.InputContext(num_input_pipelines=4, input_pipeline_id=0)
-    with pytest.raises(ValueError, match="batch of 6 does not divide among 4 input pipelines"):
+        parts = [part for worker in replica_batches for part in worker[step]]
+        assert len(parts) == replicas and all(len(part) == 6 // replicas for part in parts)
+        np.testing.assert_array_equal(np.concatenate(parts), np.asarray(batch))
+
+
+def test_a_batch_that_does_not_divide_among_replicas_is_refused(folder):
+    files, _, _ = list_image_files(folder)
+    context = tf.distribute.InputContext(
+        num_input_pipelines=2, input_pipeline_id=0, num_replicas_in_sync=4
+    )
+    with pytest.raises(ValueError, match="batch of 6 does not divide among 4 replicas in 2 input"):
         make_streaming_pipeline(files, batch_size=6, seed=0, epochs=1, input_context=context)
 
 
@@ -92,3 +107,19 @@ def test_bad_files_are_named(folder, tmp_path):
         _batches(dataset)
     with pytest.raises(ValueError, match="one class id for each of the 30 samples"):
         make_streaming_pipeline(files, batch_size=4, seed=0, epochs=1, labels=[0, 1])
+
+
+def test_image_files_index_like_the_loaded_array_and_feed_the_neighbour_search(folder):
+    from keras_gan.metrics import nearest_training_images
+
+    images = load_image_folder(folder)
+    files = ImageFiles(list_image_files(folder)[0])
+    assert len(files) == 30 and files.shape == images.shape == (30, 4, 4, 3)
+    np.testing.assert_array_equal(files[3:9], images[3:9])
+    np.testing.assert_array_equal(files[np.array([7, 0, 7])], images[[7, 0, 7]])
+    np.testing.assert_array_equal(files[5], images[5])
+    samples = np.random.default_rng(1).uniform(size=(5, 4, 4, 3))
+    from_files = nearest_training_images(samples, files, chunk=7)
+    from_memory = nearest_training_images(samples, images)
+    np.testing.assert_array_equal(from_files[0], from_memory[0])
+    np.testing.assert_allclose(from_files[1], from_memory[1], rtol=1e-12)

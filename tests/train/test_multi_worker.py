@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from keras_gan.train import train
+from tests.train.test_trainer import _class_folder
 from tests.train.test_trainer import tiny
 
 WORKER = """
@@ -49,11 +50,20 @@ def _free_ports(count):
 
 
 @pytest.mark.slow
-def test_two_workers_finish_with_identical_weights_and_only_the_chief_writes(tmp_path):
+@pytest.mark.parametrize("stream", [False, True], ids=["in_memory", "streamed"])
+def test_two_workers_finish_with_identical_weights_and_only_the_chief_writes(tmp_path, stream):
+    # Streamed, each worker reads only its half of every batch: the weights equal one
+    # device's only if the halves make the whole batch.
+    data = {}
+    if stream:
+        images = _class_folder(tmp_path / "images", per_class=20)
+        data = dict(dataset="folder", data_dir=str(images), batch_size=10)
     cluster = {"worker": [f"127.0.0.1:{port}" for port in _free_ports(2)]}
     processes = []
     for index in range(2):
-        config = tiny(tmp_path / f"run{index}", strategy="multi_worker", export=True)
+        config = tiny(
+            tmp_path / f"run{index}", strategy="multi_worker", export=True, stream=stream, **data
+        )
         env = {
             **os.environ,
             "TF_CPP_MIN_LOG_LEVEL": "2",
@@ -87,7 +97,7 @@ def test_two_workers_finish_with_identical_weights_and_only_the_chief_writes(tmp
         np.testing.assert_array_equal(chief[name], other[name], err_msg=name)
 
     # The same global batches, noise and averaged gradients as on one device.
-    one_device = train(tiny(tmp_path / "one_device"))
+    one_device = train(tiny(tmp_path / "one_device", **data))
     gan = one_device.gan
     expected = gan.variables + gan.d_optimizer.variables + gan.g_optimizer.variables
     assert len(expected) == len(chief.files)
@@ -97,6 +107,7 @@ def test_two_workers_finish_with_identical_weights_and_only_the_chief_writes(tmp
         )
 
     # Worker 0 is the chief (no "chief" task in the cluster): it alone writes.
-    assert (tmp_path / "run0/checkpoints/step-000000020/gan.keras").is_file()
+    last = one_device.step  # 20 for the ring; 8 for 40 images in batches of 10
+    assert (tmp_path / f"run0/checkpoints/step-{last:09d}/gan.keras").is_file()
     assert (tmp_path / "run0/export/generator/1/saved_model.pb").is_file()
     assert not (tmp_path / "run1").exists()

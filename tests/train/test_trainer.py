@@ -517,6 +517,47 @@ def test_an_auxiliary_classifier_run_builds_ac_gan_and_resumes(tmp_path):
     _assert_same_variables(straight.gan, resumed.gan, rtol=0, atol=0)
 
 
+def test_a_streamed_run_trains_exactly_as_from_memory_and_may_switch_at_resume(tmp_path):
+    images = _class_folder(tmp_path / "images", per_class=20)
+    config = dict(dataset="folder", data_dir=str(images), conditional=True, batch_size=10)
+    memory = train(tiny(tmp_path / "memory", **config))
+    streamed = train(tiny(tmp_path / "streamed", stream=True, **config))
+    # The same batches, bit for bit, so the same updates.
+    _assert_same_variables(memory.gan, streamed.gan, rtol=0, atol=0)
+    assert (tmp_path / "streamed/samples/nearest_neighbours.png").is_file()
+    train(tiny(tmp_path / "switched", epochs=1, **config))
+    switched = train(tiny(tmp_path / "switched", resume=True, stream=True, **config))
+    _assert_same_variables(memory.gan, switched.gan, rtol=0, atol=0)
+
+
+def test_a_streamed_run_on_two_replicas_reads_the_batches_of_one(tmp_path):
+    images = _class_folder(tmp_path / "images", per_class=20)
+    config = dict(dataset="folder", data_dir=str(images), batch_size=10)
+    one = train(tiny(tmp_path / "one", **config))
+    two = train(
+        tiny(tmp_path / "two", stream=True, strategy="mirrored", num_cpu_devices=2, **config)
+    )
+    # Same global batches; only float summation order differs (as from memory).
+    _assert_same_variables(one.gan, two.gan, rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({}, r"--dataset must be folder with --stream, which reads image files .*--dataset=ring"),
+        ({"dataset": "folder", "gcn": 55.0}, "--gcn cannot be used with --stream"),
+        (
+            {"dataset": "folder", "output_bias_from_data": True},
+            "--output_bias_from_data cannot be used with --stream",
+        ),
+    ],
+)
+def test_what_needs_all_the_data_in_memory_refuses_to_stream(tmp_path, changes, message):
+    with pytest.raises(ValueError, match=message):
+        train(tiny(tmp_path / "run", stream=True, data_dir=str(tmp_path), **changes))
+    assert not (tmp_path / "run").exists()
+
+
 def test_a_cifar10_run_from_its_npz_files_trains_and_exports_colour_images(
     tmp_path, cifar10_manual_dir
 ):
