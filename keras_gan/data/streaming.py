@@ -80,6 +80,7 @@ def make_streaming_pipeline(
     classes = None if labels is None else tf.constant(np.asarray(labels, "int32"))
     scale, shift = _scale_and_shift(output_range)
 
+    @tf.autograph.experimental.do_not_convert  # no tensor-dependent Python control flow
     def read(index):
         path = tf.gather(paths, index)
         image = tf.io.decode_image(tf.io.read_file(path), expand_animations=False)
