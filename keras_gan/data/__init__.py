@@ -9,7 +9,9 @@ from keras_gan.data.image_folder import load_image_folder
 from keras_gan.data.npz_file import load_npz
 from keras_gan.data.pipeline import make_epoch_pipeline
 from keras_gan.data.pipeline import make_pipeline
+from keras_gan.data.streaming import DataSourceImages
 from keras_gan.data.streaming import ImageFiles
+from keras_gan.data.streaming import make_data_source_pipeline
 from keras_gan.data.streaming import make_streaming_pipeline
 from keras_gan.data.synthetic import gaussian_1d
 from keras_gan.data.synthetic import grid
@@ -20,6 +22,7 @@ from keras_gan.data.synthetic import ring_modes
 from keras_gan.data.tfds_images import load_tfds_images
 
 __all__ = [
+    "DataSourceImages",
     "ImageFiles",
     "gaussian_1d",
     "gcn_to_display",
@@ -31,6 +34,7 @@ __all__ = [
     "load_image_folder",
     "load_npz",
     "load_tfds_images",
+    "make_data_source_pipeline",
     "make_epoch_pipeline",
     "make_pipeline",
     "make_streaming_pipeline",

@@ -27,6 +27,65 @@ def load_tfds_images(name, split="train", data_dir=None, manual_dir=None, with_c
             a file in it that is not the original (wrong checksum), or a data
             set that needs a download when there is no network.
     """
+    builder = _prepared_builder(name, data_dir, manual_dir)
+    dataset = builder.as_dataset(split=split, as_supervised=True).map(
+        lambda image, label: (tf.cast(image, tf.float32) / 255.0, label),
+        num_parallel_calls=tf.data.AUTOTUNE,
+    )
+    if not with_class_names:
+        return dataset
+    return dataset, _class_names(builder, name)
+
+
+def tfds_data_source(name, split="train", data_dir=None, manual_dir=None):
+    """A TFDS image data set as a random-access source, for data larger than memory.
+
+    Prepared (once, offline with `manual_dir`, as `load_tfds_images`) in
+    TFDS's `array_record` format, which `tfds.data_source` reads by index;
+    `keras_gan.data.make_data_source_pipeline` streams it in the run's epoch
+    order. The examples are in the order `load_tfds_images` gives them.
+
+    Returns:
+        `(source, keys, class_names)`: the source, the supervised (image,
+        label) keys, and the label's class names (None if it has none).
+
+    Raises:
+        ValueError: as `load_tfds_images`, and if `data_dir` already holds
+            the data set in another format (prepare it in another folder).
+    """
+    try:
+        builder = _prepared_builder(name, data_dir, manual_dir, file_format="array_record")
+    except ValueError as error:
+        if "File format is already set" not in str(error):
+            raise
+        # TFDS's words: "File format is already set to FileFormat.TFRECORD. Got ...".
+        raise ValueError(
+            f"Streaming reads TFDS sets by index, from the array_record format; data_dir holds "
+            f"{name!r} in another format ({str(error).split('already set to ')[-1]}). Give "
+            f"another data_dir (it is prepared there once). Received: data_dir={data_dir!r}"
+        ) from error
+    keys = builder.info.supervised_keys or ("image", "label")
+    try:
+        names = _class_names(builder, name)
+    except ValueError:
+        names = None
+    return builder.as_data_source(split=split), tuple(keys), names
+
+
+def _class_names(builder, name):
+    supervised = builder.info.supervised_keys
+    names = getattr(builder.info.features[supervised[1]], "names", None) if supervised else None
+    if not names:
+        raise ValueError(
+            f"{name!r} has no class labels (tensorflow-datasets lists no ClassLabel as its "
+            f"supervised target), so it cannot train a conditional GAN. Received: "
+            f"supervised keys {supervised}"
+        )
+    return tuple(str(n) for n in names)
+
+
+def _prepared_builder(name, data_dir, manual_dir, file_format=None):
+    """The TFDS builder of `name`, prepared in `data_dir` (offline from `manual_dir`)."""
     # Imported when used: `import keras_gan` stays free of tensorflow-datasets.
     import tensorflow_datasets as tfds
 
@@ -39,7 +98,7 @@ def load_tfds_images(name, split="train", data_dir=None, manual_dir=None, with_c
             raise ValueError(f"`manual_dir` is not a folder. Received: manual_dir={manual_dir!r}")
         download_config = tfds.download.DownloadConfig(manual_dir=os.fspath(manual_dir))
     try:
-        builder = tfds.builder(name, data_dir=data_dir)
+        builder = tfds.builder(name, data_dir=data_dir, file_format=file_format)
     except tfds.core.DatasetNotFoundError as error:
         raise ValueError(
             f"Unknown data set {name!r}: not a tensorflow-datasets name. Received: dataset={name!r}"
@@ -67,18 +126,4 @@ def load_tfds_images(name, split="train", data_dir=None, manual_dir=None, with_c
             f"download, which failed (no network?). Pass manual_dir= a folder holding the "
             f"original files. Received: manual_dir={manual_dir!r}"
         ) from error
-    dataset = builder.as_dataset(split=split, as_supervised=True).map(
-        lambda image, label: (tf.cast(image, tf.float32) / 255.0, label),
-        num_parallel_calls=tf.data.AUTOTUNE,
-    )
-    if not with_class_names:
-        return dataset
-    supervised = builder.info.supervised_keys
-    names = getattr(builder.info.features[supervised[1]], "names", None) if supervised else None
-    if not names:
-        raise ValueError(
-            f"{name!r} has no class labels (tensorflow-datasets lists no ClassLabel as its "
-            f"supervised target), so it cannot train a conditional GAN. Received: "
-            f"supervised keys {supervised}"
-        )
-    return dataset, tuple(str(n) for n in names)
+    return builder

@@ -7,6 +7,7 @@ import tensorflow as tf
 from keras_gan.data import ImageFiles
 from keras_gan.data import list_image_files
 from keras_gan.data import load_image_folder
+from keras_gan.data import make_data_source_pipeline
 from keras_gan.data import make_epoch_pipeline
 from keras_gan.data import make_streaming_pipeline
 
@@ -123,3 +124,39 @@ def test_image_files_index_like_the_loaded_array_and_feed_the_neighbour_search(f
     from_memory = nearest_training_images(samples, images)
     np.testing.assert_array_equal(from_files[0], from_memory[0])
     np.testing.assert_allclose(from_files[1], from_memory[1], rtol=1e-12)
+
+
+def test_a_tfds_set_streams_by_index_the_batches_it_gives_in_memory(
+    mnist_manual_dir, mnist_data_dir, tmp_path
+):
+    from keras_gan.data.datasets import load_dataset
+    from keras_gan.data.tfds_images import tfds_data_source
+
+    split = "train[:1000]"
+    source, keys, names = tfds_data_source(
+        "mnist", split=split, data_dir=str(tmp_path / "tfds"), manual_dir=mnist_manual_dir
+    )
+    assert keys == ("image", "label") and names == tuple(str(d) for d in range(10))
+    loaded = load_dataset(
+        "mnist", data_dir=mnist_data_dir, split=split, with_labels=True
+    )  # the tfrecord copy, read into memory
+    options = dict(batch_size=50, seed=5, epochs=2, output_range=(-1, 1))
+    memory, steps = make_epoch_pipeline(loaded.samples, labels=loaded.labels, **options)
+    expected = _batches(memory)
+    for start_step in (0, 23):
+        streamed, streamed_steps = make_data_source_pipeline(
+            source, with_labels=True, start_step=start_step, **options
+        )
+        assert streamed_steps == steps == 20
+        got = _batches(streamed)
+        assert len(got) == 40 - start_step
+        for (image, label), (want_image, want_label) in zip(
+            got, expected[start_step:], strict=True
+        ):
+            np.testing.assert_array_equal(image, want_image)
+            np.testing.assert_array_equal(label, want_label)
+    with pytest.raises(
+        ValueError,
+        match=r"data_dir holds 'mnist' in another format \(FileFormat.TFRECORD",
+    ):
+        tfds_data_source("mnist", data_dir=mnist_data_dir)
