@@ -75,3 +75,13 @@ def mnist_data_dir(mnist_manual_dir, tmp_path_factory):
         load_tfds_images("mnist", data_dir=data_dir, manual_dir=mnist_manual_dir)
     assert not attempts, f"preparing MNIST from {mnist_manual_dir} tried to connect to {attempts}"
     return data_dir
+
+
+@pytest.fixture(scope="session")
+def mnist_array_record_dir(mnist_manual_dir, tmp_path_factory):
+    """A TFDS data directory with `mnist` prepared as array_record (for streaming), offline."""
+    from keras_gan.data.tfds_images import tfds_data_source
+
+    data_dir = tmp_path_factory.mktemp("tfds_array_record")
+    tfds_data_source("mnist", data_dir=str(data_dir), manual_dir=mnist_manual_dir)
+    return data_dir

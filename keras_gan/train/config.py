@@ -310,12 +310,12 @@ class TrainConfig:
 
     def _validate_stream(self):
         """Streaming reads image files; what needs all the data in memory refuses."""
-        if self.dataset != "folder":
+        if self.dataset in SYNTHETIC or self.dataset == "npz":
             _fail(
                 "dataset",
                 self.dataset,
-                "must be folder with --stream, which reads image files (.npz files and TFDS "
-                "sets load into memory)",
+                "must be folder or a TFDS name with --stream (synthetic sets and .npz files "
+                "are made or read whole in memory)",
             )
         for name in ("gcn", "output_bias_from_data"):
             if getattr(self, name):

@@ -1,6 +1,7 @@
 """`train(config)`: a whole run, from flags to checkpoints, pictures and export."""
 
 import dataclasses
+import functools
 import sys
 
 import keras
@@ -13,6 +14,7 @@ from keras_gan import inference
 from keras_gan import plots
 from keras_gan.callbacks import PeriodicEvaluation
 from keras_gan.callbacks import SamplePictures
+from keras_gan.data.cifar10_npz import is_cifar10_npz_folder
 from keras_gan.data.contrast_normalization import gcn_to_display
 from keras_gan.data.contrast_normalization import global_contrast_normalize
 from keras_gan.data.datasets import MODES
@@ -20,8 +22,11 @@ from keras_gan.data.datasets import load_dataset
 from keras_gan.data.image_folder import list_image_files
 from keras_gan.data.pipeline import make_epoch_pipeline
 from keras_gan.data.pipeline import to_array
+from keras_gan.data.streaming import DataSourceImages
 from keras_gan.data.streaming import ImageFiles
+from keras_gan.data.streaming import make_data_source_pipeline
 from keras_gan.data.streaming import make_streaming_pipeline
+from keras_gan.data.tfds_images import tfds_data_source
 from keras_gan.export import existing_versions
 from keras_gan.export import export_generator
 from keras_gan.metrics.mode_coverage import mode_coverage
@@ -88,14 +93,11 @@ def train(config, callbacks=()):
             **options,
         )
 
-    files = None
+    stream = None
     if config.stream:
-        files, labels, class_names = list_image_files(
-            config.data_dir, with_labels=config.conditional
-        )
-        training = ImageFiles(files)
+        stream, training, labels, class_names = _stream_source(config)
         # What reads data outside the batches (pictures, evaluation) gets a sample of it.
-        samples = training[_in_memory_share(len(files), config.seed)]
+        samples = training[_in_memory_share(len(training), config.seed)]
     else:
         loaded = load(
             config.split,
@@ -123,10 +125,11 @@ def train(config, callbacks=()):
             epochs=config.epochs,
             start_step=step,
             steps_per_epoch=config.steps or None,
-            labels=labels,
         )
-        if files is not None:
-            return _streamed_batches(strategy, files, config.batch_size, options)
+        if labels is not None:  # else unconditional, or a data source that reads its own
+            options["labels"] = labels
+        if stream is not None:
+            return _streamed_batches(strategy, stream, config.batch_size, options)
         return make_epoch_pipeline(samples, config.batch_size, **options)
 
     dataset, steps_per_epoch = batches_from(start_step)
@@ -188,7 +191,7 @@ def train(config, callbacks=()):
     callbacks += extra_callbacks
     print(
         f"keras_gan: {config.dataset} {samples.shape[1:]}"
-        + (f", {len(files)} files streamed" if files is not None else "")
+        + (f", {len(training)} images streamed" if stream is not None else "")
         + (f", {len(class_names)} classes" if class_names else "")
         + f", {steps_per_epoch} steps per epoch, "
         f"{config.epochs} epochs, {strategy.num_replicas_in_sync} replica(s); "
@@ -215,7 +218,7 @@ def train(config, callbacks=()):
         inference.write_pictures(
             gan, run.samples, encoder, samples, seed=config.seed, display=display
         )
-        _write_nearest_neighbours(gan, run.samples, training, labels, config.seed, display)
+        _write_nearest_neighbours(gan, run.samples, training, config.seed, display)
     if (
         finished
         and config.export
@@ -254,23 +257,60 @@ def _in_memory_share(count, seed):
     return np.sort(np.random.default_rng(seed).choice(count, STREAM_IN_MEMORY, replace=False))
 
 
-def _streamed_batches(strategy, files, batch_size, options):
-    """`make_streaming_pipeline`'s batches; with several replicas each input pipeline
-    (worker) reads only its replicas' shares of each batch."""
-    dataset, steps_per_epoch = make_streaming_pipeline(files, batch_size, **options)
+def _stream_source(config):
+    """For --stream: the pipeline maker, the images as an array-like, their labels
+    (None: the pipeline reads them) and class names."""
+    if config.dataset == "folder":
+        files, labels, class_names = list_image_files(
+            config.data_dir, with_labels=config.conditional
+        )
+        return (
+            functools.partial(make_streaming_pipeline, files),
+            ImageFiles(files),
+            labels,
+            class_names,
+        )
+    if config.dataset == "cifar10" and is_cifar10_npz_folder(config.manual_dir or "."):
+        raise ValueError(
+            "--stream reads TFDS sets prepared from their original archive; CIFAR-10 from its "
+            ".npz files is read into memory (150 MB), so train without --stream. Received: "
+            f"--manual_dir={config.manual_dir}"
+        )
+    source, keys, names = tfds_data_source(
+        config.dataset,
+        split=config.split,
+        data_dir=config.data_dir or None,
+        manual_dir=config.manual_dir or None,
+    )
+    if config.conditional and names is None:
+        raise ValueError(
+            f"--conditional needs class labels; {config.dataset!r} has none. Received: "
+            f"--dataset={config.dataset}"
+        )
+    make = functools.partial(
+        make_data_source_pipeline, source, with_labels=config.conditional, keys=keys
+    )
+    return make, DataSourceImages(source, keys[0]), None, names if config.conditional else None
+
+
+def _streamed_batches(strategy, make, batch_size, options):
+    """The streamed batches (`make`: a pipeline maker of `keras_gan.data.streaming`);
+    with several replicas each input pipeline (worker) reads only its replicas'
+    shares of each batch."""
+    dataset, steps_per_epoch = make(batch_size, **options)
     if strategy.num_replicas_in_sync == 1:
         return dataset, steps_per_epoch
 
     def shares(context):
-        return make_streaming_pipeline(files, batch_size, input_context=context, **options)[0]
+        return make(batch_size, input_context=context, **options)[0]
 
     return strategy.distribute_datasets_from_function(shares), steps_per_epoch
 
 
-def _write_nearest_neighbours(gan, folder, training, labels, seed, display):
+def _write_nearest_neighbours(gan, folder, training, seed, display):
     """The paper's memorisation check: samples beside their nearest training images."""
     count = NEIGHBOUR_PAIRS
-    if labels is None:
+    if not getattr(gan, "num_classes", None):
         samples = gan.generate(count, seed=seed)
     else:
         samples = gan.generate(count, seed=seed, labels=balanced_labels(count, gan.num_classes))

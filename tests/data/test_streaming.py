@@ -127,14 +127,14 @@ def test_image_files_index_like_the_loaded_array_and_feed_the_neighbour_search(f
 
 
 def test_a_tfds_set_streams_by_index_the_batches_it_gives_in_memory(
-    mnist_manual_dir, mnist_data_dir, tmp_path
+    mnist_array_record_dir, mnist_data_dir
 ):
     from keras_gan.data.datasets import load_dataset
     from keras_gan.data.tfds_images import tfds_data_source
 
     split = "train[:1000]"
     source, keys, names = tfds_data_source(
-        "mnist", split=split, data_dir=str(tmp_path / "tfds"), manual_dir=mnist_manual_dir
+        "mnist", split=split, data_dir=str(mnist_array_record_dir)
     )
     assert keys == ("image", "label") and names == tuple(str(d) for d in range(10))
     loaded = load_dataset(

@@ -530,6 +530,21 @@ def test_a_streamed_run_trains_exactly_as_from_memory_and_may_switch_at_resume(t
     _assert_same_variables(memory.gan, switched.gan, rtol=0, atol=0)
 
 
+def test_a_run_streamed_from_tfds_trains_exactly_as_from_memory(
+    tmp_path, mnist_data_dir, mnist_array_record_dir
+):
+    config = dict(
+        dataset="mnist", split="train[:200]", conditional=True, batch_size=50, g_units=(8,)
+    )
+    memory = train(tiny(tmp_path / "memory", data_dir=str(mnist_data_dir), **config))
+    streamed = train(
+        tiny(tmp_path / "streamed", data_dir=str(mnist_array_record_dir), stream=True, **config)
+    )
+    assert list(streamed.gan.class_names) == list(memory.gan.class_names) == list("0123456789")
+    _assert_same_variables(memory.gan, streamed.gan, rtol=0, atol=0)
+    assert (tmp_path / "streamed/samples/nearest_neighbours.png").is_file()
+
+
 def test_a_streamed_run_on_two_replicas_reads_the_batches_of_one(tmp_path):
     images = _class_folder(tmp_path / "images", per_class=20)
     config = dict(dataset="folder", data_dir=str(images), batch_size=10)
@@ -544,7 +559,8 @@ def test_a_streamed_run_on_two_replicas_reads_the_batches_of_one(tmp_path):
 @pytest.mark.parametrize(
     "changes, message",
     [
-        ({}, r"--dataset must be folder with --stream, which reads image files .*--dataset=ring"),
+        ({}, r"--dataset must be folder or a TFDS name with --stream .*--dataset=ring"),
+        ({"dataset": "npz"}, r"--dataset must be folder or a TFDS name .*--dataset=npz"),
         ({"dataset": "folder", "gcn": 55.0}, "--gcn cannot be used with --stream"),
         (
             {"dataset": "folder", "output_bias_from_data": True},
