@@ -22,7 +22,7 @@ def run(*args):
     )
 
 
-def test_a_smoke_run_writes_the_pngs_once_and_every_field(tmp_path):
+def test_a_smoke_run_writes_the_pngs_and_every_field(tmp_path):
     folder, output = tmp_path / "pngs", tmp_path / "streaming.json"
     args = [f"--folder={folder}", "--num_images=300", "--repeats=1", "--steps=2"]
     done = run(*args, f"--output={output}")
@@ -35,9 +35,6 @@ def test_a_smoke_run_writes_the_pngs_once_and_every_field(tmp_path):
     assert set(results["medians"]) == {"stream", "fit_from_stream", "fit_from_memory"}
     assert all(value > 0 for value in results["medians"].values())
     assert "stream / training" in done.stdout
-    again = run(*args, f"--output={tmp_path / 'again.json'}")
-    assert again.returncode == 0, again.stderr[-3000:]
-    assert json.loads((tmp_path / "again.json").read_text())["write_seconds"] == 0.0
     kept = output.read_text()
     refused = run(*args, f"--output={output}")
     assert refused.returncode == 1 and "never overwritten" in refused.stderr
