@@ -175,24 +175,26 @@ def test_the_conditional_mnist_config_builds_the_conditional_dcgan_pair():
     gan = build_gan(config, (28, 28, 1), 390, class_names=[str(d) for d in range(10)])
     assert gan.num_classes == 10 and gan.class_names[7] == "7"
     assert all(isinstance(n, ConditionalBatchNormalization) for n in gan.generator.norms)
-    assert gan.discriminator.conditioning == "projection"
-    assert gan.discriminator.projection is not None and gan.auxiliary_classifier == 0.0
+    assert gan.discriminator.conditioning == "projection_and_auxiliary_classifier"
+    assert gan.discriminator.projection is not None and gan.auxiliary_classifier == 0.5
+    assert gan.discriminator.class_logits is not None
 
 
 def test_conditioning_picks_the_conditional_dcgan_discriminators_heads():
     base = f"--flagfile={REPO / 'configs/conditional_mnist.cfg'}"
-    both = parse(
-        base, "--auxiliary_classifier=0.1", "--conditioning=projection_and_auxiliary_classifier"
-    )
     digits = [str(d) for d in range(10)]
-    gan = build_gan(both.validate(), (28, 28, 1), 390, class_names=digits)
-    assert gan.discriminator.projection is not None
-    assert gan.discriminator.class_logits is not None and gan.auxiliary_classifier == 0.1
-    # Without --conditioning, --auxiliary_classifier keeps meaning AC-GAN's D alone.
-    alone = build_gan(
-        parse(base, "--auxiliary_classifier=0.1").validate(), (28, 28, 1), 390, class_names=digits
-    )
-    assert alone.discriminator.projection is None and alone.discriminator.class_logits is not None
+
+    def discriminator(*flags):
+        return build_gan(parse(base, *flags).validate(), (28, 28, 1), 390, class_names=digits)
+
+    # Without --conditioning, --auxiliary_classifier alone means AC-GAN's D (no projection).
+    alone = discriminator("--conditioning=", "--auxiliary_classifier=0.1").discriminator
+    assert alone.projection is None and alone.class_logits is not None
+    plain = discriminator("--conditioning=", "--auxiliary_classifier=0").discriminator
+    assert plain.projection is not None and plain.class_logits is None
+    both = discriminator("--conditioning=projection_and_auxiliary_classifier")
+    assert both.discriminator.projection is not None
+    assert both.discriminator.class_logits is not None
 
 
 def test_the_bigan_mnist_config_builds_a_bigan_of_the_dcgan_family():
