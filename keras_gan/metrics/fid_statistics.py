@@ -106,6 +106,8 @@ def compute_fid_statistics(
     output = pathlib.Path(output)
     if output.exists():
         raise ValueError(f"The statistics file exists and is never overwritten. Received: {output}")
+    # Before hours of work, not after: the folder the result goes to.
+    output.parent.mkdir(parents=True, exist_ok=True)
     description = {key: str(value) for key, value in description.items()}
     description["num_images"] = str(len(images))
     partial = output.with_name(f".partial-{output.name}")

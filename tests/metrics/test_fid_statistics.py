@@ -63,6 +63,8 @@ def test_statistics_are_written_in_ttur_format_and_never_overwritten(tmp_path):
     network = Features()
     output = tmp_path / "stats.npz"
     mu, sigma = compute_fid_statistics(network, images(), output, DESCRIPTION)
+    nested = compute_fid_statistics(Features(), images(), tmp_path / "new/stats.npz", DESCRIPTION)
+    np.testing.assert_array_equal(nested[0], mu)  # a missing folder is made, before the work
     expected = moments_of(Features()(images()))
     np.testing.assert_allclose(mu, expected[0], rtol=1e-12)
     np.testing.assert_allclose(sigma, expected[1], rtol=1e-10, atol=1e-12)
@@ -74,7 +76,7 @@ def test_statistics_are_written_in_ttur_format_and_never_overwritten(tmp_path):
     with pytest.raises(ValueError, match="never overwritten"):
         compute_fid_statistics(network, images(), output, DESCRIPTION)
     assert output.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["stats.npz"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["new", "stats.npz"]
 
 
 def test_an_interrupted_computation_continues_where_it_saved(tmp_path):
