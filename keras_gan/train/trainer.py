@@ -270,7 +270,11 @@ def _stream_source(config):
             labels,
             class_names,
         )
-    if config.dataset == "cifar10" and is_cifar10_npz_folder(config.manual_dir or "."):
+    if (
+        config.dataset == "cifar10"
+        and config.manual_dir
+        and is_cifar10_npz_folder(config.manual_dir)
+    ):
         raise ValueError(
             "--stream reads TFDS sets prepared from their original archive; CIFAR-10 from its "
             ".npz files is read into memory (150 MB), so train without --stream. Received: "

@@ -633,3 +633,12 @@ def test_a_contrast_normalised_run_trains_on_gcn_images_with_a_linear_output(
     assert result.gan.generator.output_activation == "linear"
     for name in ("epoch_0001.png", "interpolations.png", "nearest_neighbours.png"):
         assert (run / "samples" / name).is_file()
+
+
+def test_cifar10_from_its_npz_files_refuses_to_stream(tmp_path, cifar10_manual_dir):
+    config = tiny(
+        tmp_path / "run", dataset="cifar10", manual_dir=str(cifar10_manual_dir), stream=True
+    )
+    with pytest.raises(ValueError, match=r"CIFAR-10 from its \.npz files is read into memory"):
+        train(config)
+    assert not (tmp_path / "run").exists()
