@@ -73,6 +73,33 @@ def is_chief(strategy):
     return not has_chief and task_type == "worker" and task_id == 0
 
 
+def distributed_batches(strategy, make_pipeline, batch_size, **options):
+    """Batches of a pipeline maker, each input pipeline reading only its share.
+
+    Args:
+        strategy: the run's strategy.
+        make_pipeline: `make_pipeline(batch_size, input_context=None,
+            **options)` returning `(dataset, steps_per_epoch)`, such as a
+            `keras_gan.data.Stream`'s; with an `input_context` it gives only
+            that pipeline's replicas' shares of each global batch.
+        batch_size: the global batch.
+        **options: more arguments of `make_pipeline`.
+
+    Returns:
+        `(dataset, steps_per_epoch)`: with one replica the pipeline itself,
+        else `strategy.distribute_datasets_from_function` over it, so each
+        worker reads (and decodes) only its replicas' images.
+    """
+    dataset, steps_per_epoch = make_pipeline(batch_size, **options)
+    if strategy.num_replicas_in_sync == 1:
+        return dataset, steps_per_epoch
+
+    def shares(context):
+        return make_pipeline(batch_size, input_context=context, **options)[0]
+
+    return strategy.distribute_datasets_from_function(shares), steps_per_epoch
+
+
 def _logical_cpus(count):
     cpu = tf.config.list_physical_devices("CPU")[0]
     try:

@@ -3,7 +3,9 @@ tensorflow-datasets) and the one input pipeline that feeds `GAN.fit`."""
 
 from keras_gan.data.contrast_normalization import gcn_to_display
 from keras_gan.data.contrast_normalization import global_contrast_normalize
+from keras_gan.data.datasets import Stream
 from keras_gan.data.datasets import load_dataset
+from keras_gan.data.datasets import open_stream
 from keras_gan.data.image_folder import list_image_files
 from keras_gan.data.image_folder import load_image_folder
 from keras_gan.data.npz_file import load_npz
@@ -24,6 +26,7 @@ from keras_gan.data.tfds_images import load_tfds_images
 __all__ = [
     "DataSourceImages",
     "ImageFiles",
+    "Stream",
     "gaussian_1d",
     "gcn_to_display",
     "global_contrast_normalize",
@@ -39,6 +42,7 @@ __all__ = [
     "make_pipeline",
     "make_streaming_pipeline",
     "mixture_density",
+    "open_stream",
     "ring",
     "ring_modes",
 ]

@@ -1,7 +1,6 @@
 """`train(config)`: a whole run, from flags to checkpoints, pictures and export."""
 
 import dataclasses
-import functools
 import sys
 
 import keras
@@ -14,19 +13,13 @@ from keras_gan import inference
 from keras_gan import plots
 from keras_gan.callbacks import PeriodicEvaluation
 from keras_gan.callbacks import SamplePictures
-from keras_gan.data.cifar10_npz import is_cifar10_npz_folder
 from keras_gan.data.contrast_normalization import gcn_to_display
 from keras_gan.data.contrast_normalization import global_contrast_normalize
 from keras_gan.data.datasets import MODES
 from keras_gan.data.datasets import load_dataset
-from keras_gan.data.image_folder import list_image_files
+from keras_gan.data.datasets import open_stream
 from keras_gan.data.pipeline import make_epoch_pipeline
 from keras_gan.data.pipeline import to_array
-from keras_gan.data.streaming import DataSourceImages
-from keras_gan.data.streaming import ImageFiles
-from keras_gan.data.streaming import make_data_source_pipeline
-from keras_gan.data.streaming import make_streaming_pipeline
-from keras_gan.data.tfds_images import tfds_data_source
 from keras_gan.export import existing_versions
 from keras_gan.export import export_generator
 from keras_gan.metrics.mode_coverage import mode_coverage
@@ -95,9 +88,16 @@ def train(config, callbacks=()):
 
     stream = None
     if config.stream:
-        stream, training, labels, class_names = _stream_source(config)
+        stream = open_stream(
+            config.dataset,
+            data_dir=config.data_dir or None,
+            manual_dir=config.manual_dir or None,
+            split=config.split,
+            with_labels=config.conditional,
+        )
+        training, labels, class_names = stream.images, stream.labels, stream.class_names
         # What reads data outside the batches (pictures, evaluation) gets a sample of it.
-        samples = training[_in_memory_share(len(training), config.seed)]
+        samples = stream.in_memory_sample(config.seed)
     else:
         loaded = load(
             config.split,
@@ -129,7 +129,9 @@ def train(config, callbacks=()):
         if labels is not None:  # else unconditional, or a data source that reads its own
             options["labels"] = labels
         if stream is not None:
-            return _streamed_batches(strategy, stream, config.batch_size, options)
+            return distribute.distributed_batches(
+                strategy, stream.make_pipeline, config.batch_size, **options
+            )
         return make_epoch_pipeline(samples, config.batch_size, **options)
 
     dataset, steps_per_epoch = batches_from(start_step)
@@ -243,72 +245,6 @@ def train(config, callbacks=()):
         export_path=str(export_path) if export_path else None,
         mode_coverage=coverage,
     )
-
-
-# Images a streamed run holds in memory for its pictures and evaluations.
-STREAM_IN_MEMORY = 10_000
-
-
-def _in_memory_share(count, seed):
-    """Sorted indices of up to `STREAM_IN_MEMORY` of `count` streamed files, drawn by seed
-    (the folder's sorted order groups the classes; a prefix would hold a few only)."""
-    if count <= STREAM_IN_MEMORY:
-        return np.arange(count)
-    return np.sort(np.random.default_rng(seed).choice(count, STREAM_IN_MEMORY, replace=False))
-
-
-def _stream_source(config):
-    """For --stream: the pipeline maker, the images as an array-like, their labels
-    (None: the pipeline reads them) and class names."""
-    if config.dataset == "folder":
-        files, labels, class_names = list_image_files(
-            config.data_dir, with_labels=config.conditional
-        )
-        return (
-            functools.partial(make_streaming_pipeline, files),
-            ImageFiles(files),
-            labels,
-            class_names,
-        )
-    if (
-        config.dataset == "cifar10"
-        and config.manual_dir
-        and is_cifar10_npz_folder(config.manual_dir)
-    ):
-        raise ValueError(
-            "--stream reads TFDS sets prepared from their original archive; CIFAR-10 from its "
-            ".npz files is read into memory (150 MB), so train without --stream. Received: "
-            f"--manual_dir={config.manual_dir}"
-        )
-    source, keys, names = tfds_data_source(
-        config.dataset,
-        split=config.split,
-        data_dir=config.data_dir or None,
-        manual_dir=config.manual_dir or None,
-    )
-    if config.conditional and names is None:
-        raise ValueError(
-            f"--conditional needs class labels; {config.dataset!r} has none. Received: "
-            f"--dataset={config.dataset}"
-        )
-    make = functools.partial(
-        make_data_source_pipeline, source, with_labels=config.conditional, keys=keys
-    )
-    return make, DataSourceImages(source, keys[0]), None, names if config.conditional else None
-
-
-def _streamed_batches(strategy, make, batch_size, options):
-    """The streamed batches (`make`: a pipeline maker of `keras_gan.data.streaming`);
-    with several replicas each input pipeline (worker) reads only its replicas'
-    shares of each batch."""
-    dataset, steps_per_epoch = make(batch_size, **options)
-    if strategy.num_replicas_in_sync == 1:
-        return dataset, steps_per_epoch
-
-    def shares(context):
-        return make(batch_size, input_context=context, **options)[0]
-
-    return strategy.distribute_datasets_from_function(shares), steps_per_epoch
 
 
 def _write_nearest_neighbours(gan, folder, training, seed, display):

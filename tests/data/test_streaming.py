@@ -160,3 +160,34 @@ def test_a_tfds_set_streams_by_index_the_batches_it_gives_in_memory(
         match=r"data_dir holds 'mnist' in another format \(FileFormat.TFRECORD",
     ):
         tfds_data_source("mnist", data_dir=mnist_data_dir)
+
+
+def test_open_stream_gives_a_folders_batches_and_a_sample_that_spans_its_classes(folder):
+    from keras_gan.data import open_stream
+
+    images, labels, _ = load_image_folder(folder, with_labels=True)
+    stream = open_stream("folder", data_dir=str(folder), with_labels=True)
+    assert stream.class_names == ("a", "b")
+    np.testing.assert_array_equal(stream.labels, labels)
+    options = dict(batch_size=4, seed=1, epochs=1, labels=stream.labels)
+    memory, _ = make_epoch_pipeline(images, **options)
+    streamed, _ = stream.make_pipeline(**options)
+    for (image, _), (want, _) in zip(_batches(streamed), _batches(memory), strict=True):
+        np.testing.assert_array_equal(image, want)
+    # Files are sorted by class subfolder ("a" holds 20, then "b" 10): a prefix of 12
+    # would be all "a"; the drawn sample holds both, in file order, the same for a seed.
+    sample = stream.in_memory_sample(seed=0, count=12)
+    assert sample.shape == (12, 4, 4, 3)
+    rows = [int(np.flatnonzero((images == image).all(axis=(1, 2, 3)))[0]) for image in sample]
+    assert rows == sorted(rows) and len(set(labels[rows])) == 2
+    np.testing.assert_array_equal(stream.in_memory_sample(seed=0, count=12), sample)
+    assert not np.array_equal(stream.in_memory_sample(seed=1, count=12), sample)
+    np.testing.assert_array_equal(stream.in_memory_sample(seed=0), images)  # all 30 fit
+
+
+@pytest.mark.parametrize("name", ["ring", "npz"])
+def test_open_stream_refuses_what_is_made_or_read_whole_in_memory(name, tmp_path):
+    from keras_gan.data import open_stream
+
+    with pytest.raises(ValueError, match=f"Only image folders and TFDS sets stream.*'{name}'"):
+        open_stream(name, data_dir=str(tmp_path))
