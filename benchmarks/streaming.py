@@ -16,7 +16,6 @@ them rather than absolute numbers on a shared machine. Not a test: nothing
 here passes or fails.
 """
 
-import json
 import os
 import pathlib
 import statistics
@@ -44,9 +43,12 @@ PER_FOLDER = 1000
 def main(argv):
     if len(argv) > 1:
         _error(f"unexpected arguments {argv[1:]}; every setting is a --flag")
-    output = pathlib.Path(_OUTPUT.value) if _OUTPUT.value else None
-    if output is not None and output.exists():
-        _error(f"--output exists and is never overwritten. Received: --output={output}")
+    from keras_gan.files import new_output
+
+    try:
+        output = new_output(_OUTPUT.value)
+    except ValueError as error:
+        _error(error)
     import pairs
 
     from keras_gan.data import list_image_files
@@ -125,9 +127,9 @@ def main(argv):
         f"fit from stream / fit from memory: {results['fit_from_stream_over_fit_from_memory']:.2f}"
     )
     if output is not None:
-        partial = output.with_name(f".partial-{output.name}")
-        partial.write_text(json.dumps(results, indent=2) + "\n")
-        os.replace(partial, output)
+        from keras_gan.files import write_json
+
+        write_json(output, results)
         print(f"wrote {output}")
 
 

@@ -20,7 +20,6 @@ machine. This is a benchmark, not a test: nothing here passes or fails.
 """
 
 import datetime
-import json
 import os
 import pathlib
 import platform
@@ -119,12 +118,10 @@ def main(argv):
     results["memory"] = _peak_memory(settings)
     _print_table(results)
     if settings["output"]:
-        path = pathlib.Path(settings["output"])
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f".partial-{path.name}")  # never a half-written file
-        partial.write_text(json.dumps(results, indent=2) + "\n")
-        os.replace(partial, path)
-        print(f"wrote {path}")
+        from keras_gan.files import write_json
+
+        write_json(settings["output"], results)
+        print(f"wrote {settings['output']}")
 
 
 def _checked_settings():
@@ -148,9 +145,12 @@ def _checked_settings():
             "--batch_sizes takes positive integers. "
             f"Received: --batch_sizes={','.join(_BATCH_SIZES.value)}"
         )
-    output = _OUTPUT.value
-    if output and pathlib.Path(output).exists():
-        _error(f"--output exists and is never overwritten. Received: --output={output}")
+    from keras_gan.files import new_output
+
+    try:
+        output = new_output(_OUTPUT.value)
+    except ValueError as error:
+        _error(error)
     return {
         "pairs": names,
         "batch_sizes": batch_sizes,

@@ -8,7 +8,6 @@ file, or an exported SavedModel version folder (evaluated through its `generate`
 signature, exactly as a model server would answer).
 """
 
-import json
 import os
 import pathlib
 import sys
@@ -93,9 +92,12 @@ flags.mark_flag_as_required("model")
 def main(argv):
     if len(argv) > 1:
         _error(f"unexpected arguments {argv[1:]}; every setting is a --flag")
-    output = pathlib.Path(_OUTPUT.value) if _OUTPUT.value else None
-    if output is not None and output.exists():
-        _error(f"--output exists and is never overwritten. Received: --output={output}")
+    from keras_gan.files import new_output
+
+    try:
+        output = new_output(_OUTPUT.value)
+    except ValueError as error:
+        _error(error)
     neighbours = pathlib.Path(_NEAREST_NEIGHBOURS.value) if _NEAREST_NEIGHBOURS.value else None
     if not _METRICS.value and neighbours is None:
         _error("--metrics is empty and no --nearest_neighbours picture is asked for: nothing to do")
@@ -170,10 +172,9 @@ def main(argv):
         if not isinstance(value, dict):
             print(f"{key:>22}  {value}")
     if output is not None:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        partial = output.with_name(f".partial-{output.name}")
-        partial.write_text(json.dumps(results, indent=2) + "\n")
-        os.replace(partial, output)
+        from keras_gan.files import write_json
+
+        write_json(output, results)
         print(f"wrote {output}")
 
 

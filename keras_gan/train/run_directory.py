@@ -8,6 +8,7 @@ import shutil
 import keras
 
 from keras_gan import run_layout
+from keras_gan.files import write_json
 from keras_gan.run_layout import CHECKPOINT_PREFIX
 from keras_gan.run_layout import CONFIG_FILE
 from keras_gan.run_layout import MODEL_FILE
@@ -88,7 +89,7 @@ class RunDirectory:
         content = {"config": config.to_dict(), "versions": versions}
         if class_names is not None:
             content["class_names"] = list(class_names)
-        _write_atomically(self.config_file, json.dumps(content, indent=2) + "\n")
+        write_json(self.config_file, content)
 
     def latest_checkpoint(self):
         """`(model_path, state)` of the newest whole checkpoint, or None."""
@@ -121,9 +122,3 @@ class RunDirectory:
 
     def load_checkpoint(self, model_path):
         return keras.saving.load_model(model_path)
-
-
-def _write_atomically(path, text):
-    partial = path.with_name(f".partial-{path.name}")
-    partial.write_text(text)
-    os.replace(partial, path)
