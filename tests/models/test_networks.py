@@ -199,17 +199,30 @@ def test_conditional_batch_norm_scales_and_shifts_each_class_by_its_own_row():
     test_case.assert_config_round_trip(fresh)
 
 
-def test_dcgan_auxiliary_classifier_discriminator_ignores_the_label_and_scores_classes(tmp_path):
+@pytest.mark.parametrize(
+    "conditioning, heads",
+    [
+        ("auxiliary_classifier", ["class_logits"]),
+        ("projection_and_auxiliary_classifier", ["projection", "class_logits"]),
+    ],
+)
+def test_dcgan_discriminators_with_a_class_head_score_classes_and_train_their_heads(
+    conditioning, heads
+):
     from keras_gan import GAN
 
     discriminator = DCGANDiscriminator(
-        data_shape=(8, 8, 1), base_filters=4, num_classes=3, conditioning="auxiliary_classifier"
+        data_shape=(8, 8, 1), base_filters=4, num_classes=3, conditioning=conditioning
     )
     x = np.random.default_rng(0).uniform(size=(2, 8, 8, 1)).astype("float32")
     logits, class_logits = discriminator([x, np.array([0, 1], "int32")])
     assert tuple(logits.shape) == (2, 1) and tuple(class_logits.shape) == (2, 3)
-    again, _ = discriminator([x, np.array([2, 2], "int32")])
-    np.testing.assert_array_equal(np.asarray(logits), np.asarray(again))
+    other_logits, other_class_logits = discriminator([x, np.array([2, 2], "int32")])
+    # The class head never reads the label; the logit does only through a projection
+    # (random at first, so another label moves it).
+    np.testing.assert_array_equal(np.asarray(class_logits), np.asarray(other_class_logits))
+    reads_the_label = not np.allclose(np.asarray(logits), np.asarray(other_logits))
+    assert reads_the_label == ("projection" in heads)
     test_case.assert_config_round_trip(discriminator)
     gan = GAN(
         DCGANGenerator(latent_dim=4, data_shape=(8, 8, 1), base_filters=4, num_classes=3),
@@ -218,39 +231,13 @@ def test_dcgan_auxiliary_classifier_discriminator_ignores_the_label_and_scores_c
         auxiliary_classifier=1.0,
     )
     gan.compile()
-    before = discriminator.class_logits.get_weights()[0].copy()
+    layers = [getattr(discriminator, name) for name in heads]
+    before = [layer.get_weights()[0].copy() for layer in layers]
     gan.fit(np.repeat(x, 4, axis=0), np.arange(8) % 3, batch_size=8, verbose=0)
-    assert not np.allclose(before, discriminator.class_logits.get_weights()[0])
+    for layer, weights in zip(layers, before, strict=True):
+        assert not np.allclose(weights, layer.get_weights()[0]), layer.name
+
+
+def test_an_unknown_conditioning_is_refused():
     with pytest.raises(ValueError, match="`conditioning` must be one of"):
         DCGANDiscriminator(num_classes=3, conditioning="concat")
-
-
-def test_dcgan_projection_and_class_head_discriminator_reads_the_label_and_scores_classes():
-    from keras_gan import GAN
-
-    discriminator = DCGANDiscriminator(
-        data_shape=(8, 8, 1),
-        base_filters=4,
-        num_classes=3,
-        conditioning="projection_and_auxiliary_classifier",
-    )
-    x = np.random.default_rng(0).uniform(size=(2, 8, 8, 1)).astype("float32")
-    logits, class_logits = discriminator([x, np.array([0, 1], "int32")])
-    assert tuple(logits.shape) == (2, 1) and tuple(class_logits.shape) == (2, 3)
-    # The projection is random at first: another label moves the logit, not the class head.
-    other_logits, other_class_logits = discriminator([x, np.array([2, 2], "int32")])
-    assert not np.allclose(np.asarray(logits), np.asarray(other_logits))
-    np.testing.assert_array_equal(np.asarray(class_logits), np.asarray(other_class_logits))
-    test_case.assert_config_round_trip(discriminator)
-    gan = GAN(
-        DCGANGenerator(latent_dim=4, data_shape=(8, 8, 1), base_filters=4, num_classes=3),
-        discriminator,
-        num_classes=3,
-        auxiliary_classifier=1.0,
-    )
-    gan.compile()
-    heads = [discriminator.projection, discriminator.class_logits]
-    before = [head.get_weights()[0].copy() for head in heads]
-    gan.fit(np.repeat(x, 4, axis=0), np.arange(8) % 3, batch_size=8, verbose=0)
-    for head, weights in zip(heads, before, strict=True):
-        assert not np.allclose(weights, head.get_weights()[0]), head.name
