@@ -30,6 +30,7 @@ def test_the_shipped_configs_exist_and_are_valid():
         "bigan_mnist.cfg",
         "paper_cifar10_fc.cfg",
         "paper_cifar10_conv.cfg",
+        "cifar10.cfg",
     }
     assert {c.name for c in CONFIGS} >= shipped
     for path in CONFIGS:
@@ -206,6 +207,17 @@ def test_the_bigan_mnist_config_builds_a_bigan_of_the_dcgan_family():
     assert isinstance(gan, BiGAN) and isinstance(gan.encoder, DCGANEncoder)
     assert gan.latent_dim == gan.encoder.latent_dim == gan.discriminator.latent_dim == 50
     assert gan.discriminator.spectral_norm and gan.gan_loss.name == "non_saturating"
+
+
+def test_the_cifar10_config_builds_the_dcgan_pair_with_the_modern_objectives():
+    config = parse(f"--flagfile={REPO / 'configs/cifar10.cfg'}").validate()
+    assert (config.dataset, config.split) == ("cifar10", "train")  # all 50,000 images
+    gan = build_gan(config, (32, 32, 3), 781)
+    assert gan.generator.data_shape == gan.data_shape == (32, 32, 3)
+    assert gan.gan_loss.name == "hinge" and gan.discriminator.spectral_norm
+    assert gan.generator_ema == 0.999 and gan.sample_from_average
+    assert gan.augmentation.transforms == ["color", "translation", "cutout"]
+    assert gan.generate(2, seed=0).shape == (2, 32, 32, 3)
 
 
 @pytest.mark.parametrize("kind", ["fc", "conv"])
