@@ -163,7 +163,7 @@ def _checked_settings():
         "memory_steps": _MEMORY_STEPS.value,
         "data_dir": _DATA_DIR.value,
         "manual_dir": _MANUAL_DIR.value,
-        "output": output,
+        "output": str(output) if output else None,  # the settings are written into the JSON
     }
 
 
