@@ -3,6 +3,7 @@
 import math
 import signal
 import threading
+import time
 
 import keras
 import numpy as np
@@ -24,7 +25,9 @@ class RunKeeper(keras.callbacks.Callback):
     and stops Keras dispatching callbacks asynchronously.
 
     The history of epoch means travels inside each checkpoint, so a resumed
-    run draws its loss curve from the first epoch.
+    run draws its loss curve from the first epoch. Each record also holds
+    `seconds`, the epoch's wall time (its evaluation included, its
+    checkpoint not), so a metric can be drawn against training time.
 
     With `monitor`, an epoch whose logs hold a better value of that entry
     than any before (`eval_validation_parzen`, higher is better) is also
@@ -59,6 +62,7 @@ class RunKeeper(keras.callbacks.Callback):
         self.last_checkpoint = None
         self._previous_handlers = {}
         self._epoch_start_step = 0
+        self._epoch_start_time = time.monotonic()
 
     def step(self):
         return int(keras.ops.convert_to_numpy(self.model.g_optimizer.iterations))
@@ -81,6 +85,7 @@ class RunKeeper(keras.callbacks.Callback):
 
     def on_epoch_begin(self, epoch, logs=None):
         self._epoch_start_step = self.step()
+        self._epoch_start_time = time.monotonic()
 
     def on_epoch_end(self, epoch, logs=None):
         step = self.step()
@@ -92,7 +97,11 @@ class RunKeeper(keras.callbacks.Callback):
                 return
         record = {name: float(np.asarray(value)) for name, value in (logs or {}).items()}
         # `steps` counts this fit's steps: an epoch resumed halfway has two records.
-        record.update(epoch=epoch + 1, steps=step - self._epoch_start_step)
+        record.update(
+            epoch=epoch + 1,
+            steps=step - self._epoch_start_step,
+            seconds=time.monotonic() - self._epoch_start_time,
+        )
         self._merge(record)
         if self.write:
             state = {"step": step, "steps_per_epoch": self.steps_per_epoch}
@@ -121,10 +130,12 @@ class RunKeeper(keras.callbacks.Callback):
             merged = {
                 name: (first[name] * first["steps"] + record[name] * record["steps"]) / total
                 for name in record
-                if name in first and name not in ("epoch", "steps")
+                if name in first and name not in ("epoch", "steps", "seconds")
             }
             # Values measured once at the epoch's end (eval_*) come from the second half.
             record = {**record, **merged, "steps": total}
+            if "seconds" in first:  # absent in records of runs from before 0.8
+                record["seconds"] = first["seconds"] + record["seconds"]
         self.history.append(record)
 
     def complete_history(self):

@@ -56,6 +56,7 @@ def test_a_run_writes_config_checkpoints_pictures_logs_and_export(tmp_path):
     state = json.loads((run / "checkpoints/step-000000020/state.json").read_text())
     assert [record["epoch"] for record in state["history"]] == [1, 2]
     assert {"d_loss", "g_loss", "d_real", "d_fake"} <= set(state["history"][0])
+    assert all(record["seconds"] > 0 for record in state["history"])  # each epoch's wall time
 
     pictures = sorted(p.name for p in (run / "samples").iterdir())
     assert pictures == ["epoch_0001.png", "epoch_0002.png", "losses.png"]
