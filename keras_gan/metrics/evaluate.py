@@ -3,6 +3,7 @@
 import os
 import pathlib
 
+import keras
 import numpy as np
 import tensorflow as tf
 
@@ -58,13 +59,16 @@ class Sampler:
             `GAN.generate`) says which class each sample is of.
         encode: None, or (with an encoder) `encode(images) -> E(x)`.
         reconstruct: None, or `reconstruct(images) -> G(E(x))`.
+        step: the training step the generator was saved at (its generator
+            optimizer's iterations), or None for an exported SavedModel.
     """
 
-    def __init__(self, generate, num_classes=None, encode=None, reconstruct=None):
+    def __init__(self, generate, num_classes=None, encode=None, reconstruct=None, step=None):
         self._generate = generate
         self.num_classes = num_classes
         self.encode = encode
         self.reconstruct = reconstruct
+        self.step = step
 
     def __call__(self, num_samples, seed, labels=None):
         if self.num_classes is None:
@@ -164,6 +168,8 @@ def load_sampler(path, sample_from_average=None, encoder=None):
                 f"`generator_ema` / --ema). Received: sample_from_average=True for {str(path)!r}"
             )
         gan.sample_from_average = bool(sample_from_average)
+    if gan.g_optimizer is not None:
+        codec["step"] = int(keras.ops.convert_to_numpy(gan.g_optimizer.iterations))
     if gan.num_classes is None:
         return Sampler(lambda num_samples, seed: gan.generate(num_samples, seed=seed), **codec)
     return Sampler(
@@ -261,7 +267,8 @@ def evaluate(
             reference images. See `keras_gan.metrics.fid_statistics`.
 
     Returns:
-        A dict with `num_samples`, `seed`, and per metric its keys
+        A dict with `model` (as given), `step` (a saved GAN's training step;
+        not for SavedModels), `num_samples`, `seed`, and per metric its keys
         (`parzen_ll`, `parzen_se`, `parzen_sigma`; `fid`; `kid`, `kid_std`;
         `precision`, `recall`; `modes_covered`, `num_modes`,
         `high_quality_fraction`; `class_accuracy`, `class_accuracy_per_class`;
@@ -335,7 +342,10 @@ def evaluate(
     if sample.num_classes is not None:
         labels = balanced_labels(num_samples, sample.num_classes)
     samples = sample(num_samples, seed, labels) if labels is not None else sample(num_samples, seed)
-    results = {"num_samples": int(num_samples), "seed": int(seed)}
+    # What was scored: the model as given and, for a saved GAN, its training step.
+    results = {"model": str(model), "num_samples": int(num_samples), "seed": int(seed)}
+    if sample.step is not None:
+        results["step"] = sample.step
     if "parzen" in metrics:
         estimate = parzen_estimate(samples, data["test"], data["validation"], progress=progress)
         results.update(estimate)

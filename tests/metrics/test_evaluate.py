@@ -47,6 +47,8 @@ def test_script_and_library_agree_and_a_served_model_scores_like_its_keras_file(
     assert done.returncode == 0, done.stderr[-3000:]
     written = json.loads(output.read_text())
     assert written == json.loads(json.dumps(from_export))
+    assert written["model"] == str(export) and "step" not in written
+    assert (from_keras["model"], from_keras["step"]) == (str(keras_file), 0)
 
 
 def test_unknown_or_unsuitable_metrics_are_refused(tiny_mnist_generator):
@@ -107,6 +109,7 @@ def test_evaluation_scores_the_average_or_the_trained_generator_as_asked(tmp_pat
     assert not np.allclose(averaged, trained)  # else the test could not tell them apart
 
     keras_file = tmp_path / "gan.keras"
+    assert load_sampler(keras_file).step == 4  # 64 images in batches of 16
     np.testing.assert_allclose(load_sampler(keras_file)(5, 4), averaged, rtol=1e-6)
     np.testing.assert_allclose(load_sampler(keras_file, True)(5, 4), averaged, rtol=1e-6)
     np.testing.assert_allclose(load_sampler(keras_file, False)(5, 4), trained, rtol=1e-6)
@@ -114,6 +117,7 @@ def test_evaluation_scores_the_average_or_the_trained_generator_as_asked(tmp_pat
     export = export_generator(gan, tmp_path / "serving", warmup=False)
     with pytest.raises(ValueError, match="holds the one generator chosen at export"):
         load_sampler(export, False)
+    assert load_sampler(export).step is None  # a SavedModel keeps no optimizer
     plain = test_case.small_image_gan(seed=1)
     plain.compile()
     plain.save(tmp_path / "plain.keras")
