@@ -176,6 +176,29 @@ def plot_losses(history, path):
     _write(figure, path)
 
 
+def plot_metric_curve(hours, values, path, metric, title=None):
+    """A metric against training time: one marker per evaluated checkpoint.
+
+    Args:
+        hours: training hours at each point.
+        values: the metric's value at each point.
+        path: the PNG to write.
+        metric: the y axis label, e.g. "FID (10,000 samples)".
+        title: optional title.
+    """
+    order = np.argsort(hours)
+    figure, axes = _subplots(1, 1, figsize=(6, 4))
+    axes.plot(np.asarray(hours)[order], np.asarray(values)[order], marker="o")
+    for hour, value in zip(hours, values, strict=True):
+        axes.annotate(f"{value:.1f}", (hour, value), textcoords="offset points", xytext=(0, 6))
+    axes.set_xlabel("training time (hours)")
+    axes.set_ylabel(metric)
+    axes.margins(y=0.12)  # room for the labels above the points
+    axes.set_xlim(left=0)
+    axes.grid(alpha=0.3)
+    _save(figure, axes, path, title)
+
+
 def _save(figure, axes, path, title):
     if title:
         axes.set_title(title)

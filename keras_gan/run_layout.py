@@ -64,3 +64,53 @@ def newest_whole(folders):
         if model.is_file() and state.is_file():
             return model, json.loads(state.read_text())
     return None
+
+
+def training_seconds(run_dir):
+    """`{step: seconds of training up to that step}` at each epoch end of a run.
+
+    From the newest checkpoint's history: each epoch record's `seconds` (its
+    wall time, written since 0.8), summed, so a pause between a stop and a
+    resume does not count. An epoch recorded before 0.8 has no `seconds`;
+    its time is then the gap between its checkpoint's file time and the
+    previous checkpoint's (config.json's for the first epoch).
+
+    Raises:
+        ValueError: if the run has no checkpoint, or an epoch without
+            `seconds` has lost its checkpoint (or its predecessor's).
+    """
+    run_dir = pathlib.Path(run_dir)
+    latest = latest_checkpoint(run_dir)
+    if latest is None:
+        raise ValueError(f"The run has no checkpoint. Received: run_dir={str(run_dir)!r}")
+    file_times = None
+    steps = previous = 0
+    seconds = 0.0
+    times = {}
+    for record in latest[1]["history"]:
+        steps += record["steps"]
+        if "seconds" in record:
+            seconds += record["seconds"]
+        else:
+            if file_times is None:
+                file_times = _checkpoint_file_times(run_dir)
+            if steps not in file_times or previous not in file_times:
+                raise ValueError(
+                    f"Epoch {record['epoch']} was recorded without its time (a run from "
+                    f"before 0.8), and the checkpoints it would be read from are gone. "
+                    f"Received: run_dir={str(run_dir)!r}"
+                )
+            seconds += file_times[steps] - file_times[previous]
+        times[steps] = seconds
+        previous = steps
+    return times
+
+
+def _checkpoint_file_times(run_dir):
+    """`{step: modification time}` of the checkpoints' state files; step 0: config.json's."""
+    times = {0: (run_dir / CONFIG_FILE).stat().st_mtime}
+    for folder in checkpoint_folders(run_dir):
+        state = folder / STATE_FILE
+        if state.is_file():
+            times[json.loads(state.read_text())["step"]] = state.stat().st_mtime
+    return times
