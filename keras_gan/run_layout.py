@@ -73,11 +73,13 @@ def training_seconds(run_dir):
     wall time, written since 0.8), summed, so a pause between a stop and a
     resume does not count. An epoch recorded before 0.8 has no `seconds`;
     its time is then the gap between its checkpoint's file time and the
-    previous checkpoint's (config.json's for the first epoch).
+    previous checkpoint's; the first epoch's starts when the run started
+    (`_start_time`).
 
     Raises:
         ValueError: if the run has no checkpoint, or an epoch without
-            `seconds` has lost its checkpoint (or its predecessor's).
+            `seconds` has lost its checkpoint (or its predecessor's), or the
+            run's start is unknown.
     """
     run_dir = pathlib.Path(run_dir)
     latest = latest_checkpoint(run_dir)
@@ -107,10 +109,32 @@ def training_seconds(run_dir):
 
 
 def _checkpoint_file_times(run_dir):
-    """`{step: modification time}` of the checkpoints' state files; step 0: config.json's."""
-    times = {0: (run_dir / CONFIG_FILE).stat().st_mtime}
+    """`{step: modification time}` of the checkpoints' state files; step 0: the run's start."""
+    times = {}
     for folder in checkpoint_folders(run_dir):
         state = folder / STATE_FILE
         if state.is_file():
             times[json.loads(state.read_text())["step"]] = state.stat().st_mtime
+    start = _start_time(run_dir)
+    if times and start >= min(times.values()):
+        raise ValueError(
+            "The run's start time is unknown: config.json was rewritten after its first "
+            "checkpoint (by a resume) and no TensorBoard log of its first start remains. "
+            f"Received: run_dir={str(run_dir)!r}"
+        )
+    times[0] = start
     return times
+
+
+def _start_time(run_dir):
+    """When training first started: config.json's time, or its first TensorBoard log's.
+
+    A resume rewrites config.json, but the first start's TensorBoard event file
+    keeps its name, `events.out.tfevents.<unix time>.<host>...`.
+    """
+    times = [(run_dir / CONFIG_FILE).stat().st_mtime]
+    for events in (run_dir / "logs").glob("**/events.out.tfevents.*"):
+        created = events.name.split(".")[3]
+        if created.isdigit():
+            times.append(float(created))
+    return min(times)

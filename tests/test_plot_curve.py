@@ -39,10 +39,16 @@ def test_training_seconds_add_up_the_epochs_or_fall_back_to_file_times(tmp_path)
         os.utime(old / f"checkpoints/step-{step:09d}/state.json", (when, when))
     assert training_seconds(old) == {10: 100.0, 20: 250.0}
     # Resumed by 0.8 after a pause: the old epoch from file times, the new one its seconds.
+    # The resume rewrote config.json; the first start's TensorBoard log names its time.
     mixed = _run(tmp_path / "mixed", [{"epoch": 1, "steps": 10}, timed[1]])
-    os.utime(mixed / "config.json", (1000, 1000))
+    os.utime(mixed / "config.json", (50000, 50000))
     os.utime(mixed / "checkpoints/step-000000010/state.json", (1100, 1100))
     os.utime(mixed / "checkpoints/step-000000020/state.json", (99999, 99999))  # after a pause
+    with pytest.raises(ValueError, match="start time is unknown"):
+        training_seconds(mixed)  # never a negative time
+    (mixed / "logs/train").mkdir(parents=True)
+    (mixed / "logs/train/events.out.tfevents.1000.host.1.v2").write_bytes(b"")
+    (mixed / "logs/train/events.out.tfevents.50001.host.2.v2").write_bytes(b"")  # the resume's
     assert training_seconds(mixed) == {10: 100.0, 20: 1000.0}
     (mixed / "checkpoints/step-000000010/state.json").unlink()  # pruned: no time for epoch 1
     (mixed / "checkpoints/step-000000010/gan.keras").unlink()
