@@ -165,6 +165,7 @@ class BiGAN(GAN):
             objective = self._objective(self.g_optimizer, g_loss, regularization)
         self._apply(self.g_optimizer, self._g_vars, tape.gradient(objective, self._g_vars))
         self.g_loss_tracker.update_state(g_loss)
+        return z, None
 
     def test_step(self, data):
         real, _ = self._real_batch(data)

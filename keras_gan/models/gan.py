@@ -12,6 +12,7 @@ from keras_gan import losses as gan_losses
 from keras_gan import penalties as gan_penalties
 from keras_gan.models import labels as class_labels
 from keras_gan.models.generator_average import average_copy
+from keras_gan.models.generator_average import track_statistics
 from keras_gan.models.generator_average import update_average
 from keras_gan.models.random_states import KEY_PREFIX
 from keras_gan.models.random_states import random_states
@@ -66,7 +67,10 @@ class GAN(keras.Model):
             moving average of the generator's weights, kept in
             `gan.averaged_generator` (a copy of the generator that starts
             from its initial weights and is updated after every generator
-            step; batch-norm statistics are copied, not averaged).
+            step). Its batch-norm layers keep moving statistics of its own
+            activations: after each update it runs forward once in training
+            mode on the generator step's noise (other non-trainable state
+            is copied from the generator).
         sample_from_average: with `generator_ema`, whether `gan(z)`,
             `generate`, the sample pictures, evaluation and export use the
             averaged generator (default) rather than the trained one.
@@ -477,14 +481,16 @@ class GAN(keras.Model):
             # draw of the step is derived from it statelessly.
             step_seed = tf.cast(self.seed_generator.next(), tf.int64)
             if self.simultaneous_updates:
-                self._simultaneous_step(minibatches[0], step_seed)
+                z, labels = self._simultaneous_step(minibatches[0], step_seed)
             else:
                 for draw, minibatch in enumerate(minibatches):
                     self._discriminator_step(minibatch, step_seed, draw)
                 # Relativistic losses also read D on data: the last minibatch.
-                self._generator_step(minibatches[-1], step_seed, draw=self.d_steps)
+                z, labels = self._generator_step(minibatches[-1], step_seed, draw=self.d_steps)
             if self.averaged_generator is not None:
                 update_average(self.averaged_generator, self.generator, self.generator_ema)
+                # Its batch-norm statistics, from the G step's noise and labels.
+                track_statistics(self.averaged_generator, z if labels is None else [z, labels])
         return self._metric_results()
 
     # A minibatch is (samples, labels); labels is None in an unconditional GAN.
@@ -505,6 +511,7 @@ class GAN(keras.Model):
         self._track_discriminator(d_loss, real_logits, fake_logits)
 
     def _generator_step(self, minibatch, step_seed, draw):
+        """One update of G; returns the noise and labels (None) it generated from."""
         real, _ = minibatch
         z = self._training_noise(ops.shape(real)[0], step_seed, draw)
         labels = self._generator_labels(minibatch, step_seed, draw)
@@ -517,6 +524,7 @@ class GAN(keras.Model):
             objective = self._objective(self.g_optimizer, g_loss, regularization)
         self._apply(self.g_optimizer, self._g_vars, tape.gradient(objective, self._g_vars))
         self.g_loss_tracker.update_state(g_loss)
+        return z, labels
 
     def _simultaneous_step(self, minibatch, step_seed):
         real, labels = minibatch
@@ -541,6 +549,7 @@ class GAN(keras.Model):
         self._apply(self.g_optimizer, self._g_vars, g_grads)
         self._track_discriminator(d_loss, real_logits, fake_logits)
         self.g_loss_tracker.update_state(g_loss)
+        return z, labels
 
     def _discriminator_loss(self, real_pair, fake_pair, step_seed, draw):
         """D's loss on a real and a fake batch, its logits, its regularisation,

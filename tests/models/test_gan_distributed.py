@@ -136,7 +136,8 @@ def dcgan(synchronized):
     generator = DCGANGenerator(
         latent_dim=4, data_shape=(8, 8, 1), base_filters=4, synchronized_batch_norm=synchronized
     )
-    return GAN(generator, DCGANDiscriminator(data_shape=(8, 8, 1), base_filters=4), seed=3)
+    discriminator = DCGANDiscriminator(data_shape=(8, 8, 1), base_filters=4)
+    return GAN(generator, discriminator, seed=3, generator_ema=0.9)
 
 
 def _fit_dcgan(strategy, synchronized):
@@ -145,7 +146,8 @@ def _fit_dcgan(strategy, synchronized):
         gan = dcgan(synchronized)
         gan.compile(d_optimizer=keras.optimizers.SGD(0.1), g_optimizer=keras.optimizers.SGD(0.1))
     gan.fit(images, batch_size=16, epochs=1, shuffle=False, verbose=0)
-    return gan.generator.get_weights()
+    # The average keeps batch-norm statistics of its own activations, synchronised too.
+    return gan.generator.get_weights() + gan.averaged_generator.get_weights()
 
 
 def test_synchronized_batch_norm_makes_two_replicas_match_one_device(mirrored):

@@ -76,6 +76,65 @@ def test_samples_come_from_the_average_unless_asked_otherwise():
     assert test_case.small_image_gan().averaged_generator is None
 
 
+def batch_norm_ema_gan(decay):
+    """A dense G with batch normalisation (fast statistics: momentum 0.5)."""
+    keras.utils.set_random_seed(0)
+    generator = keras.Sequential(
+        [
+            keras.Input((3,)),
+            keras.layers.Dense(16),
+            keras.layers.BatchNormalization(momentum=0.5),
+            keras.layers.ReLU(),
+            keras.layers.Dense(2),
+        ]
+    )
+    discriminator = keras.Sequential(
+        [keras.Input((2,)), keras.layers.Dense(8, activation="tanh"), keras.layers.Dense(1)]
+    )
+    return GAN(generator, discriminator, seed=3, generator_ema=decay)
+
+
+def test_the_average_normalises_with_the_statistics_of_its_own_activations():
+    # The trained G's batch-norm statistics describe other weights than the
+    # average's: its activations vary up to 2.5 times as much here, so the
+    # average's samples made with them would be shrunk.
+    gan = batch_norm_ema_gan(0.9)
+    gan.compile(d_optimizer=keras.optimizers.Adam(0.1), g_optimizer=keras.optimizers.Adam(0.1))
+    gan.fit(vectors(256 * 20), batch_size=256, epochs=1, verbose=0)
+    dense, norm = gan.averaged_generator.layers[:2]
+    trained_norm = gan.generator.layers[1]
+    z = gan.sample_latent(4096, seed=0)
+    activations = np.asarray(dense(z))
+    own_mean, own_variance = activations.mean(axis=0), activations.var(axis=0)
+    assert (np.asarray(trained_norm.moving_variance) / own_variance).max() > 1.5
+    ratio = np.asarray(norm.moving_variance) / own_variance
+    assert 0.8 < ratio.min() and ratio.max() < 1.2, ratio
+    error = np.abs(np.asarray(norm.moving_mean) - own_mean) / own_variance**0.5
+    assert error.max() < 0.15, error
+    # So its samples are those of its weights normalised by their own batch statistics.
+    beta, gamma = np.asarray(norm.beta), np.asarray(norm.gamma)
+    hidden = gamma * (activations - own_mean) / np.sqrt(own_variance + norm.epsilon) + beta
+    expected = np.asarray(gan.averaged_generator.layers[-1](np.maximum(hidden, 0.0)))
+    samples = gan.generate(4096, seed=0)
+    assert np.abs(samples - expected).mean() < 0.1 * expected.std(axis=0).mean()
+    # Its scale and offset are averaged like every trained weight, and no optimizer sees them.
+    assert np.abs(gamma - np.asarray(trained_norm.gamma)).max() > 1e-2
+    trainable = {id(v) for v in gan.trainable_weights}
+    assert not trainable & {id(v) for v in gan.averaged_generator.weights}
+    assert len(gan.trainable_weights) == len(gan.generator.trainable_weights) + len(
+        gan.discriminator.trainable_weights
+    )
+
+
+def test_an_average_without_batch_norm_is_not_run_forward():
+    gan = vector_ema_gan()
+    calls = []
+    gan.averaged_generator.call = lambda *args, **kwargs: calls.append(args)
+    gan.compile(d_optimizer=keras.optimizers.SGD(0.5), g_optimizer=keras.optimizers.SGD(0.5))
+    gan.fit(vectors(32), batch_size=16, epochs=1, verbose=0)
+    assert calls == []
+
+
 def test_bad_decay_is_named():
     with pytest.raises(ValueError, match=r"generator_ema.*Received: generator_ema=1.0"):
         ema_gan(1.0)
