@@ -74,14 +74,11 @@ def pair_discriminator():
     return keras.Model([x, z], keras.layers.Dense(1)(h))
 
 
-def test_the_game_of_pairs_learns_an_encoder_that_inverts_the_generator():
-    # BiGAN's claim (Donahue et al. 2017, Theorem 2): at the optimum E = G^-1.
-    # Nothing but the adversarial game of (x, E(x)) against (G(z), z) trains E
-    # here, so a reconstruction near x shows that game is what the step plays.
-    keras.utils.set_random_seed(0)
-    _, data = linear_data(20000, seed=0)
-    bigan = BiGAN(dense(2, 2), dense(2, 2), pair_discriminator(), seed=0)
-    epochs = 30
+def _inversion_by_the_game(seed, epochs=30):
+    """Correlations of x and G(E(x)) per coordinate, and the median error over chance's."""
+    keras.utils.set_random_seed(seed)
+    _, data = linear_data(20000, seed=seed)
+    bigan = BiGAN(dense(2, 2), dense(2, 2), pair_discriminator(), seed=seed)
 
     def annealed():
         schedule = keras.optimizers.schedules.CosineDecay(1e-3, epochs * (20000 // 256))
@@ -94,11 +91,21 @@ def test_the_game_of_pairs_learns_an_encoder_that_inverts_the_generator():
     correlations = [np.corrcoef(rebuilt[:, i], test[:, i])[0, 1] for i in range(2)]
     error = np.median(np.linalg.norm(rebuilt - test, axis=1))
     chance = np.median(np.linalg.norm(rebuilt - test[::-1], axis=1))
-    # Measured over seeds 0-4 (20-30 epochs): correlations 0.81-0.99, median
-    # error 0.22-0.52 against ~1.5 for a random pairing. A generator-only GAN
-    # with an untrained encoder scores correlations near 0.
-    assert min(correlations) > 0.75, correlations
-    assert error < 0.4 * chance, (error, chance)
+    return min(correlations), error / chance
+
+
+def test_the_game_of_pairs_learns_an_encoder_that_inverts_the_generator():
+    # BiGAN's claim (Donahue et al. 2017, Theorem 2): at the optimum E = G^-1.
+    # Nothing but the adversarial game of (x, E(x)) against (G(z), z) trains E
+    # here, so a reconstruction near x shows that game is what the step plays.
+    # The game does not reach that optimum from every start: on one machine
+    # seeds 0-4 all did (correlations 0.81-0.99), on another seed 0 stalled
+    # (correlations 0.88 / 0.66, error 0.95 of chance) and seeds 1-4 reached
+    # it (0.93-0.99, error 0.14-0.25 of chance). So two of three seeds must.
+    # A generator-only GAN with an untrained encoder scores correlations near 0.
+    results = [_inversion_by_the_game(seed) for seed in (0, 1, 2)]
+    inverted = [r for r in results if r[0] > 0.75 and r[1] < 0.4]
+    assert len(inverted) >= 2, results
 
 
 @pytest.mark.parametrize("reconstruction_weight", [0.0, 1.0])
