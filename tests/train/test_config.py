@@ -216,7 +216,8 @@ def test_the_cifar10_config_builds_the_dcgan_pair_with_the_modern_objectives():
     assert gan.generator.data_shape == gan.data_shape == (32, 32, 3)
     assert gan.gan_loss.name == "hinge" and gan.discriminator.spectral_norm
     assert gan.generator_ema == 0.999 and gan.sample_from_average
-    assert gan.augmentation.transforms == ["color", "translation", "cutout"]
+    # No DiffAugment: with it, D sat at chance and the samples were worse (README).
+    assert gan.augmentation is None and gan.d_steps == 1
     assert gan.generate(2, seed=0).shape == (2, 32, 32, 3)
 
 
