@@ -22,8 +22,8 @@ Reference:
     Karras et al., "Progressive Growing of GANs", ICLR 2018, arXiv:1710.10196;
     Yazici et al., "The Unusual Effectiveness of Averaging in GAN Training",
     ICLR 2019, arXiv:1806.04498; Brock et al., "Large Scale GAN Training
-    for High Fidelity Natural Image Synthesis", ICLR 2019, arXiv:1809.11096,
-    Appendix C.1.
+    for High Fidelity Natural Image Synthesis", ICLR 2019, arXiv:1809.11096
+    (their "standing statistics").
 """
 
 import keras
