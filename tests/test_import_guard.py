@@ -59,3 +59,29 @@ def test_import_loads_no_dataset_training_or_plotting_module_and_keeps_the_plot_
     assert [m for m in report["added"] if m.startswith(heavy + ("matplotlib",))] == []
     assert report["backend"] == "svg"
     assert (tmp_path / "grid.png").stat().st_size > 0
+
+
+def test_every_saveable_class_is_registered_by_import_keras_gan():
+    # A saved GAN names its networks' classes; `keras.saving.load_model` finds only those
+    # registered, so `import keras_gan` must register every one the package defines
+    # (0.9.1 missed the paper's CIFAR-10 networks: their checkpoints could not be loaded).
+    script = textwrap.dedent(
+        """
+        import importlib, json, pkgutil
+        import keras
+        import keras_gan
+
+        def registered():
+            return {k for k in keras.saving.get_custom_objects() if k.startswith("keras_gan>")}
+
+        at_import = registered()
+        for module in pkgutil.walk_packages(keras_gan.__path__, "keras_gan."):
+            importlib.import_module(module.name)
+        print(json.dumps(sorted(registered() - at_import)))
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300, check=False
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert json.loads(result.stdout.splitlines()[-1]) == []

@@ -9,6 +9,8 @@ from keras_gan.models.latent_regression import LatentRegression
 from keras_gan.models.maxout_discriminator import MaxoutDiscriminator
 from keras_gan.models.mlp_encoder import MLPEncoder
 from keras_gan.models.mlp_generator import MLPGenerator
+from keras_gan.models.paper_cifar10 import paper_cifar10_gan
+from keras_gan.models.paper_cifar10 import paper_cifar10_networks
 from keras_gan.models.paper_mnist import paper_mnist_gan
 
 __all__ = [
@@ -21,5 +23,7 @@ __all__ = [
     "MLPEncoder",
     "MLPGenerator",
     "MaxoutDiscriminator",
+    "paper_cifar10_gan",
+    "paper_cifar10_networks",
     "paper_mnist_gan",
 ]
