@@ -113,7 +113,10 @@ def train(config, callbacks=()):
         training = samples
     display = None
     if config.gcn:
+        # The model sees only contrast-normalised images, and the memorisation
+        # check looks for its samples' neighbours among them, as the paper did.
         samples = global_contrast_normalize(samples, scale=config.gcn)
+        training = samples
         display = gcn_to_display
     validation = to_array(load(config.validation_split)) if config.keep_best else None
     resumed = run.latest_checkpoint() if config.resume else None

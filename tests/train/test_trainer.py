@@ -615,6 +615,14 @@ def test_a_contrast_normalised_run_trains_on_gcn_images_with_a_linear_output(
         return original(samples, *args, **kwargs)
 
     monkeypatch.setattr(trainer, "make_epoch_pipeline", spy)
+    searched = []
+    original_neighbours = trainer.write_nearest_neighbours
+
+    def neighbours_spy(samples, training, *args, **kwargs):
+        searched.append(training)
+        return original_neighbours(samples, training, *args, **kwargs)
+
+    monkeypatch.setattr(trainer, "write_nearest_neighbours", neighbours_spy)
     run = tmp_path / "run"
     config = tiny(
         run,
@@ -631,6 +639,11 @@ def test_a_contrast_normalised_run_trains_on_gcn_images_with_a_linear_output(
     result = train(config)
     norms = np.linalg.norm(seen[0].reshape(64, -1).astype("float64"), axis=1)
     np.testing.assert_allclose(norms, 55.0, rtol=1e-4)
+    # The memorisation check searches the images the model saw, not raw pixels.
+    (training,) = searched
+    np.testing.assert_allclose(
+        np.linalg.norm(training.reshape(64, -1).astype("float64"), axis=1), 55.0, rtol=1e-4
+    )
     assert result.gan.generator.output_activation == "linear"
     for name in ("epoch_0001.png", "interpolations.png", "nearest_neighbours.png"):
         assert (run / "samples" / name).is_file()
