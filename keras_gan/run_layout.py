@@ -66,6 +66,31 @@ def newest_whole(folders):
     return None
 
 
+def recorded_config(source):
+    """The training settings recorded for a saved GAN's run (`config.json`), or None.
+
+    Args:
+        source: a run directory, one of its checkpoint folders
+            (`checkpoints/step-N`, `best/step-N`) or their parent, or the
+            `gan.keras` inside a checkpoint folder. Anything else (a `.keras`
+            file saved elsewhere, an export) has no recorded run: None.
+
+    Returns:
+        The `config` dict of the run's `config.json` (the flags' values), or None.
+    """
+    path = pathlib.Path(source)
+    if path.name == MODEL_FILE:
+        path = path.parent
+    if path.name.startswith(CHECKPOINT_PREFIX):
+        path = path.parent
+    if path.name in (CHECKPOINTS, BEST):
+        path = path.parent
+    config_file = path / CONFIG_FILE
+    if not config_file.is_file():
+        return None
+    return json.loads(config_file.read_text()).get("config")
+
+
 def training_seconds(run_dir):
     """`{step: seconds of training up to that step}` at each epoch end of a run.
 

@@ -26,7 +26,7 @@ _METRICS = flags.DEFINE_list(
     "Any of: parzen, fid, kid, prd (precision/recall), mode_coverage; for conditional "
     "generators class_accuracy (MNIST) and intra_fid; with an encoder reconstruction and "
     "nn_accuracy; with --fid_inception_weights fid_inception (the standard FID, against "
-    "--reference_split) and inception_score.",
+    "--reference_split) and inception_score; for a --gcn model fid_inception_round_trip.",
 )
 _ENCODER = flags.DEFINE_string(
     "encoder",
@@ -62,6 +62,14 @@ _INCEPTION_WEIGHTS = flags.DEFINE_string(
     None,
     "Keras' InceptionV3 weights file (.h5, with or without top): fid/kid/prd on its "
     "2048 pool features, the usual FID, instead of the MNIST classifier's.",
+)
+_GCN = flags.DEFINE_float(
+    "gcn",
+    None,
+    "The global contrast normalisation the model was trained with (train.py's --gcn). Unset: "
+    "what its run's config.json records (0 for a .keras file outside a run). A GCN model's "
+    "samples get the mean and contrast of random --reference_split images before every "
+    "metric; fid_inception_round_trip scores --test_split's images after the same round trip.",
 )
 _DATA_DIR = flags.DEFINE_string("data_dir", None, "TFDS data directory.")
 _MANUAL_DIR = flags.DEFINE_string("manual_dir", None, "Folder of the data set's original files.")
@@ -150,6 +158,7 @@ def main(argv):
                 reference_split=_REFERENCE_SPLIT.value,
                 inception_weights=_FID_INCEPTION_WEIGHTS.value,
                 reference_statistics=_REFERENCE_STATISTICS.value,
+                gcn=_GCN.value,
             )
         if neighbours is not None:
             from keras_gan.metrics.nearest_neighbours import write_memorisation_check
@@ -163,6 +172,7 @@ def main(argv):
                 split=_REFERENCE_SPLIT.value,
                 seed=_SEED.value,
                 sample_from_average=_SAMPLE_FROM_EMA.value,
+                gcn=_GCN.value,
             )
     except ValueError as error:
         _error(error)

@@ -1,8 +1,11 @@
 """Data sets (synthetic mixtures with known densities, image folders, .npz files,
 tensorflow-datasets) and the one input pipeline that feeds `GAN.fit`."""
 
+from keras_gan.data.contrast_normalization import contrast_statistics
 from keras_gan.data.contrast_normalization import gcn_to_display
+from keras_gan.data.contrast_normalization import gcn_to_pixels
 from keras_gan.data.contrast_normalization import global_contrast_normalize
+from keras_gan.data.contrast_normalization import restore_contrast
 from keras_gan.data.datasets import Stream
 from keras_gan.data.datasets import load_dataset
 from keras_gan.data.datasets import open_stream
@@ -28,7 +31,9 @@ __all__ = [
     "ImageFiles",
     "Stream",
     "gaussian_1d",
+    "contrast_statistics",
     "gcn_to_display",
+    "gcn_to_pixels",
     "global_contrast_normalize",
     "grid",
     "grid_modes",
@@ -42,6 +47,7 @@ __all__ = [
     "make_pipeline",
     "make_streaming_pipeline",
     "mixture_density",
+    "restore_contrast",
     "open_stream",
     "ring",
     "ring_modes",

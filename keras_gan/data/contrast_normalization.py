@@ -39,3 +39,61 @@ def gcn_to_display(images):
     images = np.asarray(images, np.float32)
     scale = float(np.abs(images).max()) or 1.0
     return (images / scale + 1.0) / 2.0
+
+
+def contrast_statistics(images):
+    """What `global_contrast_normalize` takes from each image: its mean and centred norm.
+
+    Args:
+        images: `(N, ...)` array.
+
+    Returns:
+        `(means, norms)`, float64 arrays of shape `(N,)`: each image's mean
+        over all its values and the Euclidean norm of the image minus it.
+    """
+    flat = np.asarray(images, np.float64).reshape(len(images), -1)
+    means = flat.mean(axis=1)
+    return means, np.sqrt(((flat - means[:, None]) ** 2).sum(axis=1))
+
+
+def restore_contrast(images, means, norms, scale=GCN_SCALE):
+    """The inverse of `global_contrast_normalize` given each image's mean and norm.
+
+    `x * norm / scale + mean` per image: `restore_contrast(
+    global_contrast_normalize(x), *contrast_statistics(x)) == x` (up to
+    rounding) for images that are not flat.
+
+    Returns:
+        float32 array of the shape of `images`, not clipped.
+    """
+    images = np.asarray(images, np.float64)
+    flat = images.reshape(len(images), -1)
+    means, norms = np.asarray(means, np.float64), np.asarray(norms, np.float64)
+    restored = flat * (norms / scale)[:, None] + means[:, None]
+    return restored.reshape(images.shape).astype("float32")
+
+
+def gcn_to_pixels(images, reference, scale=GCN_SCALE, seed=0):
+    """Contrast-normalised images (a GCN model's samples) as pixels in [0, 1], for metrics.
+
+    Global contrast normalisation removes each image's mean and contrast
+    (norm), so there are no pixels to recover. Each image gets those of a
+    random image of `reference` (drawn with replacement, independently of
+    its content: the data's own spread of brightness and contrast), then is
+    clipped to [0, 1]. Metrics on real pixels (the standard FID) can then
+    score a GCN model; put real images through `global_contrast_normalize`
+    and this function to measure what the round trip alone costs.
+
+    Args:
+        images: `(N, ...)` contrast-normalised images.
+        reference: `(M, ...)` images in [0, 1] (the training images).
+        scale: the normalisation's scale (the run's `--gcn`).
+        seed: seed of the draw of reference images.
+
+    Returns:
+        float32 array of the shape of `images`, in [0, 1].
+    """
+    means, norms = contrast_statistics(reference)
+    drawn = np.random.default_rng(seed).integers(len(means), size=len(images))
+    restored = restore_contrast(images, means[drawn], norms[drawn], scale=scale)
+    return np.clip(restored, 0.0, 1.0)

@@ -7,6 +7,9 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from keras_gan import run_layout
+from keras_gan.data.contrast_normalization import gcn_to_pixels
+from keras_gan.data.contrast_normalization import global_contrast_normalize
 from keras_gan.data.datasets import MODES
 from keras_gan.data.datasets import load_dataset
 from keras_gan.data.pipeline import to_array
@@ -41,9 +44,12 @@ METRICS = (
     "reconstruction",
     "nn_accuracy",
     "fid_inception",
+    "fid_inception_round_trip",
     "inception_score",
 )
-INCEPTION_METRICS = ("fid_inception", "inception_score")  # the FID Inception network's
+# The FID Inception network's; the first two compare with the reference statistics.
+INCEPTION_METRICS = ("fid_inception", "fid_inception_round_trip", "inception_score")
+REFERENCE_METRICS = ("fid_inception", "fid_inception_round_trip")
 FEATURE_METRICS = ("fid", "kid", "prd", "intra_fid")
 CLASS_METRICS = ("class_accuracy", "intra_fid")  # conditional generators only
 ENCODER_METRICS = ("reconstruction", "nn_accuracy")  # generators with an encoder only
@@ -216,6 +222,7 @@ def evaluate(
     reference_split="train",
     inception_weights=None,
     reference_statistics=None,
+    gcn=None,
 ):
     """Evaluates the generator at `model` against `dataset`.
 
@@ -243,7 +250,14 @@ def evaluate(
             (the standard FID: the FID Inception network's pool features of
             the samples against those of `reference_split`, for CIFAR-10 the
             50,000 training images), `"inception_score"` (mean and std over
-            10 parts; needs weights with the classifier).
+            10 parts; needs weights with the classifier). A model trained
+            on contrast-normalised images (`gcn`) has no pixels: its samples
+            are put into [0, 1] by `keras_gan.data.gcn_to_pixels` (each
+            takes the mean and contrast of a random image of
+            `reference_split`) before every metric, and
+            `"fid_inception_round_trip"` measures what that costs real
+            images: the standard FID of `test_split`'s images after
+            normalisation and the same restoration.
         data_dir, manual_dir: as for training.
         num_samples: generated samples (the paper: 10,000).
         seed: seed of the generated samples.
@@ -265,6 +279,10 @@ def evaluate(
             set, split or network), else computed from `reference_split`
             (resumably) and written there, so later evaluations skip the
             reference images. See `keras_gan.metrics.fid_statistics`.
+        gcn: the global contrast normalisation scale the model was trained
+            with (`--gcn`); None: as its run's `config.json` records (0 for
+            a file without a run: pixels). A value the run contradicts is
+            refused.
 
     Returns:
         A dict with `model` (as given), `step` (a saved GAN's training step;
@@ -274,8 +292,8 @@ def evaluate(
         `high_quality_fraction`; `class_accuracy`, `class_accuracy_per_class`;
         `intra_fid`, `intra_fid_per_class`; `reconstruction_mse`,
         `reconstruction_mse_baseline`, `reconstruction_label_agreement`;
-        `nn_accuracy`; `fid_inception`; `inception_score`,
-        `inception_score_std`).
+        `nn_accuracy`; `fid_inception`; `fid_inception_round_trip`;
+        `inception_score`, `inception_score_std`); with `gcn`, also `gcn`.
 
     Raises:
         ValueError: for an unknown metric, a metric the data set does not
@@ -292,11 +310,19 @@ def evaluate(
             f"mode_coverage needs a mixture with known modes ({', '.join(MODES)}). "
             f"Received: dataset={dataset}"
         )
+    gcn = trained_contrast_normalization(model, gcn)
+    if "fid_inception_round_trip" in metrics and not gcn:
+        raise ValueError(
+            "fid_inception_round_trip measures the contrast normalisation of a model trained "
+            f"with --gcn; this one was trained on pixels. Received: model={str(model)!r}, gcn={gcn}"
+        )
     inception = _inception_network(metrics, inception_weights)
     reference_moments = _reference_moments(
         metrics, reference_statistics, dataset, reference_split, inception_weights
     )
-    uses_test = sorted(set(metrics) & {"parzen", *FEATURE_METRICS, *ENCODER_METRICS})
+    uses_test = sorted(
+        set(metrics) & {"parzen", "fid_inception_round_trip", *FEATURE_METRICS, *ENCODER_METRICS}
+    )
     if uses_test and dataset in MODES:
         raise ValueError(f"{uses_test} need a data set with splits. Received: dataset={dataset}")
     # A bad model fails before data loads.
@@ -342,8 +368,17 @@ def evaluate(
     if sample.num_classes is not None:
         labels = balanced_labels(num_samples, sample.num_classes)
     samples = sample(num_samples, seed, labels) if labels is not None else sample(num_samples, seed)
+    reference = None
+    if gcn:
+        # Brightness and contrast for the samples come from the reference images.
+        reference = to_array(
+            load_dataset(dataset, data_dir=data_dir, manual_dir=manual_dir, split=reference_split)
+        )
+        samples = gcn_to_pixels(samples, reference, scale=gcn, seed=seed)
     # What was scored: the model as given and, for a saved GAN, its training step.
     results = {"model": str(model), "num_samples": int(num_samples), "seed": int(seed)}
+    if gcn:
+        results["gcn"] = gcn
     if sample.step is not None:
         results["step"] = sample.step
     if "parzen" in metrics:
@@ -393,12 +428,13 @@ def evaluate(
             test_labels,
         )
     if inception is not None:
-        if "fid_inception" in metrics and reference_moments is None:
-            reference = to_array(
-                load_dataset(
-                    dataset, data_dir=data_dir, manual_dir=manual_dir, split=reference_split
+        if set(metrics) & set(REFERENCE_METRICS) and reference_moments is None:
+            if reference is None:
+                reference = to_array(
+                    load_dataset(
+                        dataset, data_dir=data_dir, manual_dir=manual_dir, split=reference_split
+                    )
                 )
-            )
             if reference_statistics is None:
                 reference_moments, _ = _moments(inception, reference, progress)
             else:
@@ -409,8 +445,41 @@ def evaluate(
                     _statistics_description(dataset, reference_split, inception_weights),
                     progress=progress,
                 )
-        results.update(_inception_metrics(inception, samples, reference_moments, progress))
+        if set(metrics) & {"fid_inception", "inception_score"}:
+            compared = reference_moments if "fid_inception" in metrics else None
+            results.update(_inception_metrics(inception, samples, compared, progress))
+        if "fid_inception_round_trip" in metrics:
+            round_trip = gcn_to_pixels(
+                global_contrast_normalize(data["test"], scale=gcn), reference, scale=gcn, seed=seed
+            )
+            moments, _ = _moments(inception, round_trip, progress)
+            results["fid_inception_round_trip"] = frechet_distance_of_moments(
+                *reference_moments, *moments
+            )
     return results
+
+
+def trained_contrast_normalization(model, gcn=None):
+    """The global contrast normalisation scale `model` was trained with (0.0: pixels).
+
+    Args:
+        model: anything `load_sampler` takes.
+        gcn: the scale, if known; None reads it from the model's run
+            (`keras_gan.run_layout.recorded_config`), 0.0 without a run.
+
+    Raises:
+        ValueError: if `gcn` is negative or contradicts the run's record.
+    """
+    config = run_layout.recorded_config(model)
+    recorded = float(config.get("gcn", 0.0)) if config is not None else None
+    if gcn is None:
+        return recorded or 0.0
+    if gcn < 0 or (recorded is not None and float(gcn) != recorded):
+        raise ValueError(
+            f"gcn must be >= 0 and match the run, which trained with gcn={recorded}. "
+            f"Received: gcn={gcn} for model={str(model)!r}"
+        )
+    return float(gcn)
 
 
 def _statistics_description(dataset, split, weights):
@@ -421,10 +490,11 @@ def _reference_moments(metrics, path, dataset, split, weights):
     """Reference statistics read from `path` if it exists (None: to be computed)."""
     if path is None:
         return None
-    if "fid_inception" not in metrics:
+    if not set(metrics) & set(REFERENCE_METRICS):
         raise ValueError(
-            "reference_statistics are the reference side of fid_inception, which is not among "
-            f"the metrics. Received: metrics={','.join(metrics)}"
+            "reference_statistics are the reference side of fid_inception (and "
+            "fid_inception_round_trip), neither of which is among the metrics. Received: "
+            f"metrics={','.join(metrics)}"
         )
     if not os.path.exists(path):
         return None

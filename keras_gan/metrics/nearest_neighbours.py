@@ -89,7 +89,15 @@ def write_nearest_neighbours(samples, training, path, title=None, display=None):
 
 
 def write_memorisation_check(
-    model, dataset, path, data_dir=None, manual_dir=None, split="train", seed=0, **sampler
+    model,
+    dataset,
+    path,
+    data_dir=None,
+    manual_dir=None,
+    split="train",
+    seed=0,
+    gcn=None,
+    **sampler,
 ):
     """Draws `write_nearest_neighbours` for a saved generator against a data set's split.
 
@@ -98,15 +106,23 @@ def write_memorisation_check(
         dataset, data_dir, manual_dir, split: the training images, as for training.
         path: the PNG file.
         seed: seed of the samples (a conditional generator's are class-balanced).
+        gcn: as for `keras_gan.metrics.evaluate.evaluate`: a model trained on
+            contrast-normalised images is compared with the normalised
+            training images, as the paper did, and both are shown as
+            `keras_gan.data.gcn_to_display` shows them.
         **sampler: more arguments of `load_sampler`.
 
     Raises:
         ValueError: for a model `load_sampler` refuses, or data that are not images.
     """
+    from keras_gan.data.contrast_normalization import gcn_to_display
+    from keras_gan.data.contrast_normalization import global_contrast_normalize
     from keras_gan.data.datasets import load_dataset
     from keras_gan.data.pipeline import to_array
     from keras_gan.metrics.evaluate import load_sampler
+    from keras_gan.metrics.evaluate import trained_contrast_normalization
 
+    gcn = trained_contrast_normalization(model, gcn)
     sample = load_sampler(model, **sampler)
     training = to_array(
         load_dataset(dataset, data_dir=data_dir, manual_dir=manual_dir, split=split)
@@ -116,4 +132,9 @@ def write_memorisation_check(
             f"The memorisation check draws images; {dataset!r} holds samples of shape "
             f"{training.shape[1:]}"
         )
-    return write_nearest_neighbours(sample(NEIGHBOUR_PAIRS, seed), training, path)
+    if not gcn:
+        return write_nearest_neighbours(sample(NEIGHBOUR_PAIRS, seed), training, path)
+    training = global_contrast_normalize(training, scale=gcn)
+    return write_nearest_neighbours(
+        sample(NEIGHBOUR_PAIRS, seed), training, path, display=gcn_to_display
+    )

@@ -1,5 +1,7 @@
 """Reference statistics of the standard FID: computed once, resumable, checked when read."""
 
+import json
+
 import numpy as np
 import pytest
 
@@ -160,3 +162,62 @@ def test_evaluate_writes_the_reference_statistics_once_and_reads_them_after(tmp_
         )
     with pytest.raises(ValueError, match="reference side of fid_inception"):
         evaluate(tmp_path / "gan.keras", "npz", metrics=["fid"], reference_statistics=stats)
+
+
+def test_a_contrast_normalised_run_is_scored_on_restored_pixels(tmp_path):
+    from keras_gan import GAN
+    from keras_gan.data import gcn_to_pixels
+    from keras_gan.data import global_contrast_normalize
+    from keras_gan.metrics.evaluate import evaluate
+    from keras_gan.metrics.evaluate import trained_contrast_normalization
+    from keras_gan.metrics.fid_inception import FIDInceptionFeatures
+    from keras_gan.metrics.fid_inception import fid_inception_v3
+    from keras_gan.models import MaxoutDiscriminator
+    from keras_gan.models import MLPGenerator
+
+    weights = tmp_path / "random_fid_inception.weights.h5"
+    fid_inception_v3().save_weights(weights)
+    gan = GAN(
+        MLPGenerator(
+            latent_dim=4, data_shape=(32, 32, 3), hidden_units=(8,), output_activation="linear"
+        ),
+        MaxoutDiscriminator(hidden_units=(4,), num_pieces=2),
+        seed=0,
+    )
+    gan.compile()
+    # A run's layout: config.json records --gcn, the checkpoint holds the GAN.
+    run = tmp_path / "run"
+    checkpoint = run / "checkpoints" / "step-000000001"
+    checkpoint.mkdir(parents=True)
+    gan.save(checkpoint / "gan.keras")
+    (checkpoint / "state.json").write_text(json.dumps({"step": 1}))
+    (run / "config.json").write_text(json.dumps({"config": {"gcn": 55.0}}))
+    images = np.random.default_rng(0).integers(0, 256, (6, 32, 32, 3), np.uint8)
+    data = tmp_path / "images.npz"
+    np.savez(data, x=images)
+    options = dict(data_dir=str(data), num_samples=4, inception_weights=weights)
+    results = evaluate(
+        checkpoint, "npz", metrics=["fid_inception", "fid_inception_round_trip"], **options
+    )
+    assert results["gcn"] == 55.0
+    # By hand: samples and real images get the brightness and contrast of reference images.
+    network = FIDInceptionFeatures(weights)
+    real = images / 255.0
+    features = network.features_and_logits(real)[0]
+    samples = gcn_to_pixels(gan.generate(4, seed=0), real, scale=55.0, seed=0)
+    round_trip = gcn_to_pixels(global_contrast_normalize(real), real, scale=55.0, seed=0)
+    expected = frechet_distance(features, network.features_and_logits(samples)[0])
+    assert results["fid_inception"] == pytest.approx(expected, rel=1e-5)
+    expected = frechet_distance(features, network.features_and_logits(round_trip)[0])
+    assert results["fid_inception_round_trip"] == pytest.approx(expected, rel=1e-5)
+    # Read from the run whichever way the model is named; a contradiction is refused.
+    for named in (run, run / "checkpoints", checkpoint / "gan.keras"):
+        assert trained_contrast_normalization(named) == 55.0
+    with pytest.raises(ValueError, match=r"match the run, which trained with gcn=55.0.*gcn=0"):
+        evaluate(checkpoint / "gan.keras", "npz", metrics=["fid_inception"], gcn=0, **options)
+    # A .keras file outside a run was trained on pixels unless told otherwise.
+    gan.save(tmp_path / "gan.keras")
+    assert trained_contrast_normalization(tmp_path / "gan.keras") == 0.0
+    assert trained_contrast_normalization(tmp_path / "gan.keras", gcn=55) == 55.0
+    with pytest.raises(ValueError, match=r"trained on pixels.*gcn=0.0"):
+        evaluate(tmp_path / "gan.keras", "npz", metrics=["fid_inception_round_trip"], **options)
