@@ -10,6 +10,7 @@ import numpy as np
 
 NEIGHBOUR_PAIRS = 24  # samples in the picture, each with its neighbour
 PAIRS_PER_ROW = 6
+GCN_SPACE = "contrast-normalised"  # what a --gcn run's distances are measured between
 
 
 def nearest_training_images(samples, training, chunk=4096):
@@ -53,7 +54,7 @@ def nearest_training_images(samples, training, chunk=4096):
     return indices, np.sqrt(np.maximum(best, 0.0))
 
 
-def write_nearest_neighbours(samples, training, path, title=None, display=None):
+def write_nearest_neighbours(samples, training, path, title=None, display=None, space="pixel"):
     """Draws each sample followed by its nearest training image, pairs side by side.
 
     Args:
@@ -65,6 +66,8 @@ def write_nearest_neighbours(samples, training, path, title=None, display=None):
         display: for data not in [0, 1] (contrast-normalised), a map of a
             batch of images to [0, 1]; samples and neighbours go through it
             together, on one scale. Distances are measured before it.
+        space: what the distances are measured between, for the default
+            title ("pixel", or "contrast-normalised" with `display`).
 
     Returns:
         `(indices, distances)` as `nearest_training_images`.
@@ -80,7 +83,7 @@ def write_nearest_neighbours(samples, training, path, title=None, display=None):
     if title is None:
         title = (
             "sample | its nearest training image\n"
-            f"(pixel distance, median {np.median(distances):.2f})"
+            f"({space} distance, median {np.median(distances):.2f})"
         )
     plots.plot_nearest_neighbours(
         samples, neighbours, path, title=title, pairs_per_row=PAIRS_PER_ROW
@@ -132,9 +135,9 @@ def write_memorisation_check(
             f"The memorisation check draws images; {dataset!r} holds samples of shape "
             f"{training.shape[1:]}"
         )
-    if not gcn:
-        return write_nearest_neighbours(sample(NEIGHBOUR_PAIRS, seed), training, path)
-    training = global_contrast_normalize(training, scale=gcn)
-    return write_nearest_neighbours(
-        sample(NEIGHBOUR_PAIRS, seed), training, path, display=gcn_to_display
-    )
+    if gcn:
+        training = global_contrast_normalize(training, scale=gcn)
+        shown = dict(display=gcn_to_display, space=GCN_SPACE)
+    else:
+        shown = {}
+    return write_nearest_neighbours(sample(NEIGHBOUR_PAIRS, seed), training, path, **shown)

@@ -23,6 +23,7 @@ from keras_gan.data.pipeline import to_array
 from keras_gan.export import existing_versions
 from keras_gan.export import export_generator
 from keras_gan.metrics.mode_coverage import mode_coverage
+from keras_gan.metrics.nearest_neighbours import GCN_SPACE
 from keras_gan.metrics.nearest_neighbours import NEIGHBOUR_PAIRS
 from keras_gan.metrics.nearest_neighbours import write_nearest_neighbours
 from keras_gan.models.labels import balanced_labels
@@ -111,13 +112,13 @@ def train(config, callbacks=()):
         else:
             samples = to_array(loaded)
         training = samples
-    display = None
+    display, space = None, "pixel"
     if config.gcn:
         # The model sees only contrast-normalised images, and the memorisation
         # check looks for its samples' neighbours among them, as the paper did.
         samples = global_contrast_normalize(samples, scale=config.gcn)
         training = samples
-        display = gcn_to_display
+        display, space = gcn_to_display, GCN_SPACE
     validation = to_array(load(config.validation_split)) if config.keep_best else None
     resumed = run.latest_checkpoint() if config.resume else None
     start_step = resumed[1]["step"] if resumed else 0
@@ -223,7 +224,7 @@ def train(config, callbacks=()):
         inference.write_pictures(
             gan, run.samples, encoder, samples, seed=config.seed, display=display
         )
-        _write_nearest_neighbours(gan, run.samples, training, config.seed, display)
+        _write_nearest_neighbours(gan, run.samples, training, config.seed, display, space)
     if (
         finished
         and config.export
@@ -250,14 +251,16 @@ def train(config, callbacks=()):
     )
 
 
-def _write_nearest_neighbours(gan, folder, training, seed, display):
+def _write_nearest_neighbours(gan, folder, training, seed, display, space):
     """The paper's memorisation check: samples beside their nearest training images."""
     count = NEIGHBOUR_PAIRS
     if not getattr(gan, "num_classes", None):
         samples = gan.generate(count, seed=seed)
     else:
         samples = gan.generate(count, seed=seed, labels=balanced_labels(count, gan.num_classes))
-    write_nearest_neighbours(samples, training, folder / "nearest_neighbours.png", display=display)
+    write_nearest_neighbours(
+        samples, training, folder / "nearest_neighbours.png", display=display, space=space
+    )
 
 
 def _fit(gan, config, dataset, batches_from, start_step, steps_per_epoch, callbacks):

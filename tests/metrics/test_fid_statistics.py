@@ -1,7 +1,5 @@
 """Reference statistics of the standard FID: computed once, resumable, checked when read."""
 
-import json
-
 import numpy as np
 import pytest
 
@@ -164,34 +162,19 @@ def test_evaluate_writes_the_reference_statistics_once_and_reads_them_after(tmp_
         evaluate(tmp_path / "gan.keras", "npz", metrics=["fid"], reference_statistics=stats)
 
 
-def test_a_contrast_normalised_run_is_scored_on_restored_pixels(tmp_path):
-    from keras_gan import GAN
+def test_a_contrast_normalised_run_is_scored_on_restored_pixels(tmp_path, gcn_run):
     from keras_gan.data import gcn_to_pixels
     from keras_gan.data import global_contrast_normalize
     from keras_gan.metrics.evaluate import evaluate
     from keras_gan.metrics.evaluate import trained_contrast_normalization
     from keras_gan.metrics.fid_inception import FIDInceptionFeatures
     from keras_gan.metrics.fid_inception import fid_inception_v3
-    from keras_gan.models import MaxoutDiscriminator
-    from keras_gan.models import MLPGenerator
 
     weights = tmp_path / "random_fid_inception.weights.h5"
     fid_inception_v3().save_weights(weights)
-    gan = GAN(
-        MLPGenerator(
-            latent_dim=4, data_shape=(32, 32, 3), hidden_units=(8,), output_activation="linear"
-        ),
-        MaxoutDiscriminator(hidden_units=(4,), num_pieces=2),
-        seed=0,
-    )
-    gan.compile()
     # A run's layout: config.json records --gcn, the checkpoint holds the GAN.
+    gan, checkpoint = gcn_run((32, 32, 3), 55.0)
     run = tmp_path / "run"
-    checkpoint = run / "checkpoints" / "step-000000001"
-    checkpoint.mkdir(parents=True)
-    gan.save(checkpoint / "gan.keras")
-    (checkpoint / "state.json").write_text(json.dumps({"step": 1}))
-    (run / "config.json").write_text(json.dumps({"config": {"gcn": 55.0}}))
     images = np.random.default_rng(0).integers(0, 256, (6, 32, 32, 3), np.uint8)
     data = tmp_path / "images.npz"
     np.savez(data, x=images)

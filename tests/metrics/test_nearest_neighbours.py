@@ -1,6 +1,5 @@
 """The memorisation check: each sample's nearest training image, and its picture."""
 
-import json
 import pathlib
 
 import numpy as np
@@ -52,26 +51,22 @@ def test_a_saved_generator_is_drawn_against_a_split(tiny_mnist_generator, tmp_pa
         write_memorisation_check(keras_file, "ring", tmp_path / "ring.png")
 
 
-def test_a_contrast_normalised_run_is_compared_with_normalised_images(tmp_path):
-    from keras_gan import GAN
+def test_a_contrast_normalised_run_is_compared_with_normalised_images(
+    tmp_path, monkeypatch, gcn_run
+):
+    from keras_gan import plots
     from keras_gan.data import global_contrast_normalize
     from keras_gan.metrics.nearest_neighbours import write_memorisation_check
-    from keras_gan.models import MaxoutDiscriminator
-    from keras_gan.models import MLPGenerator
 
-    gan = GAN(
-        MLPGenerator(
-            latent_dim=4, data_shape=(8, 8, 3), hidden_units=(8,), output_activation="linear"
-        ),
-        MaxoutDiscriminator(hidden_units=(4,), num_pieces=2),
-        seed=0,
-    )
-    gan.compile()
-    checkpoint = tmp_path / "run" / "checkpoints" / "step-000000001"
-    checkpoint.mkdir(parents=True)
-    gan.save(checkpoint / "gan.keras")
-    (checkpoint / "state.json").write_text(json.dumps({"step": 1}))
-    (tmp_path / "run" / "config.json").write_text(json.dumps({"config": {"gcn": 10.0}}))
+    titles = []
+    original = plots.plot_nearest_neighbours
+
+    def spy(*args, title=None, **kwargs):
+        titles.append(title)
+        return original(*args, title=title, **kwargs)
+
+    monkeypatch.setattr(plots, "plot_nearest_neighbours", spy)
+    gan, checkpoint = gcn_run((8, 8, 3), 10.0)
     images = np.random.default_rng(0).integers(0, 256, (40, 8, 8, 3), np.uint8)
     np.savez(tmp_path / "images.npz", x=images)
     options = dict(data_dir=str(tmp_path / "images.npz"))
@@ -83,9 +78,11 @@ def test_a_contrast_normalised_run_is_compared_with_normalised_images(tmp_path):
     expected = nearest_training_images(samples, normalised)
     np.testing.assert_array_equal(indices, expected[0])
     np.testing.assert_allclose(distances, expected[1], rtol=1e-5)
+    assert f"(contrast-normalised distance, median {np.median(distances):.2f})" in titles[0]
     # Told it was trained on pixels (a file outside the run), it compares with pixels.
     gan.save(tmp_path / "gan.keras")
     _, in_pixels = write_memorisation_check(
         tmp_path / "gan.keras", "npz", tmp_path / "pixels.png", **options
     )
     assert not np.allclose(in_pixels, distances)
+    assert f"(pixel distance, median {np.median(in_pixels):.2f})" in titles[1]
