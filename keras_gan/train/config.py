@@ -34,6 +34,8 @@ RESUMABLE_CHANGES = frozenset(
         "epochs",
         "export",
         "eval_every",
+        # How many checkpoints to keep (more, to score each epoch after the run).
+        "checkpoints_to_keep",
         "data_dir",
         "manual_dir",
         # Streaming reads the batches the in-memory pipeline gives, bit for bit.

@@ -93,6 +93,10 @@ def test_checkpoints_to_keep(tmp_path):
     train(tiny(tmp_path / "run", epochs=4, checkpoints_to_keep=2))
     names = sorted(p.name for p in (tmp_path / "run/checkpoints").iterdir())
     assert names == ["step-000000030", "step-000000040"]
+    # A resumed run may keep more from then on, to score every epoch afterwards.
+    train(tiny(tmp_path / "run", epochs=6, checkpoints_to_keep=3, resume=True))
+    names = sorted(p.name for p in (tmp_path / "run/checkpoints").iterdir())
+    assert names == ["step-000000040", "step-000000050", "step-000000060"]
 
 
 def test_resume_with_more_epochs_equals_one_longer_run(tmp_path):
@@ -619,7 +623,7 @@ def test_a_contrast_normalised_run_trains_on_gcn_images_with_a_linear_output(
     original_neighbours = trainer.write_nearest_neighbours
 
     def neighbours_spy(samples, training, *args, **kwargs):
-        searched.append(training)
+        searched.append((training, kwargs["space"]))
         return original_neighbours(samples, training, *args, **kwargs)
 
     monkeypatch.setattr(trainer, "write_nearest_neighbours", neighbours_spy)
@@ -640,7 +644,8 @@ def test_a_contrast_normalised_run_trains_on_gcn_images_with_a_linear_output(
     norms = np.linalg.norm(seen[0].reshape(64, -1).astype("float64"), axis=1)
     np.testing.assert_allclose(norms, 55.0, rtol=1e-4)
     # The memorisation check searches the images the model saw, not raw pixels.
-    (training,) = searched
+    ((training, space),) = searched
+    assert space == "contrast-normalised"  # what the picture's title names
     np.testing.assert_allclose(
         np.linalg.norm(training.reshape(64, -1).astype("float64"), axis=1), 55.0, rtol=1e-4
     )
