@@ -19,7 +19,8 @@ class PeriodicEvaluation(keras.callbacks.Callback):
 
     FID uses the package's MNIST classifier on 2,000 samples against 2,000
     training images (quick, and comparable between epochs of one run, not
-    with the 10,000-sample numbers of `scripts/evaluate.py`). With
+    with the 10,000-sample numbers of `scripts/evaluate.py`); a conditional
+    GAN's 2,000 are class-balanced, as its training images are near enough. With
     `validation` data, also `validation_parzen`: the paper's Parzen-window
     estimate on held-out data, kernels on 10,000 samples, the mean
     log-likelihood at the best of the paper's widths (the test set is never
@@ -71,7 +72,7 @@ class PeriodicEvaluation(keras.callbacks.Callback):
             return
         count = SAMPLES if self._validation is None else PARZEN_SAMPLES
         samples = self.model.generate(count, seed=self.seed)
-        values = self._evaluate(samples[:SAMPLES])
+        values = self._evaluate(samples[spread_subset(count, SAMPLES)])
         if self._validation is not None:
             values["validation_parzen"] = validation_parzen(samples, self._validation)
         values = {f"eval_{name}": float(value) for name, value in values.items()}
@@ -82,3 +83,13 @@ class PeriodicEvaluation(keras.callbacks.Callback):
                 for name, value in values.items():
                     tf.summary.scalar(name, value, step=epoch + 1)
             self._writer.flush()
+
+
+def spread_subset(count, size):
+    """Indices of `size` of `count` samples, evenly spaced from the first.
+
+    A conditional GAN's `generate` returns its classes in order, equally
+    often (`balanced_labels`): evenly spaced samples are then class-balanced
+    too, where the first `size` would hold the first classes only.
+    """
+    return np.arange(size) * count // size
