@@ -19,7 +19,10 @@ class LatentRegression(keras.Model):
     moves E towards z by the mean squared error. With
     `reconstruction_weight > 0`, the batch of data `fit` delivers adds
     `weight * mean((G(E(x)) - x)^2)`, which pulls E towards codes that
-    reproduce real images, not only generated ones. G never changes.
+    reproduce real images, not only generated ones. G never changes: the
+    step differentiates and the optimizer updates E's variables only. G is
+    used as it is, not marked untrainable, so a GAN it belongs to still
+    trains it afterwards.
 
     Args:
         generator: the finished generator (for a `GAN`, `gan.sampler`: the
@@ -55,8 +58,9 @@ class LatentRegression(keras.Model):
                 raise ValueError(
                     f"`{name}` must be a keras.Model. Received: {name} of type {type(network)}"
                 )
+        # Not `generator.trainable = False`: that flag belongs to the caller's
+        # model (a GAN's generator, which a later `gan.fit` must still train).
         self.generator = generator
-        self.generator.trainable = False
         self.encoder = encoder
         self.latent_dim = int(latent_dim)
         self.latent_distribution = latent.check_distribution(latent_distribution)
@@ -97,6 +101,21 @@ class LatentRegression(keras.Model):
             seed=seed,
             **kwargs,
         )
+
+    def compile(self, *args, **kwargs):
+        """`keras.Model.compile`; the optimizer is built on the encoder's variables only.
+
+        Keras would build it on `trainable_variables`, the generator's too:
+        slots that no update uses but every save would carry.
+        """
+        super().compile(*args, **kwargs)
+        if self.optimizer is not None and not self.optimizer.built:
+            self.optimizer.build(self.encoder.trainable_variables)
+
+    def compile_from_config(self, config):
+        # Keras skips a custom `compile` at load time unless this is overridden;
+        # built as above, the optimizer then matches the saved slots and loads them.
+        self.compile(**keras.saving.deserialize_keras_object(config))
 
     @property
     def metrics(self):

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+import keras_gan
 from keras_gan import distribute
 from keras_gan import inference
 from keras_gan import penalties
@@ -144,6 +145,62 @@ def test_latent_regression_is_fitted_to_the_generator_the_gan_samples_from():
     regression = LatentRegression.for_gan(gan, MLPEncoder(latent_dim=8, hidden_units=(16,)))
     assert regression.generator is gan.averaged_generator
     assert regression.latent_distribution == gan.latent_distribution
+
+
+@pytest.mark.parametrize("average", [None, 0.9])
+def test_fitting_an_encoder_leaves_the_gan_trainable_as_it_was(average):
+    # for_gan once set `gan.sampler.trainable = False`: without an average
+    # that is gan.generator, so a later gan.fit trained D only. With one, the
+    # average (untrainable already, its batch norm trainable so that it runs
+    # in training mode) must keep tracking its statistics too.
+    from keras_gan.models import DCGANDiscriminator
+    from keras_gan.models import DCGANGenerator
+    from keras_gan.models.generator_average import batch_normalizations
+
+    gan = keras_gan.GAN(
+        DCGANGenerator(latent_dim=8, data_shape=(8, 8, 1), base_filters=4),
+        DCGANDiscriminator(data_shape=(8, 8, 1), base_filters=4),
+        generator_ema=average,
+        seed=0,
+    )
+    gan.compile()
+    images = np.random.default_rng(0).uniform(size=(32, 8, 8, 1)).astype("float32")
+    flags = [layer.trainable for layer in gan.sampler._flatten_layers()]
+    g_variables = len(gan.generator.trainable_variables)
+    encoder = MLPEncoder(latent_dim=8, hidden_units=(16,))
+    regression = LatentRegression.for_gan(gan, encoder, reconstruction_weight=1.0, seed=0)
+    regression.compile(optimizer=keras.optimizers.Adam(1e-3))
+    sampler_before = test_case.weights_of(gan.sampler)
+    regression.fit(images, batch_size=16, epochs=1, verbose=0)
+    for a, b in zip(test_case.weights_of(gan.sampler), sampler_before, strict=True):
+        np.testing.assert_array_equal(a, b)  # the regression never changes G
+    # Its optimizer keeps state for the encoder's variables only.
+    assert regression.optimizer._trainable_variables == encoder.trainable_variables
+    # The GAN is as it was, and trains its generator on.
+    assert [layer.trainable for layer in gan.sampler._flatten_layers()] == flags
+    assert len(gan.generator.trainable_variables) == g_variables > 0
+    g_before = test_case.weights_of(gan.generator)
+    gan.fit(images, batch_size=16, epochs=1, verbose=0)
+    trained = test_case.weights_of(gan.generator)
+    kernels = [i for i, v in enumerate(gan.generator.weights) if "kernel" in v.path]
+    assert kernels and all(not np.array_equal(trained[i], g_before[i]) for i in kernels)
+    if average is not None:
+        # The average's batch norm still runs in training mode and tracks its statistics.
+        assert all(layer.trainable for layer in batch_normalizations(gan.averaged_generator))
+
+
+def test_a_fitted_latent_regression_reloads_with_its_optimizer_state(tmp_path):
+    gan = test_case.small_image_gan()
+    regression = LatentRegression.for_gan(gan, MLPEncoder(latent_dim=8, hidden_units=(16,)), seed=0)
+    regression.compile(optimizer=keras.optimizers.Adam(1e-3))
+    regression.fit(test_case.small_images(32), batch_size=16, epochs=1, verbose=0)
+    regression.save(tmp_path / "regression.keras")
+    loaded = keras.saving.load_model(tmp_path / "regression.keras")
+    saved = [np.asarray(v) for v in regression.optimizer.variables]
+    restored = [np.asarray(v) for v in loaded.optimizer.variables]
+    assert len(restored) == len(saved) == 2 + 2 * len(regression.encoder.trainable_variables)
+    for a, b in zip(restored, saved, strict=True):
+        np.testing.assert_array_equal(a, b)
 
 
 def test_latent_regression_refuses_a_conditional_gan_and_a_bad_encoder():
