@@ -154,7 +154,9 @@ def build_gan(config, data_shape, steps_per_epoch, pixel_means=None, class_names
 
 def _optimizer(config, learning_rate, steps_per_epoch, updates_per_step=1):
     if config.optimizer == "paper_sgd":
-        return paper_mnist_sgd(steps_per_epoch, learning_rate=learning_rate)
+        # The momentum ramp is placed in epochs (pylearn2's MomentumAdjustor),
+        # so D's, with k updates a step, spans k times as many updates.
+        return paper_mnist_sgd(steps_per_epoch * updates_per_step, learning_rate=learning_rate)
     updates = config.epochs * steps_per_epoch * updates_per_step
     if config.lr_decay == "linear":
         learning_rate = keras.optimizers.schedules.PolynomialDecay(

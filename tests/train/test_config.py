@@ -198,6 +198,26 @@ def test_conditioning_picks_the_conditional_dcgan_discriminators_heads():
     assert both.discriminator.class_logits is not None
 
 
+@pytest.mark.parametrize("d_steps", [1, 3])
+def test_paper_sgd_ramps_both_momenta_over_the_same_epochs_whatever_k(d_steps):
+    # D makes k updates per step, G one: D's ramp (epoch 1 to 250) spans k times the updates.
+    config = parse(
+        f"--flagfile={REPO / 'configs/paper_mnist.cfg'}",
+        "--nosimultaneous_updates",
+        f"--d_steps={d_steps}",
+        f"--batch_size={100 * d_steps}",
+    ).validate()
+    steps = 500
+    gan = build_gan(config, (28, 28, 1), steps, _marginals((28, 28, 1)))
+    d_ramp = gan.d_optimizer.momentum_schedule
+    g_ramp = gan.g_optimizer.momentum_schedule
+    for epoch in (0.5, 1, 2, 125, 249, 250, 400):
+        d_momentum = float(d_ramp(int(epoch * steps * d_steps)))
+        g_momentum = float(g_ramp(int(epoch * steps)))
+        assert abs(d_momentum - g_momentum) < 1e-6, (epoch, d_momentum, g_momentum)
+    assert abs(float(d_ramp(125.5 * steps * d_steps)) - 0.6) < 1e-6
+
+
 def test_the_bigan_mnist_config_builds_a_bigan_of_the_dcgan_family():
     from keras_gan.models import BiGAN
     from keras_gan.models import DCGANEncoder
