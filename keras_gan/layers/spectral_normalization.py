@@ -64,8 +64,15 @@ class SpectralNormalization(keras.layers.Wrapper):
             self.vector_u.assign(vector_u)
         normalized = ops.divide(kernel.value, ops.cast(sigma, kernel.dtype))
         # The wrapped layer reads `normalized` where it would read its kernel.
-        with keras.StatelessScope(state_mapping=[(kernel, normalized)]):
-            return self.layer(inputs)
+        # The scope would drop what the layer adds with `add_loss` (an
+        # activity regulariser): it collects them, and they are added here.
+        with keras.StatelessScope(
+            state_mapping=[(kernel, normalized)], collect_losses=True
+        ) as scope:
+            outputs = self.layer(inputs)
+        if scope.losses:
+            self.add_loss(scope.losses)
+        return outputs
 
     def top_singular_value(self):
         """sigma(W) by power iteration from u (gradient only through W), and the new u."""

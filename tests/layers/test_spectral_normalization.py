@@ -129,3 +129,25 @@ def test_layers_without_an_output_last_kernel_are_refused():
         SpectralNormalization(keras.layers.Conv2DTranspose(2, 3)).build((None, 4, 4, 1))
     with pytest.raises(ValueError, match="Received: Flatten"):
         SpectralNormalization(keras.layers.Flatten()).build((None, 4, 4, 1))
+
+
+def test_the_wrapped_layer_s_activity_regulariser_reaches_the_model_s_losses():
+    keras.utils.set_random_seed(0)
+    inner = keras.layers.Dense(4, activity_regularizer=keras.regularizers.L2(0.1))
+    model = keras.Sequential([keras.Input((3,)), SpectralNormalization(inner)])
+    x = tf.random.normal((5, 3))
+
+    @tf.function
+    def traced(x):
+        outputs = model(x, training=True)
+        return outputs, tf.add_n(model.losses)
+
+    for call in (lambda x: (model(x, training=True), tf.add_n(model.losses)), traced):
+        with tf.GradientTape() as tape:
+            outputs, penalty = call(x)
+        assert len(model.losses) == 1
+        # L2 of what the wrapper returns (computed with W / sigma(W)), per sample as Keras has it.
+        expected = 0.1 * np.sum(np.asarray(outputs) ** 2) / len(x)
+        assert float(penalty) == pytest.approx(expected, rel=1e-5)
+        gradient = tape.gradient(penalty, inner.kernel)
+        assert gradient is not None and np.abs(np.asarray(gradient)).max() > 0
