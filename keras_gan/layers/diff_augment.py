@@ -27,7 +27,11 @@ class DiffAugment(keras.layers.Layer):
 
     The values are the paper's, whose images are in [-1, 1]; the brightness
     shift is scaled to `value_range` so that it is as strong relative to the
-    images' range as in the paper.
+    images' range as in the paper. The fill is not: translation and cutout
+    fill with 0, which is mid-grey in the paper's [-1, 1] but the darkest
+    value in keras_gan's [0, 1] (MNIST's background; black on CIFAR-10).
+    Which fill trains better has not been measured here (no shipped config
+    uses DiffAugment: configs/cifar10.cfg dropped it in 0.9).
 
     Args:
         policy: comma-separated transforms in the order applied, from

@@ -23,7 +23,13 @@ class Penalty(Configurable):
     every N-th discriminator update, multiplied by N, so its average strength
     is unchanged (Karras et al. 2020, Section 4). The count is D's optimizer's
     iteration count, which `.keras` files save, so a resumed run applies it on
-    the same updates.
+    the same updates. StyleGAN2's code also multiplies Adam's learning rate
+    by N / (N + 1) and raises its betas to that power: there the penalty is
+    a separate optimizer step every N minibatches (N + 1 steps per N
+    minibatches), which those factors compensate. Here it joins the loss of
+    an update that happens anyway, so the optimizer takes no extra steps and
+    its settings need no correction; a config copied from StyleGAN2 should
+    use its nominal learning rate and betas.
 
     Args:
         every: apply on every `every`-th discriminator update (>= 1).
