@@ -5,9 +5,9 @@ The functions take the networks themselves, so they serve a `BiGAN` (its
 (`keras_gan.models.LatentRegression`) alike.
 """
 
-import keras
 import numpy as np
 
+from keras_gan import mixed_precision
 from keras_gan.models import labels as class_labels
 
 
@@ -33,7 +33,7 @@ def _in_batches(model, inputs, batch_size):
     for start in range(0, len(parts[0]), batch_size):
         batch = [part[start : start + batch_size] for part in parts]
         output = model(batch if isinstance(inputs, list) else batch[0], training=False)
-        outputs.append(keras.ops.convert_to_numpy(output))
+        outputs.append(mixed_precision.to_numpy(output))
     return np.concatenate(outputs)
 
 

@@ -9,6 +9,7 @@ from keras import ops
 
 from keras_gan import latent
 from keras_gan import losses as gan_losses
+from keras_gan import mixed_precision
 from keras_gan import penalties as gan_penalties
 from keras_gan.models import labels as class_labels
 from keras_gan.models.generator_average import average_copy
@@ -419,7 +420,10 @@ class GAN(keras.Model):
         return self.sampler(inputs, training=training)
 
     def generate(self, num_samples, seed=None, labels=None):
-        """Returns `num_samples` generated samples as a NumPy array.
+        """Returns `num_samples` generated samples as a float32 NumPy array.
+
+        Float32 also when the generator computes in bfloat16 or float16
+        (`mixed_bfloat16`, `mixed_float16`).
 
         Args:
             num_samples: how many samples.
@@ -440,12 +444,12 @@ class GAN(keras.Model):
                     "This GAN is unconditional and takes no labels. Received: labels="
                     f"{np.asarray(labels).tolist()[:10]}"
                 )
-            return ops.convert_to_numpy(self.sampler(z, training=False))
+            return mixed_precision.to_numpy(self.sampler(z, training=False))
         if labels is None:
             labels = class_labels.balanced_labels(num_samples, self.num_classes)
         labels = class_labels.check_label_array(labels, self.num_classes, num_samples)
         labels = ops.convert_to_tensor(labels)
-        return ops.convert_to_numpy(self.sampler([z, labels], training=False))
+        return mixed_precision.to_numpy(self.sampler([z, labels], training=False))
 
     def fit(self, x=None, y=None, *args, **kwargs):
         """`keras.Model.fit`; a conditional GAN's array labels are checked first.
