@@ -3,6 +3,7 @@
 import keras
 import numpy as np
 
+from keras_gan import mixed_precision
 from keras_gan.layers.diff_augment import DiffAugment
 from keras_gan.models.bigan import BiGAN
 from keras_gan.models.dcgan_discriminator import DCGANDiscriminator
@@ -29,7 +30,8 @@ def build_gan(config, data_shape, steps_per_epoch, pixel_means=None, class_names
     """Builds and compiles the GAN of `config` for samples of `data_shape`.
 
     Images (height, width, channels) are modelled in [0, 1] with a sigmoid
-    output; vectors with a linear output.
+    output; vectors with a linear output. The networks compute in the dtype
+    policy `config.mixed_precision`; Keras' global policy is left as it was.
 
     Args:
         config: a validated `TrainConfig`.
@@ -41,6 +43,38 @@ def build_gan(config, data_shape, steps_per_epoch, pixel_means=None, class_names
     Raises:
         ValueError: if the model cannot take data of this shape.
     """
+    with mixed_precision.policy_scope(config.mixed_precision):
+        return _build_gan(config, data_shape, steps_per_epoch, pixel_means, class_names)
+
+
+def resume_with(gan, config):
+    """`gan`, loaded from a checkpoint, set to the settings `config` may change at resume.
+
+    A `.keras` file restores the dtype policy and the compile settings it was
+    saved with; the hardware flags of the resumed run (`--mixed_precision`,
+    `--jit_compile`, `--steps_per_execution`) replace them. The optimizers and
+    their state are kept; a loss scale is added for float16 and dropped for
+    the others.
+    """
+    mixed_precision.use_policy(gan, config.mixed_precision)
+    keep_scale = config.mixed_precision == "mixed_float16"
+
+    def optimizer(loaded):
+        return loaded if keep_scale else getattr(loaded, "inner_optimizer", loaded)
+
+    gan.compile(
+        **{
+            **gan.get_compile_config(),
+            "d_optimizer": optimizer(gan.d_optimizer),
+            "g_optimizer": optimizer(gan.g_optimizer),
+            "jit_compile": JIT_COMPILE[config.jit_compile],
+            "steps_per_execution": config.steps_per_execution,
+        }
+    )
+    return gan
+
+
+def _build_gan(config, data_shape, steps_per_epoch, pixel_means, class_names):
     image = is_image_shape(data_shape)
     num_classes = len(class_names) if config.conditional else None
     # A BiGAN's D judges (x, z) pairs; its E mirrors G.

@@ -223,6 +223,14 @@ def define_flags(flag_values=flags.FLAGS):
         "dominates. It changes the rounding: the same seed takes another path.",
         **fv,
     )
+    flags.DEFINE_string(
+        "mixed_precision",
+        d.mixed_precision,
+        "Keras dtype policy of both networks: float32, mixed_bfloat16 (bfloat16 compute, "
+        "float32 weights; fast on CPUs with AVX-512-BF16 or AMX and on TPUs), mixed_float16 "
+        "(GPUs; adds a loss scale). May change at --resume.",
+        **fv,
+    )
 
 
 def config_from_flags(flag_values=flags.FLAGS):

@@ -21,6 +21,8 @@ OPTIMIZERS = ("adam", "sgd", "paper_sgd")
 LR_DECAYS = ("", "linear", "cosine")
 # --jit_compile: Keras' own values of `Model.compile(jit_compile=...)`.
 JIT_COMPILE = {"auto": "auto", "true": True, "false": False}
+# --mixed_precision: Keras dtype policies (variables stay float32 in all three).
+MIXED_PRECISION = ("float32", "mixed_bfloat16", "mixed_float16")
 # --keep_best choices: the log entry each one watches (higher is better).
 KEEP_BEST = {"validation_parzen": "eval_validation_parzen"}
 
@@ -45,6 +47,8 @@ RESUMABLE_CHANGES = frozenset(
         "tpu",
         "steps_per_execution",
         "jit_compile",
+        # Variables are float32 under every policy; only the compute dtype changes.
+        "mixed_precision",
     }
 )
 
@@ -116,6 +120,7 @@ class TrainConfig:
     tpu: str = ""
     steps_per_execution: int = 1
     jit_compile: str = "auto"
+    mixed_precision: str = "float32"
     # Outputs.
     eval_every: int = 0
     keep_best: str = ""
@@ -187,6 +192,7 @@ class TrainConfig:
             )
         _choice("strategy", self.strategy, STRATEGY_NAMES)
         _choice("jit_compile", self.jit_compile, JIT_COMPILE)
+        _choice("mixed_precision", self.mixed_precision, MIXED_PRECISION)
         for name in (
             "latent_dim",
             "d_pieces",

@@ -28,6 +28,7 @@ from keras_gan.metrics.nearest_neighbours import NEIGHBOUR_PAIRS
 from keras_gan.metrics.nearest_neighbours import write_nearest_neighbours
 from keras_gan.models.labels import balanced_labels
 from keras_gan.train.builders import build_gan
+from keras_gan.train.builders import resume_with
 from keras_gan.train.config import KEEP_BEST
 from keras_gan.train.run_directory import RunDirectory
 from keras_gan.train.run_keeper import RunKeeper
@@ -147,7 +148,7 @@ def train(config, callbacks=()):
     keras.utils.set_random_seed(config.seed)
     with strategy.scope():
         if resumed:
-            gan = run.load_checkpoint(resumed[0])
+            gan = resume_with(run.load_checkpoint(resumed[0]), config)
             if config.conditional and tuple(gan.class_names or ()) != tuple(class_names):
                 raise ValueError(
                     "The data's classes are not those the run was trained on: the checkpoint "

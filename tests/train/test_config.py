@@ -1,5 +1,6 @@
 import dataclasses
 
+import keras
 import numpy as np
 import pytest
 from absl import flags
@@ -87,6 +88,11 @@ BAD = [
     ({"penalty_every": 0}, "--penalty_every must be an integer >= 1. Received: --penalty_every=0"),
     ({"ema": 1.0}, r"--ema is the decay.*Received: --ema=1.0"),
     ({"jit_compile": "yes"}, "--jit_compile must be one of auto, false, true. Received: "),
+    (
+        {"mixed_precision": "bfloat16"},
+        "--mixed_precision must be one of float32, mixed_bfloat16, mixed_float16. "
+        "Received: --mixed_precision=bfloat16",
+    ),
     (
         {"jit_compile": "true", "strategy": "mirrored"},
         r"--jit_compile cannot be used with --strategy=mirrored: XLA cannot read variables.*"
@@ -277,3 +283,38 @@ def test_the_paper_cifar10_flags_that_would_change_it_are_refused(flags_, messag
     config = parse(f"--flagfile={REPO / 'configs/paper_cifar10_conv.cfg'}", *flags_)
     with pytest.raises(ValueError, match=message):
         config.validate()
+
+
+def _one_cifar10_step(policy, initial=None):
+    config = parse(f"--flagfile={REPO / 'configs/cifar10.cfg'}", "--batch_size=16")
+    config = dataclasses.replace(config, mixed_precision=policy).validate()
+    keras.utils.set_random_seed(0)
+    gan = build_gan(config, (32, 32, 3), 10)
+    if initial is not None:
+        gan.set_weights(initial)
+    before = [np.array(w) for w in gan.get_weights()]
+    images = np.random.default_rng(0).uniform(size=(16, 32, 32, 3)).astype("float32")
+    history = gan.fit(images, batch_size=16, epochs=1, verbose=0, shuffle=False).history
+    deltas = [np.array(w) - b for w, b in zip(gan.get_weights(), before, strict=True)]
+    return gan, before, deltas, history
+
+
+def test_a_bfloat16_step_of_the_cifar10_pair_is_close_to_float32_s():
+    _, initial, expected, reference = _one_cifar10_step("float32")
+    gan, _, deltas, history = _one_cifar10_step("mixed_bfloat16", initial)
+    assert gan.generator.compute_dtype == gan.discriminator.compute_dtype == "bfloat16"
+    assert keras.config.dtype_policy().name == "float32"  # built in a scope, restored after
+    for key in ("d_loss", "g_loss", "d_real", "d_fake"):
+        assert np.isfinite(history[key][0])
+        assert history[key][0] == pytest.approx(reference[key][0], rel=0.02, abs=2e-3)
+    # Adam's first update is nearly lr * sign(gradient): bfloat16's rounding flips the
+    # sign of small components (measured cosines 0.93-1.0 on an AMD EPYC), not the direction.
+    moved = 0
+    for delta, reference_delta in zip(deltas, expected, strict=True):
+        if np.linalg.norm(reference_delta) > 0:
+            cosine = np.sum(delta * reference_delta) / (
+                np.linalg.norm(delta) * np.linalg.norm(reference_delta)
+            )
+            assert cosine > 0.85
+            moved += 1
+    assert moved >= 20

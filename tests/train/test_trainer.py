@@ -232,6 +232,34 @@ def test_steps_per_execution_does_not_change_the_run(tmp_path):
     _assert_same_variables(plain.gan, grouped.gan, rtol=0, atol=0)
 
 
+def test_a_resumed_run_takes_the_hardware_flags_it_is_resumed_with(tmp_path):
+    # A checkpoint restores the policy and compile settings it was saved with;
+    # the flags the run is resumed with must replace them (until 0.9.2 a run
+    # started with --jit_compile=true kept XLA when resumed with another value).
+    scaled = keras.optimizers.LossScaleOptimizer
+    run = tmp_path / "run"
+    first = train(tiny(run, epochs=1, jit_compile="true", steps_per_execution=2))
+    assert first.gan.generator.compute_dtype == "float32"
+    bf16 = train(tiny(run, epochs=2, resume=True, mixed_precision="mixed_bfloat16"))
+    assert bf16.step == 20
+    assert bf16.gan.jit_compile is False
+    assert bf16.gan.get_compile_config()["steps_per_execution"] == 1
+    for network in (bf16.gan.generator, bf16.gan.discriminator, bf16.gan.averaged_generator):
+        assert network is None or network.compute_dtype == "bfloat16"
+    assert bf16.gan.generate(3, seed=0).dtype == np.float32
+    assert keras.config.dtype_policy().name == "float32"  # the global policy is left alone
+    f16 = train(tiny(run, epochs=3, resume=True, mixed_precision="mixed_float16"))
+    assert f16.gan.generator.compute_dtype == f16.gan.discriminator.compute_dtype == "float16"
+    assert isinstance(f16.gan.d_optimizer, scaled) and isinstance(f16.gan.g_optimizer, scaled)
+    back = train(tiny(run, epochs=4, resume=True))
+    assert back.gan.generator.compute_dtype == "float32"
+    assert not isinstance(back.gan.d_optimizer, scaled | type(None))
+    # One optimizer state throughout: 10 updates per epoch.
+    assert int(back.gan.g_optimizer.iterations) == int(back.gan.d_optimizer.iterations) == 40
+    history = json.loads((run / "checkpoints/step-000000040/state.json").read_text())["history"]
+    assert all(np.isfinite(record["d_loss"]) for record in history) and len(history) == 4
+
+
 def test_an_xla_run_trains_and_resumes_bit_identically(tmp_path):
     """--jit_compile=true XLA-compiles the whole step (R1's double backward, spectral
     norm's power iteration, the average) and a resumed XLA run continues exactly.
