@@ -153,4 +153,98 @@ class DCGANStep:
         return d_loss, g_loss
 
 
-STEPS = {"paper": PaperMnistStep, "dcgan": DCGANStep}
+class _Cifar10Generator(nn.Module):
+    """configs/cifar10.cfg's DCGAN generator: 128 -> 4x4x256 -> 8x8x128 -> 16x16x64 -> 32x32x3."""
+
+    def __init__(self, latent_dim, filters):
+        super().__init__()
+        self.top = 4 * filters
+        self.project = nn.Linear(latent_dim, 4 * 4 * self.top, bias=False)
+        self.project_norm = nn.BatchNorm1d(4 * 4 * self.top, eps=1e-3, momentum=0.01)
+        self.upsamples = nn.ModuleList(
+            [
+                nn.ConvTranspose2d(self.top, 2 * filters, 5, 2, 2, 1, bias=False),
+                nn.ConvTranspose2d(2 * filters, filters, 5, 2, 2, 1, bias=False),
+            ]
+        )
+        self.norms = nn.ModuleList(
+            [nn.BatchNorm2d(c, eps=1e-3, momentum=0.01) for c in (2 * filters, filters)]
+        )
+        self.output = nn.ConvTranspose2d(filters, 3, 5, 2, 2, 1)
+
+    def forward(self, z):
+        x = F.relu(self.project_norm(self.project(z))).view(-1, self.top, 4, 4)
+        for upsample, norm in zip(self.upsamples, self.norms, strict=True):
+            x = F.relu(norm(upsample(x)))
+        return torch.sigmoid(self.output(x))
+
+
+class Cifar10Step:
+    """configs/cifar10.cfg's update in plain PyTorch: hinge loss, spectral norm, averaged G.
+
+    D: three 5x5 stride-2 convolutions with LeakyReLU(0.2) and a linear logit,
+    each under `torch.nn.utils.parametrizations.spectral_norm` (one power
+    iteration per training call, as keras_gan's). One D update (G's batch made
+    without gradients), one G update, then the average of G's weights (decay
+    0.999) and one forward pass of the average in training mode on the G
+    step's noise, for its batch-norm statistics (keras_gan since 0.9).
+    `bfloat16=True` runs the forward passes under `torch.autocast("cpu")`.
+    """
+
+    def __init__(self, latent_dim=128, filters=64, bfloat16=False, compile=False):
+        from torch.nn.utils.parametrizations import spectral_norm
+
+        torch.manual_seed(0)
+        self.latent_dim = latent_dim
+        self.bfloat16 = bfloat16
+        self.generator = _Cifar10Generator(latent_dim, filters)
+        self.average = _Cifar10Generator(latent_dim, filters)
+        self.average.load_state_dict(self.generator.state_dict())
+        for parameter in self.average.parameters():
+            parameter.requires_grad_(False)
+        self.discriminator = nn.Sequential(
+            spectral_norm(nn.Conv2d(3, filters, 5, 2, 2)),
+            nn.LeakyReLU(0.2),
+            spectral_norm(nn.Conv2d(filters, 2 * filters, 5, 2, 2)),
+            nn.LeakyReLU(0.2),
+            spectral_norm(nn.Conv2d(2 * filters, 4 * filters, 5, 2, 2)),
+            nn.LeakyReLU(0.2),
+            nn.Flatten(),
+            spectral_norm(nn.Linear(4 * 4 * 4 * filters, 1)),
+        )
+        adam = {"lr": 2e-4, "betas": (0.5, 0.999), "eps": 1e-7}
+        self.g_optimizer = torch.optim.Adam(self.generator.parameters(), **adam)
+        self.d_optimizer = torch.optim.Adam(self.discriminator.parameters(), **adam)
+
+    def _autocast(self):
+        return torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bfloat16)
+
+    def step(self, real):
+        batch = real.shape[0]
+        real = real.permute(0, 3, 1, 2)  # the benchmark feeds NHWC like TensorFlow
+        self.d_optimizer.zero_grad(set_to_none=True)
+        with self._autocast():
+            with torch.no_grad():
+                fake = self.generator(torch.randn(batch, self.latent_dim))
+            real_logits = self.discriminator(real).float()
+            fake_logits = self.discriminator(fake).float()
+            d_loss = F.relu(1.0 - real_logits).mean() + F.relu(1.0 + fake_logits).mean()
+        d_loss.backward()
+        self.d_optimizer.step()
+        self.g_optimizer.zero_grad(set_to_none=True)
+        z = torch.randn(batch, self.latent_dim)
+        with self._autocast():
+            g_loss = -self.discriminator(self.generator(z)).float().mean()
+        g_loss.backward()
+        self.g_optimizer.step()
+        with torch.no_grad():
+            for mean, value in zip(
+                self.average.parameters(), self.generator.parameters(), strict=True
+            ):
+                mean.lerp_(value, 0.001)
+            with self._autocast():
+                self.average(z)  # training mode: its own batch-norm statistics
+        return d_loss, g_loss
+
+
+STEPS = {"paper": PaperMnistStep, "dcgan": DCGANStep, "cifar10": Cifar10Step}

@@ -1,0 +1,81 @@
+"""`benchmarks/step_times.py` works and counts what it says: a smoke run, never timings."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import REPO
+
+BENCHMARKS = REPO / "benchmarks"
+SCRIPT = str(BENCHMARKS / "step_times.py")
+ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
+
+
+def run(*args):
+    return subprocess.run(
+        [sys.executable, SCRIPT, *args],
+        cwd=REPO,
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+
+
+@pytest.mark.slow
+def test_a_smoke_run_times_each_precision_in_its_own_process(tmp_path):
+    output = tmp_path / "steps.json"
+    done = run(
+        "--pairs=dcgan_mnist",
+        "--implementations=fit",
+        "--rounds=1",
+        "--steps=2",
+        "--warmup=1",
+        "--batch_size=8",
+        f"--output={output}",
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    results = json.loads(output.read_text())
+    machine = results["machine"]
+    assert machine["cpu_model"] and isinstance(machine["cpu_flags"], list)
+    assert results["peaks"]["float32"] > 0 and results["peaks"]["bfloat16"] > 0
+    assert results["flops"]["dcgan_mnist"]["batch_size"] == 8
+    measured = {(m["precision"], m["implementation"]) for m in results["measurements"]}
+    assert measured == {("float32", "fit"), ("mixed_bfloat16", "fit")}
+    for m in results["measurements"]:
+        assert len(m["timed_ms"]) == 2 and len(m["warmup_ms"]) == 1 and m["median_ms"] > 0
+    (row,) = results["summary"]
+    assert len(row["bfloat16_speedup_per_round"]) == 1
+    assert "bfloat16 / float32 speed-up by round" in done.stdout
+
+
+def test_bad_flags_fail_before_any_work(tmp_path):
+    for flag in ("--pairs=cifar10,stylegan2", "--precisions=float16", "--implementations=jax"):
+        done = run(flag, f"--output={tmp_path / 'new.json'}")
+        assert done.returncode == 1, (flag, done.stderr[-2000:])
+        assert f"Received: {flag}" in done.stderr
+        assert "round 1" not in done.stderr  # nothing was measured
+    assert not (tmp_path / "new.json").exists()
+
+
+def test_the_flop_count_of_the_cifar10_step(monkeypatch):
+    monkeypatch.syspath_prepend(str(BENCHMARKS))
+    import step_times
+
+    # Multiply-adds per sample of configs/cifar10.cfg's layers (5x5 kernels, stride 2).
+    g0, g = 128 * 4096, [4 * 4 * 25 * 256 * 128, 8 * 8 * 25 * 128 * 64, 16 * 16 * 25 * 64 * 3]
+    d0, d = 16 * 16 * 25 * 3 * 64, [8 * 8 * 25 * 64 * 128, 4 * 4 * 25 * 128 * 256, 4096]
+    generator, discriminator = g0 + sum(g), d0 + sum(d)
+    batch = 16
+    d_update = batch * generator + 2 * batch * (3 * discriminator - d0)
+    g_update = batch * (generator + 2 * discriminator + 2 * generator - g0)
+    average = batch * generator  # the average's forward pass for its batch-norm statistics
+    expected = 2 * (d_update + g_update + average)
+    counted = step_times.step_flops("cifar10", batch_size=batch)
+    assert counted["batch_size"] == batch
+    # Spectral norm's power iterations and elementwise ops add a fraction of a percent;
+    # D's weight gradients in the G step (which TensorFlow prunes) would add 8%.
+    assert counted["flops_per_step"] == pytest.approx(expected, rel=0.01)
