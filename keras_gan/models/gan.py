@@ -456,11 +456,17 @@ class GAN(keras.Model):
 
         Labels given as arrays (`gan.fit(images, labels)`) that are not class
         ids in [0, num_classes) raise a ValueError before training starts;
-        those in a dataset are checked as each batch arrives.
+        those in a dataset are checked as each batch arrives. So do Keras
+        callbacks that act on `model.optimizer` (a GAN has two): use
+        `keras_gan.callbacks`' `LearningRateScheduler` and `ReduceLROnPlateau`.
         """
         if self.num_classes is not None and y is not None and not tf.is_tensor(y):
             if isinstance(y, np.ndarray | list | tuple):
                 y = class_labels.check_label_array(y, self.num_classes)
+        from keras_gan.callbacks.single_optimizer import refuse_single_optimizer_callbacks
+
+        # Keras' fit(x, y, batch_size, epochs, verbose, callbacks, ...)
+        refuse_single_optimizer_callbacks(kwargs.get("callbacks", args[3] if len(args) > 3 else ()))
         return super().fit(x, y, *args, **kwargs)
 
     # The game. Which calls run with training=True, and why:

@@ -85,3 +85,26 @@ def test_reduce_on_plateau_after_patience_then_cooldown():
     # Epochs without the value (an evaluation every few epochs) do not count.
     callback.on_epoch_end(7, {"d_loss": 1.0})
     assert rates(gan) == pytest.approx((0.03, 0.05))
+
+
+@pytest.mark.parametrize(
+    "stock, instead",
+    [
+        (keras.callbacks.ReduceLROnPlateau(), "keras_gan.callbacks.ReduceLROnPlateau"),
+        (keras.callbacks.LearningRateScheduler(lambda e, lr: lr), "keras_gan.callbacks.Learning"),
+        (keras.callbacks.SwapEMAWeights(), r"GAN\(generator_ema=decay\)"),
+    ],
+)
+def test_keras_callbacks_of_model_optimizer_are_refused_before_training(stock, instead):
+    # They read model.optimizer, which a GAN does not have: an AttributeError on
+    # None at the end of the first epoch, after its work, was all a user saw.
+    gan = test_case.small_image_gan()
+    gan.compile()
+    before = test_case.weights_of(gan)
+    message = rf"acts on model.optimizer.*d_optimizer.*g_optimizer.*Use {instead}"
+    with pytest.raises(ValueError, match=message):
+        gan.fit(test_case.small_images(16), batch_size=8, verbose=0, callbacks=[stock])
+    with pytest.raises(ValueError, match=message):  # passed by position, as Keras allows
+        gan.fit(test_case.small_images(16), None, 8, 1, 0, [stock])
+    for a, b in zip(test_case.weights_of(gan), before, strict=True):
+        np.testing.assert_array_equal(a, b)
