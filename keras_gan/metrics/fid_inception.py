@@ -28,6 +28,8 @@ import numpy as np
 import tensorflow as tf
 from keras import layers
 
+from keras_gan.progress import progress_bar
+
 INCEPTION_SIZE = 299
 FEATURES = 2048
 CLASSES = 1008
@@ -369,7 +371,7 @@ class FIDInceptionFeatures(keras.Model):
     def features_and_logits(self, images, progress=False):
         """Features (and logits, else None) of `images`, in batches, as float64 arrays."""
         features, logits = [], []
-        bar = keras.utils.Progbar(len(images), unit_name="image") if progress else None
+        bar = progress_bar(len(images), "image") if progress else None
         for start in range(0, len(images), self.feature_batch_size):
             batch = images[start : start + self.feature_batch_size]
             outputs = self(batch)

@@ -19,6 +19,8 @@ import pathlib
 
 import numpy as np
 
+from keras_gan.progress import progress_bar
+
 # What a statistics file records besides `mu` and `sigma`; a file without
 # these keys (TTUR's, pytorch-fid's) is taken as the caller says it is.
 DESCRIPTION_KEYS = ("dataset", "split", "weights_sha256")
@@ -113,7 +115,7 @@ def compute_fid_statistics(
     partial = output.with_name(f".partial-{output.name}")
     moments = _resume(partial, description)
     batch_size = batch_size or getattr(network, "feature_batch_size", 50)
-    bar = keras.utils.Progbar(len(images), unit_name="image") if progress else None
+    bar = progress_bar(len(images), "image") if progress else None
     if bar is not None and moments is not None:
         bar.update(moments.count)
     saved = moments.count if moments is not None else 0

@@ -2,9 +2,10 @@
 
 import math
 
-import keras
 import numpy as np
 import tensorflow as tf
+
+from keras_gan.progress import progress_bar
 
 # The paper's search: 10 log-spaced widths from 0.1 to 1 (parzen_ll.py: logspace(-1, 0, 10)).
 DEFAULT_SIGMAS = tuple(np.logspace(-1.0, 0.0, 10))
@@ -60,7 +61,7 @@ def parzen_log_likelihood(points, centres, sigma, batch_size=100, progress=False
         exponents = -0.5 * squared[tf.newaxis] / (sigmas_t[:, None, None] ** 2)
         return tf.reduce_logsumexp(exponents, axis=2) - log_count - normaliser[:, None]
 
-    bar = keras.utils.Progbar(len(points), unit_name="point") if progress else None
+    bar = progress_bar(len(points), "point") if progress else None
     results = []
     for start in range(0, len(points), batch_size):
         batch = points[start : start + batch_size]
