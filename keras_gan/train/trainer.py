@@ -30,6 +30,7 @@ from keras_gan.models.labels import balanced_labels
 from keras_gan.train.builders import build_gan
 from keras_gan.train.builders import resume_with
 from keras_gan.train.config import KEEP_BEST
+from keras_gan.train.progress_line import StepsDoneProgbarLogger
 from keras_gan.train.run_directory import RunDirectory
 from keras_gan.train.run_keeper import RunKeeper
 from keras_gan.version import __version__
@@ -271,7 +272,8 @@ def _fit(gan, config, dataset, batches_from, start_step, steps_per_epoch, callba
     """
     keeper = next(c for c in callbacks if isinstance(c, RunKeeper))
     options = dict(
-        callbacks=callbacks,
+        # Last, as Keras places its own (which this replaces).
+        callbacks=[*callbacks, StepsDoneProgbarLogger()],
         verbose=1 if sys.stdout.isatty() else 2,  # one line per epoch in logs
         shuffle=False,  # the pipeline shuffles, by epoch
     )

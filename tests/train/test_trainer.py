@@ -467,13 +467,17 @@ def test_a_conditional_run_on_class_folders_names_its_classes_everywhere(tmp_pat
     assert loaded.class_names == ["circle", "square"]
 
 
-def test_a_conditional_run_stopped_mid_epoch_resumes_exactly(tmp_path):
+def test_a_conditional_run_stopped_mid_epoch_resumes_exactly(tmp_path, capsys):
     from tests.train.test_train_script import SignalAtStep
 
     settings = dict(conditional=True, label_distribution="uniform", d_steps=2)
     straight = train(tiny(tmp_path / "straight", **settings))
+    capsys.readouterr()
     stopped = train(tiny(tmp_path / "stopped", **settings), [SignalAtStep(5, signal.SIGTERM)])
     assert (stopped.stopped_by, stopped.step) == ("SIGTERM", 5)
+    # The epoch's line shows the 5 steps it ran, not 10/10 (Keras' own logger).
+    epoch_lines = [line for line in capsys.readouterr().out.splitlines() if " - d_" in line]
+    assert len(epoch_lines) == 1 and epoch_lines[0].split()[0] == "5/10", epoch_lines
     resumed = train(tiny(tmp_path / "stopped", resume=True, **settings))
     assert resumed.step == 20 and resumed.mode_coverage is not None
     _assert_same_variables(straight.gan, resumed.gan, rtol=0, atol=0)
