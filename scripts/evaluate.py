@@ -57,11 +57,18 @@ _REFERENCE_STATISTICS = flags.DEFINE_string(
 _FEATURE_MODEL = flags.DEFINE_string(
     "feature_model", None, "A .keras model giving features for fid/kid/prd (default: MNIST's)."
 )
+_KERAS_INCEPTION_WEIGHTS = flags.DEFINE_string(
+    "keras_inception_weights",
+    None,
+    "Keras' ImageNet InceptionV3 weights file (.h5, with or without top): fid/kid/prd on its "
+    "2048 pool features instead of the MNIST classifier's. Not the FID paper's network: that "
+    "is --fid_inception_weights.",
+)
 _INCEPTION_WEIGHTS = flags.DEFINE_string(
     "inception_weights",
     None,
-    "Keras' InceptionV3 weights file (.h5, with or without top): fid/kid/prd on its "
-    "2048 pool features, the usual FID, instead of the MNIST classifier's.",
+    "Deprecated name of --keras_inception_weights (it read as the FID paper's network, which "
+    "is --fid_inception_weights).",
 )
 _GCN = flags.DEFINE_float(
     "gcn",
@@ -114,11 +121,26 @@ def main(argv):
             "--nearest_neighbours must name a new .png file (never overwritten). Received: "
             f"--nearest_neighbours={neighbours}"
         )
-    if _FEATURE_MODEL.value and _INCEPTION_WEIGHTS.value:
+    keras_inception_weights = _KERAS_INCEPTION_WEIGHTS.value
+    if _INCEPTION_WEIGHTS.value:
+        if keras_inception_weights:
+            _error(
+                "--inception_weights is the deprecated name of --keras_inception_weights; give "
+                f"one. Received: --inception_weights={_INCEPTION_WEIGHTS.value} "
+                f"--keras_inception_weights={keras_inception_weights}"
+            )
+        print(
+            "evaluate.py: warning: --inception_weights is deprecated; use "
+            "--keras_inception_weights (Keras' ImageNet InceptionV3; the FID paper's network is "
+            "--fid_inception_weights)",
+            file=sys.stderr,
+        )
+        keras_inception_weights = _INCEPTION_WEIGHTS.value
+    if _FEATURE_MODEL.value and keras_inception_weights:
         _error(
-            "--feature_model and --inception_weights each choose the features; give one. "
+            "--feature_model and --keras_inception_weights each choose the features; give one. "
             f"Received: --feature_model={_FEATURE_MODEL.value} "
-            f"--inception_weights={_INCEPTION_WEIGHTS.value}"
+            f"--keras_inception_weights={keras_inception_weights}"
         )
     from keras_gan.metrics.evaluate import evaluate
 
@@ -126,10 +148,10 @@ def main(argv):
         logging.set_verbosity(logging.WARNING)  # TFDS and TensorFlow INFO lines
     try:
         extractor = None
-        if _INCEPTION_WEIGHTS.value:
+        if keras_inception_weights:
             from keras_gan.metrics import InceptionFeatures
 
-            extractor = InceptionFeatures(_INCEPTION_WEIGHTS.value)
+            extractor = InceptionFeatures(keras_inception_weights)
         if _FEATURE_MODEL.value:
             import keras
 

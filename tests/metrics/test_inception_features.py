@@ -112,7 +112,7 @@ def test_the_script_computes_fid_on_inception_features_like_the_library(
             f"--model={keras_file}",
             "--dataset=mnist",
             "--metrics=fid",
-            f"--inception_weights={weights}",
+            f"--keras_inception_weights={weights}",
             f"--data_dir={mnist_data_dir}",
             "--num_samples=20",
             "--test_split=test[:40]",
@@ -139,4 +139,7 @@ def test_the_script_computes_fid_on_inception_features_like_the_library(
         timeout=600,
     )
     assert both.returncode == 1
+    # The old name still works, with a warning that names the two networks' flags.
+    assert "--inception_weights is deprecated; use --keras_inception_weights" in both.stderr
     assert "give one. Received: --feature_model=" in both.stderr
+    assert f"--keras_inception_weights={weights}" in both.stderr
