@@ -11,6 +11,10 @@ class StepsDoneProgbarLogger(keras.callbacks.ProgbarLogger):
     ends with `model.stop_training` set before its last step shows `5/781`.
     """
 
+    # As Keras' own: it adds its logger after deciding which callbacks may run in a
+    # thread, so that one never stops Keras dispatching batch callbacks asynchronously.
+    async_safe = True
+
     def on_epoch_end(self, epoch, logs=None):
         stopped = getattr(self.model, "stop_training", False)
         if stopped and self.progbar is not None and 0 < self.seen < (self.target or 0):

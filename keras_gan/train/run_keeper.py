@@ -20,9 +20,10 @@ class RunKeeper(keras.callbacks.Callback):
     the state at that step is checkpointed (a second signal acts as usual).
     An epoch whose mean `d_loss` or `g_loss` is not finite (a NaN in any step
     makes the mean NaN) stops `fit` without saving, so the last checkpoint
-    stays the last good state. The check runs once per epoch, not after every
-    step: a per-step check reads the losses back from the device every step
-    and stops Keras dispatching callbacks asynchronously.
+    stays the last good state. The run stops at the epoch's end, not at the
+    bad step; the step named is the first whose running means (the logs Keras
+    hands every batch callback, already on the host) were not finite: with
+    `steps_per_execution=k`, the last step of the group of k it fell in.
 
     The history of epoch means travels inside each checkpoint, so a resumed
     run draws its loss curve from the first epoch. Each record also holds
@@ -57,8 +58,10 @@ class RunKeeper(keras.callbacks.Callback):
         self.monitor = monitor
         self.best = best
         self.stopped_by = None  # name of the signal that stopped the run
-        # (loss name, value, epoch, (first step, last step)) of the first non-finite epoch mean
+        # (loss name, value, epoch, (first step, last step), first non-finite step) of the
+        # first non-finite epoch mean
         self.diverged = None
+        self._first_non_finite_step = None
         self.last_checkpoint = None
         self._previous_handlers = {}
         self._epoch_start_step = 0
@@ -83,16 +86,27 @@ class RunKeeper(keras.callbacks.Callback):
         # A second signal gets the previous behaviour (e.g. KeyboardInterrupt).
         signal.signal(number, self._previous_handlers.get(number, signal.SIG_DFL))
 
+    # Its batch hook only reads the logs it is given: Keras may run it in a thread.
+    async_safe = True
+
     def on_epoch_begin(self, epoch, logs=None):
         self._epoch_start_step = self.step()
         self._epoch_start_time = time.monotonic()
+        self._first_non_finite_step = None
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self._first_non_finite_step is not None or not logs:
+            return
+        if any(not math.isfinite(float(logs.get(name, 0.0))) for name in WATCHED):
+            self._first_non_finite_step = self._epoch_start_step + batch + 1
 
     def on_epoch_end(self, epoch, logs=None):
         step = self.step()
         for name in WATCHED:
             value = float(np.asarray((logs or {}).get(name, 0.0)))
             if not math.isfinite(value):
-                self.diverged = (name, value, epoch + 1, (self._epoch_start_step + 1, step))
+                steps = (self._epoch_start_step + 1, step)
+                self.diverged = (name, value, epoch + 1, steps, self._first_non_finite_step)
                 self.model.stop_training = True
                 return
         record = {name: float(np.asarray(value)) for name, value in (logs or {}).items()}

@@ -210,9 +210,10 @@ def train(config, callbacks=()):
 
     checkpoint = keeper.last_checkpoint or (resumed and resumed[0].parent)
     if keeper.diverged is not None:
-        name, value, epoch, (first, last) = keeper.diverged
+        name, value, epoch, (first, last), bad_step = keeper.diverged
+        where = f"at step {bad_step}, " if bad_step is not None else ""
         raise TrainingDiverged(
-            f"{name} became {value} in epoch {epoch} (steps {first}-{last}); training "
+            f"{name} became {value} {where}in epoch {epoch} (steps {first}-{last}); training "
             f"stopped. The last good checkpoint is {checkpoint or 'none (no epoch finished)'}"
         )
     step = keeper.step() if trained else start_step

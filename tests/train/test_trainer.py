@@ -195,8 +195,10 @@ def test_a_nan_loss_stops_the_run_naming_the_epoch_and_keeps_the_last_checkpoint
     points[poisoned] = np.nan
     monkeypatch.setattr(trainer, "load_dataset", lambda *args, **kwargs: points)
 
+    # The poisoned point is in epoch 2's second batch: step 5.
     with pytest.raises(
-        TrainingDiverged, match=r"d_loss became nan in epoch 2 \(steps 4-6\); training stopped"
+        TrainingDiverged,
+        match=r"d_loss became nan at step 5, in epoch 2 \(steps 4-6\); training stopped",
     ):
         train(config)
     checkpoints = sorted(p.name for p in (tmp_path / "run/checkpoints").iterdir())
