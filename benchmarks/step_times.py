@@ -34,7 +34,6 @@ import datetime
 import json
 import os
 import pathlib
-import platform
 import statistics
 import subprocess
 import sys
@@ -42,6 +41,7 @@ import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
+import machine  # noqa: E402  (benchmarks/machine.py)
 from absl import app  # noqa: E402
 from absl import flags  # noqa: E402
 
@@ -54,7 +54,6 @@ PAIRS = {
 PRECISIONS = ("float32", "mixed_bfloat16")
 IMPLEMENTATIONS = ("fit", "torch")
 TORCH_PAIRS = ("cifar10",)  # benchmarks/torch_steps.py mirrors these
-CPU_FLAGS = ("avx2", "avx512f", "avx512_bf16", "avx512_fp16", "amx_bf16", "amx_tile", "amx_int8")
 
 _PAIRS = flags.DEFINE_list("pairs", list(PAIRS), f"Any of {list(PAIRS)}.")
 _PRECISIONS = flags.DEFINE_list("precisions", list(PRECISIONS), f"Any of {list(PRECISIONS)}.")
@@ -77,7 +76,7 @@ _WORKER = flags.DEFINE_string(
 
 def main(argv):
     if len(argv) > 1:
-        _error(f"unexpected arguments {argv[1:]}; every setting is a --flag")
+        machine.error(f"unexpected arguments {argv[1:]}; every setting is a --flag")
     if _WORKER.value:
         print(json.dumps(_measure(*_WORKER.value.split(","))), flush=True)
         return
@@ -96,7 +95,7 @@ def main(argv):
     results = {
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "command": " ".join(["python", "benchmarks/step_times.py", *sys.argv[1:]]),
-        "machine": machine(),
+        "machine": _describe_machine(),
         "settings": settings,
         "notes": notes,
         "peaks": _in_process("peaks"),
@@ -125,13 +124,15 @@ def _checked_settings():
         (_IMPLEMENTATIONS.value, IMPLEMENTATIONS, "implementations"),
     ):
         if not values or any(value not in known for value in values):
-            _error(f"--{name} takes any of {list(known)}. Received: --{name}={','.join(values)}")
+            machine.error(
+                f"--{name} takes any of {list(known)}. Received: --{name}={','.join(values)}"
+            )
     from keras_gan.files import new_output
 
     try:
         output = new_output(_OUTPUT.value)
     except ValueError as error:
-        _error(error)
+        machine.error(error)
     return {
         "pairs": list(_PAIRS.value),
         "precisions": list(_PRECISIONS.value),
@@ -383,35 +384,20 @@ def _print_table(results):
         print(f"note: {note}")
 
 
-def machine():
-    """CPU model, the instruction-set flags that decide kernel speed, versions."""
+def _describe_machine():
+    """`machine.describe()` with the versions of TensorFlow, keras_gan and torch."""
     import tensorflow as tf
 
-    cpu_model, cpu_flags = platform.processor() or platform.machine(), []
-    try:
-        for line in pathlib.Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu_model = line.split(":", 1)[1].strip()
-            elif line.startswith("flags"):
-                present = set(line.split(":", 1)[1].split())
-                cpu_flags = [flag for flag in CPU_FLAGS if flag in present]
-                break
-    except OSError:
-        pass
+    import keras_gan
+
     try:
         import torch
 
         torch_version = torch.__version__
     except ImportError:
         torch_version = None
-    import keras_gan
-
     return {
-        "cpu_model": cpu_model,
-        "cpu_flags": cpu_flags,
-        "logical_cpus": os.cpu_count(),
-        "usable_cpus": len(os.sched_getaffinity(0)),
-        "python": platform.python_version(),
+        **machine.describe(),
         "keras_gan": keras_gan.__version__,
         "tensorflow": tf.__version__,
         "torch": torch_version,
@@ -428,11 +414,6 @@ def _has_torch():
 
 def _progress(message):
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
-
-
-def _error(message):
-    print(f"{sys.argv[0]}: error: {message}", file=sys.stderr)
-    sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "1")  # see scripts/train.py
 
+import machine  # noqa: E402  (benchmarks/machine.py)
 from absl import app  # noqa: E402
 from absl import flags  # noqa: E402
 
@@ -42,13 +43,13 @@ PER_FOLDER = 1000
 
 def main(argv):
     if len(argv) > 1:
-        _error(f"unexpected arguments {argv[1:]}; every setting is a --flag")
+        machine.error(f"unexpected arguments {argv[1:]}; every setting is a --flag")
     from keras_gan.files import new_output
 
     try:
         output = new_output(_OUTPUT.value)
     except ValueError as error:
-        _error(error)
+        machine.error(error)
     import pairs
 
     from keras_gan.data import list_image_files
@@ -61,7 +62,7 @@ def main(argv):
     files, _, _ = list_image_files(folder)
     list_seconds = time.perf_counter() - started
     if len(files) != _NUM_IMAGES.value:
-        _error(f"--folder holds {len(files)} images, not --num_images={_NUM_IMAGES.value}")
+        machine.error(f"--folder holds {len(files)} images, not --num_images={_NUM_IMAGES.value}")
     batch_size = pairs.config("dcgan", 128).batch_size
     options = dict(batch_size=batch_size, seed=0, output_range=(-1.0, 1.0))
 
@@ -192,11 +193,6 @@ def _resident_megabytes():
 
 def _progress(message):
     print(f"[streaming] {message}", file=sys.stderr, flush=True)
-
-
-def _error(message):
-    print(f"{sys.argv[0]}: error: {message}", file=sys.stderr)
-    sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,6 @@ machine. This is a benchmark, not a test: nothing here passes or fails.
 import datetime
 import os
 import pathlib
-import platform
 import statistics
 import subprocess
 import sys
@@ -31,6 +30,7 @@ import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "1")  # see scripts/train.py
 
+import machine  # noqa: E402  (benchmarks/machine.py)
 from absl import app  # noqa: E402
 from absl import flags  # noqa: E402
 from absl import logging  # noqa: E402
@@ -86,7 +86,7 @@ _OUTPUT = flags.DEFINE_string("output", None, "JSON file to write (not overwritt
 
 def main(argv):
     if len(argv) > 1:
-        _error(f"unexpected arguments {argv[1:]}; every setting is a --flag")
+        machine.error(f"unexpected arguments {argv[1:]}; every setting is a --flag")
     settings = _checked_settings()
     if not flags.FLAGS["verbosity"].present:
         logging.set_verbosity(logging.WARNING)
@@ -100,7 +100,7 @@ def main(argv):
     results = {
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "command": " ".join(["python", "benchmarks/throughput.py", *sys.argv[1:]]),
-        "machine": _machine(),
+        "machine": machine.describe(),
         "versions": _versions(tf, keras),
         "settings": settings,
         "notes": notes,
@@ -129,10 +129,12 @@ def _checked_settings():
     names = _PAIRS.value
     for pair in names:
         if pair not in PAIRS:
-            _error(f"--pairs takes any of {list(PAIRS)}. Received: --pairs={','.join(names)}")
+            machine.error(
+                f"--pairs takes any of {list(PAIRS)}. Received: --pairs={','.join(names)}"
+            )
     for name in _IMPLEMENTATIONS.value:
         if name not in IMPLEMENTATIONS:
-            _error(
+            machine.error(
                 f"--implementations takes any of {list(IMPLEMENTATIONS)}. "
                 f"Received: --implementations={','.join(_IMPLEMENTATIONS.value)}"
             )
@@ -141,7 +143,7 @@ def _checked_settings():
     except ValueError:
         batch_sizes = []
     if not batch_sizes or min(batch_sizes) < 1:
-        _error(
+        machine.error(
             "--batch_sizes takes positive integers. "
             f"Received: --batch_sizes={','.join(_BATCH_SIZES.value)}"
         )
@@ -150,7 +152,7 @@ def _checked_settings():
     try:
         output = new_output(_OUTPUT.value)
     except ValueError as error:
-        _error(error)
+        machine.error(error)
     return {
         "pairs": names,
         "batch_sizes": batch_sizes,
@@ -542,10 +544,11 @@ def _max_rss_megabytes(command, folder):
 
 
 def _print_table(results):
-    machine = results["machine"]
+    host = results["machine"]
     print(
-        f"\n{results['date']}  {machine['cpu_model']}, {machine['logical_cpus']} logical CPUs, "
-        f"{machine['memory_gigabytes']:.0f} GiB; TensorFlow {results['versions']['tensorflow']}, "
+        f"\n{results['date']}  {host['cpu_model']} ({', '.join(host['cpu_flags'])}), "
+        f"{host['logical_cpus']} logical CPUs, "
+        f"{host['memory_gigabytes']:.0f} GiB; TensorFlow {results['versions']['tensorflow']}, "
         f"Keras {results['versions']['keras']}, torch {results['versions']['torch']}"
     )
     print(f"float32 matmul peak: {results['matmul']['peak_gflops']:.0f} GFLOP/s")
@@ -602,29 +605,6 @@ def _print_table(results):
         print(f"note: {note}")
 
 
-def _machine():
-    cpu_model = platform.processor() or platform.machine()
-    memory = None
-    try:
-        for line in pathlib.Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu_model = line.split(":", 1)[1].strip()
-                break
-        for line in pathlib.Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal"):
-                memory = int(line.split()[1]) / 2**20
-    except OSError:
-        pass
-    return {
-        "cpu_model": cpu_model,
-        "logical_cpus": os.cpu_count(),
-        "usable_cpus": len(os.sched_getaffinity(0)),
-        "memory_gigabytes": memory,
-        "platform": platform.platform(),
-        "python": platform.python_version(),
-    }
-
-
 def _versions(tf, keras):
     import keras_gan
 
@@ -657,11 +637,6 @@ def _without_torch(settings):
 
 def _progress(message):
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
-
-
-def _error(message):
-    print(f"{sys.argv[0]}: error: {message}", file=sys.stderr)
-    sys.exit(1)
 
 
 if __name__ == "__main__":
