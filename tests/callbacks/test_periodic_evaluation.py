@@ -56,6 +56,6 @@ def test_the_quick_fid_of_a_conditional_gan_scores_every_class_equally(monkeypat
     np.testing.assert_array_equal(counts, [200] * NUM_CLASSES)
 
 
-def test_without_validation_data_too(monkeypatch):
+def test_without_validation_data_the_scored_classes_are_balanced_too(monkeypatch):
     counts = np.bincount(scored_classes(monkeypatch, None), minlength=NUM_CLASSES)
     np.testing.assert_array_equal(counts, [200] * NUM_CLASSES)
