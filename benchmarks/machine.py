@@ -40,6 +40,27 @@ def describe():
     }
 
 
+def versions():
+    """The versions of keras_gan, TensorFlow, Keras and torch (None if not installed)."""
+    import keras
+    import tensorflow as tf
+
+    import keras_gan
+
+    try:
+        import torch
+
+        torch_version = torch.__version__
+    except ImportError:
+        torch_version = None
+    return {
+        "keras_gan": keras_gan.__version__,
+        "tensorflow": tf.__version__,
+        "keras": keras.__version__,
+        "torch": torch_version,
+    }
+
+
 def error(message):
     """A benchmark's bad input: one line on stderr, exit status 1."""
     print(f"{sys.argv[0]}: error: {message}", file=sys.stderr)

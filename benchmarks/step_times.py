@@ -95,7 +95,8 @@ def main(argv):
     results = {
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "command": " ".join(["python", "benchmarks/step_times.py", *sys.argv[1:]]),
-        "machine": _describe_machine(),
+        "machine": machine.describe(),
+        "versions": machine.versions(),
         "settings": settings,
         "notes": notes,
         "peaks": _in_process("peaks"),
@@ -351,10 +352,11 @@ def summarise(results):
 
 
 def _print_table(results):
-    m = results["machine"]
+    m, versions = results["machine"], results["versions"]
     print(
         f"\n{results['date']}  {m['cpu_model']} ({', '.join(m['cpu_flags']) or 'no flags'}), "
-        f"{m['logical_cpus']} logical CPUs; TensorFlow {m['tensorflow']}, torch {m['torch']}"
+        f"{m['logical_cpus']} logical CPUs; TensorFlow {versions['tensorflow']}, "
+        f"torch {versions['torch']}"
     )
     peaks = results["peaks"]
     print(
@@ -382,26 +384,6 @@ def _print_table(results):
                 )
     for note in results["notes"]:
         print(f"note: {note}")
-
-
-def _describe_machine():
-    """`machine.describe()` with the versions of TensorFlow, keras_gan and torch."""
-    import tensorflow as tf
-
-    import keras_gan
-
-    try:
-        import torch
-
-        torch_version = torch.__version__
-    except ImportError:
-        torch_version = None
-    return {
-        **machine.describe(),
-        "keras_gan": keras_gan.__version__,
-        "tensorflow": tf.__version__,
-        "torch": torch_version,
-    }
 
 
 def _has_torch():

@@ -94,14 +94,13 @@ def main(argv):
     if _without_torch(settings):
         notes.append("torch is not installed: the PyTorch rows are skipped (pip install torch)")
 
-    import keras
     import tensorflow as tf
 
     results = {
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "command": " ".join(["python", "benchmarks/throughput.py", *sys.argv[1:]]),
         "machine": machine.describe(),
-        "versions": _versions(tf, keras),
+        "versions": machine.versions(),
         "settings": settings,
         "notes": notes,
     }
@@ -603,23 +602,6 @@ def _print_table(results):
         )
     for note in results["notes"]:
         print(f"note: {note}")
-
-
-def _versions(tf, keras):
-    import keras_gan
-
-    try:
-        import torch
-
-        torch_version = torch.__version__
-    except ImportError:
-        torch_version = None
-    return {
-        "keras_gan": keras_gan.__version__,
-        "tensorflow": tf.__version__,
-        "keras": keras.__version__,
-        "torch": torch_version,
-    }
 
 
 def _without_torch(settings):

@@ -42,6 +42,7 @@ def test_a_smoke_run_times_each_precision_in_its_own_process(tmp_path):
     machine = results["machine"]
     assert machine["cpu_model"] and isinstance(machine["cpu_flags"], list)
     assert results["peaks"]["float32"] > 0 and results["peaks"]["bfloat16"] > 0
+    assert results["versions"]["tensorflow"]
     assert results["flops"]["dcgan_mnist"]["batch_size"] == 8
     measured = {(m["precision"], m["implementation"]) for m in results["measurements"]}
     assert measured == {("float32", "fit"), ("mixed_bfloat16", "fit")}
