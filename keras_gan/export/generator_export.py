@@ -30,7 +30,7 @@ def export_generator(
 ):
     """Exports `gan`'s generator to `<export_base>/<model_name>/<version>/`.
 
-    Signatures (the serving contract, also in the README):
+    Signatures (the serving contract, also in docs/serving.md):
         `serving_default`: `latent` float32 `[batch, latent_dim]` ->
             `samples` float32 `[batch, *data_shape]`.
         `generate`: `num_samples` int32 scalar, `seed` int64 scalar ->
