@@ -8,6 +8,7 @@ file, or an exported SavedModel version folder (evaluated through its `generate`
 signature, exactly as a model server would answer).
 """
 
+import importlib
 import os
 import pathlib
 import sys
@@ -26,7 +27,14 @@ _METRICS = flags.DEFINE_list(
     "Any of: parzen, fid, kid, prd (precision/recall), mode_coverage; for conditional "
     "generators class_accuracy (MNIST) and intra_fid; with an encoder reconstruction and "
     "nn_accuracy; with --fid_inception_weights fid_inception (the standard FID, against "
-    "--reference_split) and inception_score; for a --gcn model fid_inception_round_trip.",
+    "--reference_split) and inception_score; for a --gcn model fid_inception_round_trip; "
+    "and metrics of your own (--metric_modules).",
+)
+_METRIC_MODULES = flags.DEFINE_list(
+    "metric_modules",
+    [],
+    "Python modules to import before --metrics is read: modules that register metrics of "
+    "your own with @keras_gan.metrics.register(name) (importable from PYTHONPATH).",
 )
 _ENCODER = flags.DEFINE_string(
     "encoder",
@@ -142,6 +150,11 @@ def main(argv):
             f"Received: --feature_model={_FEATURE_MODEL.value} "
             f"--keras_inception_weights={keras_inception_weights}"
         )
+    for module in _METRIC_MODULES.value:
+        try:
+            importlib.import_module(module)
+        except ImportError as error:
+            _error(f"--metric_modules: cannot import {module!r}: {error}")
     from keras_gan.metrics.evaluate import evaluate
 
     if not flags.FLAGS["verbosity"].present:

@@ -16,10 +16,14 @@ from keras_gan.metrics.nearest_neighbours import nearest_training_images
 from keras_gan.metrics.parzen import parzen_estimate
 from keras_gan.metrics.parzen import parzen_log_likelihood
 from keras_gan.metrics.parzen import validation_parzen
+from keras_gan.metrics.registry import Metric
+from keras_gan.metrics.registry import names
+from keras_gan.metrics.registry import register
 
 __all__ = [
     "FIDInceptionFeatures",
     "InceptionFeatures",
+    "Metric",
     "compute_fid_statistics",
     "extract_features",
     "fid_inception_v3",
@@ -29,9 +33,11 @@ __all__ = [
     "kernel_distance",
     "load_fid_statistics",
     "mode_coverage",
+    "names",
     "nearest_training_images",
     "parzen_estimate",
     "parzen_log_likelihood",
     "precision_recall",
+    "register",
     "validation_parzen",
 ]

@@ -105,7 +105,7 @@ def write_memorisation_check(
     """Draws `write_nearest_neighbours` for a saved generator against a data set's split.
 
     Args:
-        model: anything `keras_gan.metrics.evaluate.load_sampler` takes.
+        model: anything `keras_gan.metrics.saved_generators.load_sampler` takes.
         dataset, data_dir, manual_dir, split: the training images, as for training.
         path: the PNG file.
         seed: seed of the samples (a conditional generator's are class-balanced).
@@ -122,8 +122,8 @@ def write_memorisation_check(
     from keras_gan.data.contrast_normalization import global_contrast_normalize
     from keras_gan.data.datasets import load_dataset
     from keras_gan.data.pipeline import to_array
-    from keras_gan.metrics.evaluate import load_sampler
     from keras_gan.metrics.evaluate import trained_contrast_normalization
+    from keras_gan.metrics.saved_generators import load_sampler
 
     gcn = trained_contrast_normalization(model, gcn)
     sample = load_sampler(model, **sampler)
