@@ -36,6 +36,25 @@ _METRIC_MODULES = flags.DEFINE_list(
     "Python modules to import before --metrics is read: modules that register metrics of "
     "your own with @keras_gan.metrics.register(name) (importable from PYTHONPATH).",
 )
+_SAMPLER = flags.DEFINE_string(
+    "sampler",
+    None,
+    "Draw the scored samples with a keras_gan.sampling sampler instead of plain G(z): "
+    "truncation, rejection, metropolis_hastings, langevin or optimal_transport (a saved GAN, "
+    "not an export).",
+)
+_SAMPLER_ARGS = flags.DEFINE_list(
+    "sampler_args",
+    [],
+    "The sampler's settings as name=value, e.g. threshold=0.7 (truncation), chain_length=20 "
+    "(metropolis_hastings), steps=50,step_size=0.01 (langevin).",
+)
+_CALIBRATION_SPLIT = flags.DEFINE_string(
+    "calibration_split",
+    None,
+    "Held-out images to calibrate D on for rejection, metropolis_hastings and langevin "
+    "(e.g. train[50000:51000]); without it D's logit is used as it is.",
+)
 _ENCODER = flags.DEFINE_string(
     "encoder",
     None,
@@ -174,6 +193,17 @@ def main(argv):
                 raise ValueError(
                     f"Cannot load --feature_model={_FEATURE_MODEL.value}: {error}"
                 ) from error
+        sampler = None
+        if _SAMPLER.value:
+            from keras_gan import sampling
+
+            sampler = sampling.get(_SAMPLER.value, **_sampler_arguments(_SAMPLER_ARGS.value))
+        elif _SAMPLER_ARGS.value or _CALIBRATION_SPLIT.value:
+            raise ValueError(
+                "--sampler_args and --calibration_split set up a --sampler, and none is given. "
+                f"Received: --sampler_args={','.join(_SAMPLER_ARGS.value)} "
+                f"--calibration_split={_CALIBRATION_SPLIT.value}"
+            )
         results = {}
         if _METRICS.value:
             results = evaluate(
@@ -194,6 +224,8 @@ def main(argv):
                 inception_weights=_FID_INCEPTION_WEIGHTS.value,
                 reference_statistics=_REFERENCE_STATISTICS.value,
                 gcn=_GCN.value,
+                sampler=sampler,
+                calibration_split=_CALIBRATION_SPLIT.value,
             )
         if neighbours is not None:
             from keras_gan.metrics.nearest_neighbours import write_memorisation_check
@@ -221,6 +253,23 @@ def main(argv):
 
         write_json(output, results)
         print(f"wrote {output}")
+
+
+def _sampler_arguments(pairs):
+    """`--sampler_args` as keyword arguments: numbers where they parse, else strings."""
+    arguments = {}
+    for pair in pairs:
+        name, equals, value = pair.partition("=")
+        if not equals or not name:
+            raise ValueError(f"--sampler_args takes name=value pairs. Received: {pair!r}")
+        try:
+            arguments[name] = int(value)
+        except ValueError:
+            try:
+                arguments[name] = float(value)
+            except ValueError:
+                arguments[name] = value
+    return arguments
 
 
 def _error(message):

@@ -33,6 +33,8 @@ def evaluate(
     inception_weights=None,
     reference_statistics=None,
     gcn=None,
+    sampler=None,
+    calibration_split=None,
 ):
     """Evaluates the generator at `model` against `dataset`.
 
@@ -95,6 +97,13 @@ def evaluate(
             with (`--gcn`); None: as its run's `config.json` records (0 for
             a file without a run: pixels). A value the run contradicts is
             refused.
+        sampler: None (plain G(z)), or a `keras_gan.sampling` sampler (a
+            registered name or an instance) that draws the scored samples
+            from a saved GAN (not an export).
+        calibration_split: with a sampler that reads D's calibrated logit
+            (`rejection`, `metropolis_hastings`, `langevin`), held-out images
+            to calibrate it on (`keras_gan.sampling.calibrate`), e.g.
+            `train[50000:51000]`; None uses D's logit as it is.
 
     Returns:
         A dict with `model` (as given), `step` (a saved GAN's training step;
@@ -107,6 +116,8 @@ def evaluate(
         `nn_accuracy`; `fid_inception`; `fid_inception_round_trip`;
         `inception_score`, `inception_score_std`); with `gcn`, also `gcn`.
 
+        With a `sampler`, also `sampler` (its name and settings) and
+        `sampler_cost` (generator and discriminator calls per sample).
         A metric of your own adds its own keys.
 
     Raises:
@@ -136,17 +147,48 @@ def evaluate(
     for metric in metrics:
         metric.check(inputs)
     inputs.check_data(metrics)
-    inputs.load_generator(sample_from_average, encoder)
+    if sampler is not None:
+        from keras_gan import sampling
+
+        sampler = sampling.get(sampler)
+    if calibration_split is not None and not hasattr(sampler, "calibration"):
+        raise ValueError(
+            "calibration_split calibrates the discriminator of a sampler that reads it "
+            f"(rejection, metropolis_hastings, langevin). Received: sampler={sampler!r}"
+        )
+    inputs.load_generator(sample_from_average, encoder, sampler)
     inputs.check_generator(metrics)
+    if calibration_split is not None:
+        sampler.calibration = _calibration(inputs, calibration_split)
     # What was scored: the model as given and, for a saved GAN, its training step.
     results = {"model": str(model), "num_samples": int(num_samples), "seed": int(seed)}
     if inputs.gcn:
         results["gcn"] = inputs.gcn
     if inputs.generator.step is not None:
         results["step"] = inputs.generator.step
+    if sampler is not None:
+        results["sampler"] = {"name": sampler.name, **sampler.get_config()}
     for metric in metrics:
         results.update(metric.compute(inputs))
+    if sampler is not None and hasattr(sampler, "cost"):
+        results["sampler_cost"] = sampler.cost
     return results
+
+
+def _calibration(inputs, split):
+    """D's logistic calibration on the held-out images of `split` (and their labels)."""
+    from keras_gan.data.datasets import load_dataset
+    from keras_gan.data.pipeline import to_array
+    from keras_gan.sampling import calibrate
+
+    options = dict(data_dir=inputs.data_dir, manual_dir=inputs.manual_dir, split=split)
+    labels = None
+    if inputs.generator.num_classes is None:
+        images = to_array(load_dataset(inputs.dataset, **options))
+    else:
+        labelled = load_dataset(inputs.dataset, with_labels=True, **options)
+        images, labels = labelled.samples, labelled.labels
+    return calibrate(inputs.generator.gan, images, seed=inputs.seed, labels=labels)
 
 
 def trained_contrast_normalization(model, gcn=None):

@@ -102,9 +102,9 @@ class EvaluationInputs:
 
     # The generator and its samples.
 
-    def load_generator(self, sample_from_average=None, encoder=None):
+    def load_generator(self, sample_from_average=None, encoder=None, sampler=None):
         """Loads the generator at `model` (`keras_gan.metrics.saved_generators.load_sampler`)."""
-        self._generator = load_sampler(self.model, sample_from_average, encoder)
+        self._generator = load_sampler(self.model, sample_from_average, encoder, sampler)
 
     @property
     def generator(self):

@@ -29,10 +29,14 @@ class Sampler:
         reconstruct: None, or `reconstruct(images) -> G(E(x))`.
         step: the training step the generator was saved at (its generator
             optimizer's iterations), or None for an exported SavedModel.
+        gan: the loaded `GAN`, or None for an exported SavedModel.
     """
 
-    def __init__(self, generate, num_classes=None, encode=None, reconstruct=None, step=None):
+    def __init__(
+        self, generate, num_classes=None, encode=None, reconstruct=None, step=None, gan=None
+    ):
         self._generate = generate
+        self.gan = gan
         self.num_classes = num_classes
         self.encode = encode
         self.reconstruct = reconstruct
@@ -46,7 +50,7 @@ class Sampler:
         return self._generate(num_samples, seed, check_label_array(labels, self.num_classes))
 
 
-def load_sampler(path, sample_from_average=None, encoder=None):
+def load_sampler(path, sample_from_average=None, encoder=None, sampler=None):
     """A `Sampler`, `(num_samples, seed, labels=None) -> samples`, for the generator at `path`.
 
     Args:
@@ -62,6 +66,9 @@ def load_sampler(path, sample_from_average=None, encoder=None):
         encoder: None, or a `.keras` file of an encoder fitted to this
             generator (`scripts/train_encoder.py`). A `BiGAN`'s own encoder
             and an export's `encode` signature are used without it.
+        sampler: None (plain G(z)), or a `keras_gan.sampling` sampler (name or
+            instance) that draws the samples; saved GANs only (an export has
+            only its plain `generate` signature).
 
     Raises:
         ValueError: if `path` holds no generator, or `sample_from_average`
@@ -74,6 +81,12 @@ def load_sampler(path, sample_from_average=None, encoder=None):
         # A model base, as TensorFlow Serving reads it: the newest version serves.
         path = path / str(versions[-1])
     if (path / "saved_model.pb").is_file():
+        if sampler is not None:
+            raise ValueError(
+                "An exported SavedModel samples through its generate signature only; use a "
+                "sampler on a run directory, checkpoint or .keras file. Received: "
+                f"sampler={sampler!r} for {str(path)!r}"
+            )
         if sample_from_average is not None:
             raise ValueError(
                 "An exported SavedModel holds the one generator chosen at export; choose "
@@ -138,11 +151,22 @@ def load_sampler(path, sample_from_average=None, encoder=None):
         gan.sample_from_average = bool(sample_from_average)
     if gan.g_optimizer is not None:
         codec["step"] = int(keras.ops.convert_to_numpy(gan.g_optimizer.iterations))
+    if sampler is not None:
+        from keras_gan import sampling
+
+        sampler = sampling.get(sampler)
     if gan.num_classes is None:
-        return Sampler(lambda num_samples, seed: gan.generate(num_samples, seed=seed), **codec)
+        return Sampler(
+            lambda num_samples, seed: gan.generate(num_samples, seed=seed, sampler=sampler),
+            gan=gan,
+            **codec,
+        )
     return Sampler(
-        lambda num_samples, seed, labels: gan.generate(num_samples, seed=seed, labels=labels),
+        lambda num_samples, seed, labels: gan.generate(
+            num_samples, seed=seed, labels=labels, sampler=sampler
+        ),
         gan.num_classes,
+        gan=gan,
         **codec,
     )
 

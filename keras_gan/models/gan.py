@@ -419,7 +419,7 @@ class GAN(keras.Model):
         batch, or on `[z, labels]` in a conditional GAN."""
         return self.sampler(inputs, training=training)
 
-    def generate(self, num_samples, seed=None, labels=None):
+    def generate(self, num_samples, seed=None, labels=None, sampler=None):
         """Returns `num_samples` generated samples as a float32 NumPy array.
 
         Float32 also when the generator computes in bfloat16 or float16
@@ -433,21 +433,31 @@ class GAN(keras.Model):
                 default the classes in order, equally often
                 (`keras_gan.models.labels.balanced_labels`): a grid of
                 `rows * num_classes` samples shows one class per row.
+            sampler: None for G(z) of z drawn from the latent distribution;
+                or a `keras_gan.sampling` sampler, by name (`"truncation"`,
+                `"rejection"`, `"metropolis_hastings"`, `"langevin"`,
+                `"optimal_transport"`) or as an instance with its settings.
         """
         if int(num_samples) < 1:
             raise ValueError(f"`num_samples` must be >= 1. Received: num_samples={num_samples}")
         num_samples = int(num_samples)
-        z = self.sample_latent(num_samples, seed=seed)
         if self.num_classes is None:
             if labels is not None:
                 raise ValueError(
                     "This GAN is unconditional and takes no labels. Received: labels="
                     f"{np.asarray(labels).tolist()[:10]}"
                 )
-            return mixed_precision.to_numpy(self.sampler(z, training=False))
+        else:
+            if labels is None:
+                labels = class_labels.balanced_labels(num_samples, self.num_classes)
+            labels = class_labels.check_label_array(labels, self.num_classes, num_samples)
+        if sampler is not None:
+            from keras_gan import sampling
+
+            return sampling.get(sampler).generate(self, num_samples, seed, labels)
+        z = self.sample_latent(num_samples, seed=seed)
         if labels is None:
-            labels = class_labels.balanced_labels(num_samples, self.num_classes)
-        labels = class_labels.check_label_array(labels, self.num_classes, num_samples)
+            return mixed_precision.to_numpy(self.sampler(z, training=False))
         labels = ops.convert_to_tensor(labels)
         return mixed_precision.to_numpy(self.sampler([z, labels], training=False))
 

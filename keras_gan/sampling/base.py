@@ -1,0 +1,139 @@
+"""`LatentSampler`: how samples are drawn from a trained generator, named like losses.
+
+The plain way draws z from the latent distribution and returns G(z). A
+sampler may draw z otherwise (truncation) or use what the discriminator
+learned about where G's samples are poor (rejection, Metropolis-Hastings,
+Langevin dynamics in z, optimal transport in z). `GAN.generate(n, seed,
+sampler=...)` takes a registered name or an instance; every metric of
+`scripts/evaluate.py --sampler` then scores it.
+"""
+
+import numpy as np
+import tensorflow as tf
+from keras import ops
+
+from keras_gan import latent
+from keras_gan import mixed_precision
+from keras_gan.configurable import Configurable
+
+_REGISTRY = {}
+# Samples per generator or discriminator call.
+CHUNK = 1000
+
+
+def register(name):
+    """Class decorator: makes a `LatentSampler` subclass available by `name`."""
+
+    def decorate(cls):
+        if not (isinstance(cls, type) and issubclass(cls, LatentSampler)):
+            raise ValueError(f"Only LatentSampler subclasses can be registered. Received: {cls!r}")
+        if name in _REGISTRY and _REGISTRY[name] is not cls:
+            raise ValueError(
+                f"A sampler named {name!r} is already registered ({_REGISTRY[name].__name__}). "
+                f"Received: {cls.__name__}"
+            )
+        cls.name = name
+        _REGISTRY[name] = cls
+        return cls
+
+    return decorate
+
+
+def get(sampler, **arguments):
+    """A `LatentSampler` from a registered name (with constructor `arguments`) or an instance."""
+    if isinstance(sampler, LatentSampler):
+        if arguments:
+            raise ValueError(
+                f"Arguments are for a sampler given by name. Received: {sampler!r} and {arguments}"
+            )
+        return sampler
+    import keras_gan.sampling  # noqa: F401  (registers the built-in samplers)
+
+    if sampler not in _REGISTRY:
+        raise ValueError(
+            f"Unknown sampler {sampler!r}; available: {', '.join(_REGISTRY)}. "
+            f"Received: sampler={sampler!r}"
+        )
+    try:
+        return _REGISTRY[sampler](**arguments)
+    except TypeError as error:
+        raise ValueError(f"Bad arguments for sampler {sampler!r}: {error}") from error
+
+
+def names():
+    import keras_gan.sampling  # noqa: F401
+
+    return tuple(_REGISTRY)
+
+
+class LatentSampler(Configurable):
+    """Base class: `sampler.generate(gan, num_samples, seed, labels)` -> float32 NumPy samples.
+
+    Subclasses implement `generate`. Those that read the discriminator set
+    `uses_discriminator = True`; those whose D must be calibrated on held-out
+    data (its logit read as log p_data / p_g) set `needs_calibration = True`
+    and take `calibration=(scale, offset)` (see `calibrate`). After a call,
+    `cost` holds `generator_calls_per_sample` and
+    `discriminator_calls_per_sample`.
+    """
+
+    name = None
+    uses_discriminator = False
+    needs_calibration = False
+
+    def generate(self, gan, num_samples, seed, labels=None):
+        raise NotImplementedError(f"{type(self).__name__} must implement generate")
+
+
+def seed_of(seed):
+    """The shape-(2,) int64 seed tensor of an int seed (None: a fresh random one)."""
+    if seed is None:
+        seed = int(np.random.default_rng().integers(2**62))
+    if tf.is_tensor(seed) and seed.shape.rank == 1:
+        return tf.cast(seed, tf.int64)
+    return latent.seed_tensor(int(seed))
+
+
+def fold(seed, *draws):
+    """A seed derived from `seed` for the numbered draw `draws` (stateless)."""
+    for draw in draws:
+        seed = tf.random.experimental.stateless_fold_in(seed, draw)
+    return seed
+
+
+def generator_outputs(gan, z, labels):
+    """G(z) (the GAN's sampling generator, in inference mode), as a float32 tensor."""
+    inputs = z if labels is None else [z, ops.convert_to_tensor(labels, "int32")]
+    return ops.cast(gan.sampler(inputs, training=False), "float32")
+
+
+def discriminator_logits(gan, x, labels):
+    """D's logit of each sample, `(n,)` float32, in inference mode (no dropout)."""
+    inputs = x if labels is None else [x, ops.convert_to_tensor(labels, "int32")]
+    logits = gan.discriminator(inputs, training=False)
+    if isinstance(logits, tuple | list):  # AC-GAN: (logits, class logits)
+        logits = logits[0]
+    return ops.reshape(ops.cast(logits, "float32"), (-1,))
+
+
+def in_chunks(function, *arrays):
+    """`function(*chunks)` over CHUNK rows at a time, concatenated (arrays may be None)."""
+    total = next(len(a) for a in arrays if a is not None)
+    parts = []
+    for start in range(0, total, CHUNK):
+        parts.append(
+            function(*(a if a is None else a[start : start + CHUNK] for a in arrays)).numpy()
+        )
+    return np.concatenate(parts)
+
+
+def to_numpy(samples):
+    return mixed_precision.to_numpy(samples)
+
+
+def check_positive(name, value, integer=False):
+    if integer and (int(value) != value or value < 1):
+        raise ValueError(f"`{name}` must be an integer >= 1. Received: {name}={value!r}")
+    if not integer and not value > 0:
+        raise ValueError(f"`{name}` must be > 0. Received: {name}={value!r}")
+    return int(value) if integer else float(value)
