@@ -151,6 +151,7 @@ def evaluate(
         from keras_gan import sampling
 
         sampler = sampling.get(sampler)
+        sampler.progress = progress
     if calibration_split is not None and not hasattr(sampler, "calibration"):
         raise ValueError(
             "calibration_split calibrates the discriminator of a sampler that reads it "

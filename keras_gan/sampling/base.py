@@ -80,6 +80,16 @@ class LatentSampler(Configurable):
     name = None
     uses_discriminator = False
     needs_calibration = False
+    # Set True to print progress lines (scripts/evaluate.py does), for the samplers
+    # that take many generator and discriminator calls per sample.
+    progress = False
+
+    def _progress(self, total, unit_name):
+        if not self.progress:
+            return None
+        from keras_gan.progress import progress_bar
+
+        return progress_bar(total, unit_name)
 
     def generate(self, gan, num_samples, seed, labels=None):
         raise NotImplementedError(f"{type(self).__name__} must implement generate")
@@ -114,6 +124,18 @@ def discriminator_logits(gan, x, labels):
     if isinstance(logits, tuple | list):  # AC-GAN: (logits, class logits)
         logits = logits[0]
     return ops.reshape(ops.cast(logits, "float32"), (-1,))
+
+
+def scored_samples(gan, z, labels, calibration):
+    """`(G(z), calibrated D logits)` as NumPy, CHUNK samples per network call."""
+    scale, offset = calibration
+    samples, logits = [], []
+    for start in range(0, len(z), CHUNK):
+        part_labels = None if labels is None else labels[start : start + CHUNK]
+        x = generator_outputs(gan, z[start : start + CHUNK], part_labels)
+        logits.append(scale * discriminator_logits(gan, x, part_labels).numpy() + offset)
+        samples.append(x.numpy())
+    return np.concatenate(samples), np.concatenate(logits)
 
 
 def in_chunks(function, *arrays):

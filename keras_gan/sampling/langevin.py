@@ -59,10 +59,13 @@ class LangevinSampling(LatentSampler):
         seed = seed_of(seed)
         z = gan.sample_latent(num_samples, seed=seed)
         chunks = []
+        bar = self._progress(num_samples, "sample")
         for start in range(0, num_samples, CHUNK):
             part = z[start : start + CHUNK]
             part_labels = None if labels is None else np.asarray(labels)[start : start + CHUNK]
             chunks.append(self._run(gan, part, fold(seed, start), part_labels).numpy())
+            if bar is not None:
+                bar.update(min(num_samples, start + CHUNK))
         return np.concatenate(chunks)
 
     def _run(self, gan, z, seed, labels):

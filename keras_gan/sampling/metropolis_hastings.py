@@ -4,10 +4,9 @@ import numpy as np
 
 from keras_gan.sampling.base import LatentSampler
 from keras_gan.sampling.base import check_positive
-from keras_gan.sampling.base import discriminator_logits
 from keras_gan.sampling.base import fold
-from keras_gan.sampling.base import generator_outputs
 from keras_gan.sampling.base import register
+from keras_gan.sampling.base import scored_samples
 from keras_gan.sampling.base import seed_of
 
 
@@ -41,14 +40,14 @@ class MetropolisHastings(LatentSampler):
     def generate(self, gan, num_samples, seed, labels=None):
         seed = seed_of(seed)
         rng = np.random.default_rng([int(s) % 2**64 for s in np.asarray(seed)] + [1])
-        scale, offset = self.calibration
         state = state_logits = None
         accepted = 0
+        bar = self._progress(self.chain_length, "proposal")
         for step in range(self.chain_length):
+            if bar is not None:
+                bar.update(step + 1)
             z = gan.sample_latent(num_samples, seed=seed if step == 0 else fold(seed, step))
-            x = generator_outputs(gan, z, labels)
-            logits = scale * discriminator_logits(gan, x, labels).numpy() + offset
-            x = x.numpy()
+            x, logits = scored_samples(gan, z, labels, self.calibration)
             if state is None:
                 state, state_logits = x, logits
                 continue

@@ -55,10 +55,13 @@ class OptimalTransport(LatentSampler):
             probe = probe[: len(probe_labels)]
         k = self.lipschitz(gan, probe, probe_labels)
         chunks = []
+        bar = self._progress(num_samples, "sample")
         for start in range(0, num_samples, CHUNK):
             part = z[start : start + CHUNK]
             part_labels = None if labels is None else np.asarray(labels)[start : start + CHUNK]
             chunks.append(self._run(gan, part, k, part_labels).numpy())
+            if bar is not None:
+                bar.update(min(num_samples, start + CHUNK))
         return np.concatenate(chunks)
 
     def _run(self, gan, z0, k, labels):

@@ -4,10 +4,9 @@ import numpy as np
 
 from keras_gan.sampling.base import LatentSampler
 from keras_gan.sampling.base import check_positive
-from keras_gan.sampling.base import discriminator_logits
 from keras_gan.sampling.base import fold
-from keras_gan.sampling.base import generator_outputs
 from keras_gan.sampling.base import register
+from keras_gan.sampling.base import scored_samples
 from keras_gan.sampling.base import seed_of
 
 EPSILON = 1e-6
@@ -67,11 +66,7 @@ class RejectionSampling(LatentSampler):
         }
 
     def _draw(self, gan, count, seed, labels):
-        z = gan.sample_latent(count, seed=seed)
-        x = generator_outputs(gan, z, labels)
-        scale, offset = self.calibration
-        logits = scale * discriminator_logits(gan, x, labels).numpy() + offset
-        return x.numpy(), logits
+        return scored_samples(gan, gan.sample_latent(count, seed=seed), labels, self.calibration)
 
     def generate(self, gan, num_samples, seed, labels=None):
         seed = seed_of(seed)
@@ -85,6 +80,7 @@ class RejectionSampling(LatentSampler):
             gamma = np.percentile(_f(burn, l_max), self.gamma_percentile)
         kept, kept_labels, drawn = [], [], self.burn_in
         wanted = _wanted_per_label(num_samples, labels)
+        bar = self._progress(num_samples, "accepted sample")
         for round_ in range(1, self.max_rounds + 1):
             batch_labels = pick(self.batch_size)
             x, logits = self._draw(gan, self.batch_size, fold(seed, round_), batch_labels)
@@ -94,6 +90,8 @@ class RejectionSampling(LatentSampler):
             kept.append(x[accept])
             kept_labels.append(None if batch_labels is None else batch_labels[accept])
             samples = _take(kept, kept_labels, wanted, labels)
+            if bar is not None:
+                bar.update(min(num_samples, sum(len(k) for k in kept)))
             if samples is not None:
                 self.acceptance_rate = sum(len(k) for k in kept) / (drawn - self.burn_in)
                 calls = drawn / num_samples
