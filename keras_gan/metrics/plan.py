@@ -98,7 +98,7 @@ class EvaluationInputs:
         self.inception_weights = inception_weights
         self.reference_statistics = reference_statistics
         self._generator = None
-        self.loads = []  # (split, with_labels) of every data load, in order
+        self._splits = {}
 
     # The generator and its samples.
 
@@ -151,11 +151,16 @@ class EvaluationInputs:
     def reference_labels(self):
         return self._split("reference")[1]
 
-    @functools.cache  # noqa: B019  (one EvaluationInputs per evaluation)
     def _split(self, role):
+        # Kept on the instance (not functools.cache, which would keep every evaluation's
+        # data alive for the life of the process).
+        if role not in self._splits:
+            self._splits[role] = self._load_split(role)
+        return self._splits[role]
+
+    def _load_split(self, role):
         split = getattr(self, f"{role}_split")
         with_labels = f"{role}_labels" in self.needs
-        self.loads.append((split, with_labels))
         options = dict(data_dir=self.data_dir, manual_dir=self.manual_dir, split=split)
         if with_labels:
             labelled = load_dataset(self.dataset, with_labels=True, **options)
