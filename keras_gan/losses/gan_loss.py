@@ -2,6 +2,7 @@
 
 import keras
 
+from keras_gan import named_classes
 from keras_gan.configurable import Configurable
 
 _REGISTRY = {}
@@ -22,15 +23,7 @@ def register(name):
     """
 
     def decorate(cls):
-        if not (isinstance(cls, type) and issubclass(cls, GANLoss)):
-            raise ValueError(f"Only GANLoss subclasses can be registered. Received: {cls!r}")
-        if name in _REGISTRY and _REGISTRY[name] is not cls:
-            raise ValueError(
-                f"A loss named {name!r} is already registered ({_REGISTRY[name].__name__}). "
-                f"Received: {cls.__name__}"
-            )
-        cls.name = name
-        _REGISTRY[name] = cls
+        named_classes.add(_REGISTRY, name, cls, GANLoss, "loss")
         package = "keras_gan" if cls.__module__.startswith("keras_gan.") else "Custom"
         return keras.saving.register_keras_serializable(package=package)(cls)
 

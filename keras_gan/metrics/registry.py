@@ -9,6 +9,8 @@ model and data can give them, then loads each input once, on first use, and
 hands the same arrays to every metric that asked for them.
 """
 
+from keras_gan import named_classes
+
 _REGISTRY = {}
 
 
@@ -18,10 +20,11 @@ class Metric:
     Subclasses set `needs` (names from `keras_gan.metrics.plan.INPUTS`) and
     implement `compute(inputs) -> dict` of result keys to numbers (or lists,
     or dicts), reading only the inputs they declared. `check(inputs)` may
-    refuse a data set or model before any data loads (raise `ValueError`
-    naming what was received); it runs after the plan's own checks, which
-    already refuse what the declared inputs cannot give (a split of a
-    synthetic set, an encoder or classes the generator has not).
+    refuse the data set or settings (raise `ValueError` naming what was
+    received); it runs first, before the generator or any data loads, so it
+    reads settings only (`inputs.dataset`, `inputs.gcn`, ...). The plan's own
+    checks follow and refuse what the declared inputs cannot give (a split
+    of a synthetic set, an encoder or classes the generator has not).
 
     Example, a metric of your own (no change to the library):
         >>> @keras_gan.metrics.register("mean_gap")
@@ -54,16 +57,7 @@ def register(name):
     """
 
     def decorate(cls):
-        if not (isinstance(cls, type) and issubclass(cls, Metric)):
-            raise ValueError(f"Only Metric subclasses can be registered. Received: {cls!r}")
-        if name in _REGISTRY and _REGISTRY[name] is not cls:
-            raise ValueError(
-                f"A metric named {name!r} is already registered ({_REGISTRY[name].__name__}). "
-                f"Received: {cls.__name__}"
-            )
-        cls.name = name
-        _REGISTRY[name] = cls
-        return cls
+        return named_classes.add(_REGISTRY, name, cls, Metric, "metric")
 
     return decorate
 

@@ -13,7 +13,7 @@ import tensorflow as tf
 from keras import ops
 
 from keras_gan import latent
-from keras_gan import mixed_precision
+from keras_gan import named_classes
 from keras_gan.configurable import Configurable
 
 _REGISTRY = {}
@@ -25,16 +25,7 @@ def register(name):
     """Class decorator: makes a `LatentSampler` subclass available by `name`."""
 
     def decorate(cls):
-        if not (isinstance(cls, type) and issubclass(cls, LatentSampler)):
-            raise ValueError(f"Only LatentSampler subclasses can be registered. Received: {cls!r}")
-        if name in _REGISTRY and _REGISTRY[name] is not cls:
-            raise ValueError(
-                f"A sampler named {name!r} is already registered ({_REGISTRY[name].__name__}). "
-                f"Received: {cls.__name__}"
-            )
-        cls.name = name
-        _REGISTRY[name] = cls
-        return cls
+        return named_classes.add(_REGISTRY, name, cls, LatentSampler, "sampler")
 
     return decorate
 
@@ -147,10 +138,6 @@ def in_chunks(function, *arrays):
             function(*(a if a is None else a[start : start + CHUNK] for a in arrays)).numpy()
         )
     return np.concatenate(parts)
-
-
-def to_numpy(samples):
-    return mixed_precision.to_numpy(samples)
 
 
 def check_positive(name, value, integer=False):
