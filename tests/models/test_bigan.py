@@ -384,6 +384,8 @@ def _train_pairs(strategy, d_steps):
     return bigan, initial, history.history
 
 
+# Rarely segfaults between the two epochs on a loaded machine, inside TensorFlow's
+# MultiDeviceIterator destructor: docs/upstream/tensorflow_multi_device_iterator.md.
 @pytest.mark.parametrize("d_steps", [1, 2])
 def test_two_replicas_update_a_bigan_exactly_like_one_device(mirrored, d_steps):
     one, initial, one_history = _train_pairs(tf.distribute.OneDeviceStrategy("/cpu:0"), d_steps)
