@@ -29,6 +29,23 @@ _ENCODER = flags.DEFINE_string(
     "RUN/encoder/encoder.keras): adds the encode and reconstruct signatures. A BiGAN's own "
     "encoder is exported without it.",
 )
+_MAX_REFINE_STEPS = flags.DEFINE_integer(
+    "max_refine_steps",
+    0,
+    "Adds the generate_refined signature (Langevin steps in z on the discriminator's energy, "
+    "keras_gan.sampling.LangevinSampling) with the discriminator inside the export; a request "
+    "may ask for 0 to this many steps. 0: no such signature, no discriminator.",
+    lower_bound=0,
+)
+_REFINE_STEP_SIZE = flags.DEFINE_float(
+    "refine_step_size", 0.01, "generate_refined's Langevin step size (> 0)."
+)
+_REFINE_CALIBRATION = flags.DEFINE_list(
+    "refine_calibration",
+    ["1.0", "0.0"],
+    "scale,offset applied to the discriminator's logit in generate_refined (as "
+    "scripts/evaluate.py --calibration_split would fit them).",
+)
 flags.mark_flag_as_required("source")
 
 
@@ -43,6 +60,7 @@ def main(argv):
 
     tf.get_logger().setLevel("WARNING")
     try:
+        langevin = _langevin()
         gan = load_trained_gan(_SOURCE.value)
         encoder = load_encoder(_ENCODER.value, gan) if _ENCODER.value else None
         path = export_generator(
@@ -52,10 +70,34 @@ def main(argv):
             version=_VERSION.value,
             max_samples=_MAX_SAMPLES.value,
             encoder=encoder,
+            langevin=langevin,
         )
     except ValueError as error:
         _error(error)
     print(f"exported the generator to {path}")
+
+
+def _langevin():
+    """The sampler behind generate_refined, or None; bad flags are refused before any loading."""
+    if _MAX_REFINE_STEPS.value == 0:
+        return None
+    from keras_gan.sampling import LangevinSampling
+
+    try:
+        scale, offset = (float(value) for value in _REFINE_CALIBRATION.value)
+    except ValueError:
+        raise ValueError(
+            "--refine_calibration takes two numbers, scale,offset. Received: "
+            f"--refine_calibration={','.join(_REFINE_CALIBRATION.value)}"
+        ) from None
+    try:
+        return LangevinSampling(
+            steps=_MAX_REFINE_STEPS.value,
+            step_size=_REFINE_STEP_SIZE.value,
+            calibration=(scale, offset),
+        )
+    except ValueError as error:
+        raise ValueError(f"--refine_step_size: {error}") from error
 
 
 def _error(message):

@@ -11,6 +11,7 @@ import tensorflow as tf
 from keras_gan.latent import sample as sample_latent
 from keras_gan.latent import seed_tensor
 from keras_gan.models.labels import check_batch_labels
+from keras_gan.sampling.truncation import truncated_latent
 
 WARMUP_FILE = "tf_serving_warmup_requests"
 CLASS_NAMES_FILE = "class_names.txt"  # a conditional export's classes, line i = class id i
@@ -27,6 +28,7 @@ def export_generator(
     output_range=(0.0, 1.0),
     warmup=True,
     encoder=None,
+    langevin=None,
 ):
     """Exports `gan`'s generator to `<export_base>/<model_name>/<version>/`.
 
@@ -39,6 +41,18 @@ def export_generator(
             `num_samples` outside 1..`max_samples` is an InvalidArgument error.
         `generate_png` (image generators only): the same inputs -> `png`,
             string `[num_samples]`, PNG-encoded uint8 images.
+        `generate_truncated`: `num_samples`, `seed` and `truncation` float32
+            scalar -> `samples`: z drawn from the latent distribution
+            truncated to |z_i| <= truncation by resampling; equals
+            `gan.generate(n, seed=seed, sampler=Truncation(truncation))`.
+            `truncation` <= 0 (or NaN) is an InvalidArgument error.
+        `generate_refined` (only with `langevin=`): `num_samples`, `seed`
+            and `steps` int32 scalar -> `samples`: z moved by `steps`
+            Langevin steps on the discriminator's energy (DDLS); equals
+            `gan.generate(n, seed=seed, sampler=LangevinSampling(steps,
+            ...))` with the export's step size and calibration. The
+            discriminator is in the SavedModel only then. `steps` outside
+            0..`langevin.steps` is an InvalidArgument error.
 
     A conditional GAN's signatures take one more input, `labels` int32
     (`[batch]` for `serving_default`, `[num_samples]` for the others): the
@@ -71,6 +85,10 @@ def export_generator(
         encoder: an encoder fitted to this generator
             (`keras_gan.models.LatentRegression`); default: the GAN's own
             (`BiGAN.encoder`), if any.
+        langevin: a `keras_gan.sampling.LangevinSampling` to serve as
+            `generate_refined`: its `step_size` and `calibration` are fixed
+            in the export, and its `steps` is the most a request may ask
+            for. Not for a `BiGAN` (its D judges (x, z) pairs).
 
     Returns:
         The path of the new version.
@@ -105,7 +123,21 @@ def export_generator(
             "An encoder is exported with an unconditional generator; this one is conditional "
             f"(num_classes={gan.num_classes})."
         )
-    archive = _archive(gan, max_samples, output_range, encoder)
+    if langevin is not None:
+        from keras_gan import sampling
+
+        if not isinstance(langevin, sampling.LangevinSampling):
+            raise ValueError(
+                "`langevin` must be a keras_gan.sampling.LangevinSampling. "
+                f"Received: langevin={langevin!r}"
+            )
+        if langevin.steps < 1:
+            raise ValueError(
+                "`langevin.steps` is the most steps a request may ask for, so at least 1. "
+                f"Received: langevin={langevin!r}"
+            )
+        sampling.check_applies(langevin, gan)
+    archive = _archive(gan, max_samples, output_range, encoder, langevin)
     model_dir.mkdir(parents=True, exist_ok=True)
     # A non-numeric name: TF Serving ignores it, so a half-written export is never served.
     partial = model_dir / f".partial-{version}-{os.getpid()}"
@@ -121,6 +153,7 @@ def export_generator(
                 image=image,
                 num_classes=gan.num_classes,
                 data_shape=gan.data_shape if encoder is not None else None,
+                refined=langevin is not None,
             )
         if gan.num_classes is not None:
             names = gan.class_names or [str(i) for i in range(gan.num_classes)]
@@ -140,7 +173,7 @@ def existing_versions(model_dir):
     return sorted(int(p.name) for p in pathlib.Path(model_dir).iterdir() if p.name.isdigit())
 
 
-def _archive(gan, max_samples, output_range, encoder=None):
+def _archive(gan, max_samples, output_range, encoder=None, langevin=None):
     # The averaged generator when the GAN keeps one and samples from it.
     generator = gan.sampler
     latent_dim = int(gan.latent_dim)
@@ -160,7 +193,7 @@ def _archive(gan, max_samples, output_range, encoder=None):
             samples = (samples - low) / (high - low)
         return tf.cast(samples, tf.float32)
 
-    def latent_of(num_samples, seed):
+    def checked_count(num_samples):
         checks = [
             tf.debugging.assert_greater_equal(
                 num_samples, 1, message="num_samples must be at least 1"
@@ -173,8 +206,34 @@ def _archive(gan, max_samples, output_range, encoder=None):
         ]
         # The checks must run before the allocation they guard, not merely in the graph.
         with tf.control_dependencies(checks):
-            num_samples = tf.identity(num_samples)
-        return sample_latent(distribution, num_samples, latent_dim, seed_tensor(seed))
+            return tf.identity(num_samples)
+
+    def latent_of(num_samples, seed):
+        return sample_latent(
+            distribution, checked_count(num_samples), latent_dim, seed_tensor(seed)
+        )
+
+    def truncated_of(num_samples, seed, truncation):
+        check = tf.debugging.Assert(
+            truncation > 0.0, ["truncation must be > 0; received", truncation]
+        )
+        with tf.control_dependencies([check]):
+            truncation = tf.identity(truncation)
+        return truncated_latent(
+            distribution, checked_count(num_samples), latent_dim, seed_tensor(seed), truncation
+        )
+
+    def refined_of(num_samples, seed, steps, labels=None):
+        check = tf.debugging.Assert(
+            tf.logical_and(steps >= 0, steps <= langevin.steps),
+            [f"steps must be in 0..{langevin.steps}, the limit set at export; received", steps],
+        )
+        with tf.control_dependencies([check]):
+            steps = tf.identity(steps)
+        z = latent_of(num_samples, seed)
+        if labels is not None:
+            labels = check_batch_labels(labels, num_classes, tf.shape(z)[0])
+        return _langevin_in_chunks(gan, langevin, z, seed_tensor(seed), labels, steps)
 
     archive = keras.export.ExportArchive()
     archive.track(generator)
@@ -189,6 +248,10 @@ def _archive(gan, max_samples, output_range, encoder=None):
 
     if encoder is not None:
         archive.track(encoder)
+    if langevin is not None:
+        archive.track(gan.discriminator)
+    truncation_spec = tf.TensorSpec([], tf.float32, name="truncation")
+    steps_spec = tf.TensorSpec([], tf.int32, name="steps")
 
     # The first endpoint becomes `serving_default`.
     if num_classes is None:
@@ -207,6 +270,21 @@ def _archive(gan, max_samples, output_range, encoder=None):
                 "generate_png",
                 lambda num_samples, seed: png_of(samples_of(latent_of(num_samples, seed))),
                 input_signature=[count_spec, seed_spec],
+            )
+        archive.add_endpoint(
+            "generate_truncated",
+            lambda num_samples, seed, truncation: {
+                "samples": samples_of(truncated_of(num_samples, seed, truncation))
+            },
+            input_signature=[count_spec, seed_spec, truncation_spec],
+        )
+        if langevin is not None:
+            archive.add_endpoint(
+                "generate_refined",
+                lambda num_samples, seed, steps: {
+                    "samples": samples_of(refined_of(num_samples, seed, steps))
+                },
+                input_signature=[count_spec, seed_spec, steps_spec],
             )
         if encoder is not None:
             _add_encoder_endpoints(archive, encoder, gan.data_shape, max_samples, (low, high))
@@ -242,7 +320,52 @@ def _archive(gan, max_samples, output_range, encoder=None):
             lambda num_samples, seed, labels: png_of(generated(num_samples, seed, labels)),
             input_signature=[count_spec, seed_spec, labels_spec],
         )
+    archive.add_endpoint(
+        "generate_truncated",
+        lambda num_samples, seed, truncation, labels: {
+            "samples": samples_of(truncated_of(num_samples, seed, truncation), labels)
+        },
+        input_signature=[count_spec, seed_spec, truncation_spec, labels_spec],
+    )
+    if langevin is not None:
+        archive.add_endpoint(
+            "generate_refined",
+            lambda num_samples, seed, steps, labels: {
+                "samples": samples_of(refined_of(num_samples, seed, steps, labels), labels)
+            },
+            input_signature=[count_spec, seed_spec, steps_spec, labels_spec],
+        )
     return archive
+
+
+def _langevin_in_chunks(gan, langevin, z, seed, labels, steps):
+    """`LangevinSampling.latent` in the graph: the same chunks and the same seeds."""
+    from keras_gan.sampling.base import CHUNK
+    from keras_gan.sampling.base import fold
+    from keras_gan.sampling.langevin import langevin_steps
+
+    count = tf.shape(z)[0]
+    chunks = (count + CHUNK - 1) // CHUNK
+
+    def refine(i, done):
+        start = i * CHUNK
+        part_labels = None if labels is None else labels[start : start + CHUNK]
+        part = langevin_steps(
+            gan,
+            z[start : start + CHUNK],
+            fold(seed, start),
+            part_labels,
+            steps,
+            langevin.step_size,
+            langevin.calibration,
+        )
+        return i + 1, done.write(i, part)
+
+    done = tf.TensorArray(
+        tf.float32, size=chunks, infer_shape=False, element_shape=[None, z.shape[-1]]
+    )
+    _, done = tf.while_loop(lambda i, done: i < chunks, refine, (tf.constant(0), done))
+    return done.concat()
 
 
 def _images_spec():
@@ -303,9 +426,12 @@ def _add_encoder_endpoints(archive, encoder, data_shape, max_samples, output_ran
 
 
 def write_warmup_requests(
-    version_dir, model_name, latent_dim, image, num_classes=None, data_shape=None
+    version_dir, model_name, latent_dim, image, num_classes=None, data_shape=None, refined=False
 ):
     """Writes a TFRecord of PredictionLogs that TF Serving replays when it loads.
+
+    Every signature is asked for two samples; `generate_truncated` at
+    truncation 1 and, with `refined`, `generate_refined` with one step.
 
     With `data_shape` (an export with an encoder), `encode` and `reconstruct`
     requests of two blank samples are replayed too.
@@ -320,6 +446,15 @@ def write_warmup_requests(
     }
     if image:
         requests["generate_png"] = _seeded_inputs()
+    requests["generate_truncated"] = {
+        **_seeded_inputs(),
+        "truncation": tf.make_tensor_proto(1.0, dtype=tf.float32),
+    }
+    if refined:
+        requests["generate_refined"] = {
+            **_seeded_inputs(),
+            "steps": tf.make_tensor_proto(1, dtype=tf.int32),
+        }
     if data_shape is not None:
         blank = tf.make_tensor_proto(tf.zeros([2, *data_shape]))
         requests["encode"] = {"images": blank}

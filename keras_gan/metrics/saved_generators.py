@@ -155,6 +155,7 @@ def load_sampler(path, sample_from_average=None, encoder=None, sampler=None):
         from keras_gan import sampling
 
         sampler = sampling.get(sampler)
+        sampling.check_applies(sampler, gan)
     if gan.num_classes is None:
         return Sampler(
             lambda num_samples, seed: gan.generate(num_samples, seed=seed, sampler=sampler),

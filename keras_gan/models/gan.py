@@ -454,7 +454,7 @@ class GAN(keras.Model):
         if sampler is not None:
             from keras_gan import sampling
 
-            return sampling.get(sampler).generate(self, num_samples, seed, labels)
+            return sampling.draw(sampler, self, num_samples, seed, labels)
         z = self.sample_latent(num_samples, seed=seed)
         if labels is None:
             return mixed_precision.to_numpy(self.sampler(z, training=False))

@@ -5,6 +5,8 @@
 """
 
 from keras_gan.sampling.base import LatentSampler
+from keras_gan.sampling.base import check_applies
+from keras_gan.sampling.base import draw
 from keras_gan.sampling.base import get
 from keras_gan.sampling.base import names
 from keras_gan.sampling.base import register
@@ -23,6 +25,8 @@ __all__ = [
     "RejectionSampling",
     "Truncation",
     "calibrate",
+    "check_applies",
+    "draw",
     "get",
     "names",
     "register",

@@ -51,6 +51,25 @@ def get(sampler, **arguments):
         raise ValueError(f"Bad arguments for sampler {sampler!r}: {error}") from error
 
 
+def draw(sampler, gan, num_samples, seed, labels=None):
+    """`sampler` (a name or an instance) applied to `gan`, after checking it applies."""
+    sampler = get(sampler)
+    check_applies(sampler, gan)
+    return sampler.generate(gan, num_samples, seed, labels)
+
+
+def check_applies(sampler, gan):
+    """Refuses a discriminator-guided sampler for a `BiGAN`, whose D judges (x, z) pairs."""
+    from keras_gan.models.bigan import BiGAN
+
+    if sampler.uses_discriminator and isinstance(gan, BiGAN):
+        raise ValueError(
+            f"The {sampler.name!r} sampler reads D(x), and a BiGAN's discriminator judges "
+            "(x, z) pairs; of the samplers only 'truncation' applies to a BiGAN. "
+            f"Received: sampler={sampler!r}"
+        )
+
+
 def names():
     import keras_gan.sampling  # noqa: F401
 

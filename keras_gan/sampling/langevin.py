@@ -22,6 +22,34 @@ def log_prior(distribution, z):
     return tf.zeros(tf.shape(z)[:1])
 
 
+def langevin_steps(gan, z, seed, labels, steps, step_size, calibration):
+    """z after `steps` Langevin steps on E(z) = -log p0(z) - l(G(z)), one chunk.
+
+    TensorFlow ops only (`steps` may be a tensor), so `LangevinSampling` runs
+    it eagerly and an export's `generate_refined` signature runs it in its
+    graph: the same z, seed and steps give the same result in both. Step k
+    draws its noise from `fold(seed, k)`.
+    """
+    scale, offset = calibration
+    limit = math.sqrt(3.0) if gan.latent_distribution == "uniform" else None
+
+    def step(k, z):
+        with tf.GradientTape() as tape:
+            tape.watch(z)
+            x = generator_outputs(gan, z, labels)
+            logits = scale * discriminator_logits(gan, x, labels) + offset
+            energy = tf.reduce_sum(-log_prior(gan.latent_distribution, z) - logits)
+        gradient = tape.gradient(energy, z)
+        noise = tf.random.stateless_normal(tf.shape(z), fold(seed, k))
+        z = z - 0.5 * step_size * gradient + math.sqrt(step_size) * noise
+        if limit is not None:
+            z = tf.clip_by_value(z, -limit, limit)
+        return k + 1, z
+
+    _, z = tf.while_loop(lambda k, z: k < steps, step, (tf.constant(0), z))
+    return z
+
+
 @register("langevin")
 class LangevinSampling(LatentSampler):
     """z moved by Langevin dynamics on E(z) = -log p0(z) - l(G(z)), then G(z).
@@ -55,7 +83,7 @@ class LangevinSampling(LatentSampler):
         }
 
     def latent(self, gan, num_samples, seed, labels=None):
-        """The latent batch after `steps` Langevin steps."""
+        """The latent batch after `steps` Langevin steps, CHUNK samples at a time."""
         seed = seed_of(seed)
         z = gan.sample_latent(num_samples, seed=seed)
         chunks = []
@@ -63,26 +91,20 @@ class LangevinSampling(LatentSampler):
         for start in range(0, num_samples, CHUNK):
             part = z[start : start + CHUNK]
             part_labels = None if labels is None else np.asarray(labels)[start : start + CHUNK]
-            chunks.append(self._run(gan, part, fold(seed, start), part_labels).numpy())
+            chunks.append(
+                langevin_steps(
+                    gan,
+                    part,
+                    fold(seed, start),
+                    part_labels,
+                    self.steps,
+                    self.step_size,
+                    self.calibration,
+                ).numpy()
+            )
             if bar is not None:
                 bar.update(min(num_samples, start + CHUNK))
         return np.concatenate(chunks)
-
-    def _run(self, gan, z, seed, labels):
-        scale, offset = self.calibration
-        limit = math.sqrt(3.0) if gan.latent_distribution == "uniform" else None
-        for step in range(self.steps):
-            with tf.GradientTape() as tape:
-                tape.watch(z)
-                x = generator_outputs(gan, z, labels)
-                logits = scale * discriminator_logits(gan, x, labels) + offset
-                energy = tf.reduce_sum(-log_prior(gan.latent_distribution, z) - logits)
-            gradient = tape.gradient(energy, z)
-            noise = tf.random.stateless_normal(tf.shape(z), fold(seed, step))
-            z = z - 0.5 * self.step_size * gradient + math.sqrt(self.step_size) * noise
-            if limit is not None:
-                z = tf.clip_by_value(z, -limit, limit)
-        return z
 
     def generate(self, gan, num_samples, seed, labels=None):
         z = self.latent(gan, num_samples, seed, labels)

@@ -2,8 +2,9 @@
 
 import math
 
-import numpy as np
+import tensorflow as tf
 
+from keras_gan import latent as latent_lib
 from keras_gan.sampling.base import LatentSampler
 from keras_gan.sampling.base import check_positive
 from keras_gan.sampling.base import fold
@@ -12,6 +13,51 @@ from keras_gan.sampling.base import register
 from keras_gan.sampling.base import seed_of
 
 MAX_REDRAWS = 10000
+
+
+def truncated_latent(distribution, num_samples, latent_dim, seed, threshold):
+    """`(num_samples, latent_dim)` z from `distribution` truncated to |z_i| <= threshold.
+
+    TensorFlow ops only, so the same function runs eagerly (`Truncation`) and
+    inside an exported SavedModel (`generate_truncated`): the same seed gives
+    the same z in both. Each coordinate outside the threshold is replaced by
+    the same coordinate of draw number 1, 2, ... (each from `fold(seed, k)`)
+    until none is left, at most `MAX_REDRAWS` draws; more is an
+    InvalidArgument error.
+
+    Args:
+        distribution: `"uniform"` or `"normal"` (`keras_gan.latent.sample`).
+        num_samples: int or int32 scalar tensor.
+        latent_dim: int.
+        seed: shape-(2,) int64 seed tensor.
+        threshold: float or float32 scalar tensor, > 0 (checked by the caller).
+    """
+    threshold = tf.cast(threshold, tf.float32)
+
+    def draw(k):
+        return latent_lib.sample(distribution, num_samples, latent_dim, fold(seed, k))
+
+    def outside(z):
+        return tf.abs(z) > threshold
+
+    def redraw_left(k, z):
+        return tf.logical_and(k <= MAX_REDRAWS, tf.reduce_any(outside(z)))
+
+    def redraw(k, z):
+        return k + 1, tf.where(outside(z), draw(k), z)
+
+    first = latent_lib.sample(distribution, num_samples, latent_dim, seed)
+    _, z = tf.while_loop(redraw_left, redraw, (tf.constant(1), first))
+    check = tf.debugging.Assert(
+        tf.logical_not(tf.reduce_any(outside(z))),
+        [
+            f"After {MAX_REDRAWS} redraws some of z is still outside the truncation threshold; "
+            "it is too small to reach by resampling. Received: truncation =",
+            threshold,
+        ],
+    )
+    with tf.control_dependencies([check]):
+        return tf.identity(z)
 
 
 @register("truncation")
@@ -24,7 +70,8 @@ class Truncation(LatentSampler):
     thresholds trade variety (recall) for typical samples (precision).
     With a threshold at or beyond the distribution's support (infinity;
     sqrt(3) for `"uniform"`) nothing is redrawn, and the samples equal
-    `GAN.generate(n, seed)` to the bit.
+    `GAN.generate(n, seed)` to the bit. An export's `generate_truncated`
+    signature draws the same z for the same seed (`truncated_latent`).
 
     Args:
         threshold: > 0.
@@ -39,20 +86,18 @@ class Truncation(LatentSampler):
     def latent(self, gan, num_samples, seed):
         """The truncated latent batch, `(num_samples, latent_dim)` float32."""
         seed = seed_of(seed)
-        z = gan.sample_latent(num_samples, seed=seed).numpy()
-        limit = self.threshold
-        if gan.latent_distribution == "uniform" and limit >= math.sqrt(3.0):
-            return z
-        for draw in range(1, MAX_REDRAWS + 1):
-            outside = np.abs(z) > limit
-            if not outside.any():
-                return z
-            again = gan.sample_latent(num_samples, seed=fold(seed, draw)).numpy()
-            z = np.where(outside, again, z)
-        raise ValueError(
-            f"After {MAX_REDRAWS} redraws some of z is still outside the threshold; it is too "
-            f"small to reach by resampling. Received: threshold={self.threshold}"
-        )
+        if gan.latent_distribution == "uniform" and self.threshold >= math.sqrt(3.0):
+            return gan.sample_latent(num_samples, seed=seed).numpy()
+        try:
+            z = truncated_latent(
+                gan.latent_distribution, num_samples, gan.latent_dim, seed, self.threshold
+            )
+        except tf.errors.InvalidArgumentError as error:
+            raise ValueError(
+                f"After {MAX_REDRAWS} redraws some of z is still outside the threshold; it is "
+                f"too small to reach by resampling. Received: threshold={self.threshold}"
+            ) from error
+        return z.numpy()
 
     def generate(self, gan, num_samples, seed, labels=None):
         z = self.latent(gan, num_samples, seed)

@@ -63,6 +63,7 @@ def test_signatures_take_labels_and_give_the_classes_asked_for(export, tmp_path)
         "serving_default": ["labels", "latent"],
         "generate": ["labels", "num_samples", "seed"],
         "generate_png": ["labels", "num_samples", "seed"],
+        "generate_truncated": ["labels", "num_samples", "seed", "truncation"],
     }
     labels = np.array([2, 0, 1], "int32")
     expected = gan.generator([latent, labels], training=False)
@@ -114,7 +115,14 @@ def test_warmup_records_ask_for_classes_and_are_accepted(export):
         ["digits", "serving_default", ["labels", "latent"], ["samples"]],
         ["digits", "generate", ["labels", "num_samples", "seed"], ["samples"]],
         ["digits", "generate_png", ["labels", "num_samples", "seed"], ["png"]],
+        [
+            "digits",
+            "generate_truncated",
+            ["labels", "num_samples", "seed", "truncation"],
+            ["samples"],
+        ],
     ]
     assert out["labels"] == {
-        name: [0, 2] for name in ("serving_default", "generate", "generate_png")
+        name: [0, 2]
+        for name in ("serving_default", "generate", "generate_png", "generate_truncated")
     }

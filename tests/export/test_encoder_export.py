@@ -57,6 +57,7 @@ def test_encode_and_reconstruct_answer_as_the_bigan_does(export, tmp_path):
         "serving_default",
         "generate",
         "generate_png",
+        "generate_truncated",
         "encode",
         "reconstruct",
     }
@@ -112,6 +113,7 @@ def test_warmup_records_encode_and_reconstruct_too(export):
         ["serving_default", ["latent"], ["samples"]],
         ["generate", ["num_samples", "seed"], ["samples"]],
         ["generate_png", ["num_samples", "seed"], ["png"]],
+        ["generate_truncated", ["num_samples", "seed", "truncation"], ["samples"]],
         ["encode", ["images"], ["latent"]],
         ["reconstruct", ["images"], ["samples"]],
     ]
@@ -146,7 +148,12 @@ def test_a_fitted_encoder_is_exported_with_a_plain_gan_and_checked_first(tmp_pat
     out = in_fresh_tensorflow(
         'OUT["signatures"] = sorted(tf.saved_model.load(VALUES["path"]).signatures)', path=plain
     )
-    assert out["signatures"] == ["generate", "generate_png", "serving_default"]
+    assert out["signatures"] == [
+        "generate",
+        "generate_png",
+        "generate_truncated",
+        "serving_default",
+    ]
     small = DCGANEncoder(latent_dim=4, data_shape=SHAPE, base_filters=8)
     small(np.zeros((1, *SHAPE), "float32"))
     small.save(tmp_path / "small.keras")

@@ -120,7 +120,12 @@ def test_every_signature_answers_in_a_process_without_keras_gan(exports, name, t
         path=path,
         latent=tmp_path / "latent.npy",
     )
-    assert out["signatures"] == ["generate", "generate_png", "serving_default"]
+    assert out["signatures"] == [
+        "generate",
+        "generate_png",
+        "generate_truncated",
+        "serving_default",
+    ]
     expected = keras.ops.convert_to_numpy(gan.generator(latent, training=False))
     np.testing.assert_allclose(out["served"], expected, atol=1e-6)
     # The served `generate` is `gan.generate`: the same seed, the same samples.
@@ -211,6 +216,7 @@ def test_warmup_records_are_prediction_logs_the_signatures_accept(exports, name)
         [name, "serving_default", ["latent"], ["samples"]],
         [name, "generate", ["num_samples", "seed"], ["samples"]],
         [name, "generate_png", ["num_samples", "seed"], ["png"]],
+        [name, "generate_truncated", ["num_samples", "seed", "truncation"], ["samples"]],
     ]
 
 
@@ -333,6 +339,7 @@ def test_export_script_from_a_run_directory(tmp_path):
             "scripts/export.py",
             f"--source={run_dir}",
             f"--export_base={tmp_path / 'serving'}",
+            "--max_refine_steps=2",
         ],
         cwd=REPO,
         env=ENV,
@@ -342,6 +349,43 @@ def test_export_script_from_a_run_directory(tmp_path):
     )
     assert done.returncode == 0, done.stderr[-3000:]
     assert (tmp_path / "serving/generator/1/saved_model.pb").is_file()
+    out = in_fresh_tensorflow(
+        """
+        model = tf.saved_model.load(VALUES["path"])
+        seed, three = tf.constant(1, tf.int64), tf.constant(3)
+        refined = model.signatures["generate_refined"]
+        OUT["refined"] = list(refined(num_samples=three, seed=seed, steps=tf.constant(2))[
+            "samples"
+        ].shape)
+        OUT["plain"] = list(model.signatures["generate"](num_samples=three, seed=seed)[
+            "samples"
+        ].shape)
+        """,
+        path=tmp_path / "serving/generator/1",
+    )
+    assert out["refined"] == out["plain"] and out["plain"][0] == 3
+    bad_step = subprocess.run(
+        [
+            sys.executable,
+            "scripts/export.py",
+            f"--source={run_dir}",
+            f"--export_base={tmp_path / 'serving'}",
+            "--max_refine_steps=2",
+            "--refine_step_size=0",
+        ],
+        cwd=REPO,
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert bad_step.returncode == 1
+    assert (
+        bad_step.stderr.strip()
+        .splitlines()[-1]
+        .endswith("error: --refine_step_size: `step_size` must be > 0. Received: step_size=0.0")
+    )
+    assert existing_versions(tmp_path / "serving/generator") == [1]
     missing = subprocess.run(
         [sys.executable, "scripts/export.py", f"--source={tmp_path / 'nothing.keras'}"],
         cwd=REPO,
