@@ -29,6 +29,7 @@ from keras_gan import data  # noqa: E402
 from keras_gan import distribute  # noqa: E402
 from keras_gan import export  # noqa: E402
 from keras_gan import inference  # noqa: E402
+from keras_gan import latent_codes  # noqa: E402, F401
 from keras_gan import layers  # noqa: E402
 from keras_gan import losses  # noqa: E402
 from keras_gan import metrics  # noqa: E402

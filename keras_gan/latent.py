@@ -8,13 +8,22 @@ DISTRIBUTIONS = ("uniform", "normal")
 
 
 def check_distribution(distribution):
-    """Returns `distribution`, or raises naming it if it is not one of `DISTRIBUTIONS`."""
+    """Returns `distribution`, or raises naming it if it is not one of `DISTRIBUTIONS`
+    (or a structured code object with `sample(batch_size, seed)` and `latent_dim`,
+    such as `keras_gan.latent_codes.InfoGANCodes`)."""
+    if is_structured(distribution):
+        return distribution
     if distribution not in DISTRIBUTIONS:
         raise ValueError(
             f"Unknown `latent_distribution`: expected one of {list(DISTRIBUTIONS)}. "
             f"Received: latent_distribution={distribution!r}"
         )
     return distribution
+
+
+def is_structured(distribution):
+    """True for a latent object (InfoGAN's codes), False for a named distribution."""
+    return not isinstance(distribution, str) and hasattr(distribution, "sample")
 
 
 def sample(distribution, batch_size, latent_dim, seed):
@@ -31,6 +40,13 @@ def sample(distribution, batch_size, latent_dim, seed):
         latent_dim: int.
         seed: shape-`(2,)` integer seed tensor.
     """
+    if is_structured(distribution):
+        if distribution.latent_dim != int(latent_dim):
+            raise ValueError(
+                f"The codes give z of size {distribution.latent_dim}. Received: "
+                f"latent_dim={latent_dim}"
+            )
+        return distribution.sample(batch_size, seed)
     shape = tf.stack([tf.cast(batch_size, tf.int32), int(latent_dim)])
     if distribution == "uniform":
         limit = math.sqrt(3.0)

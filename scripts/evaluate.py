@@ -26,7 +26,8 @@ _METRICS = flags.DEFINE_list(
     ["parzen"],
     "Any of: parzen, fid, kid, prd (precision/recall), mode_coverage; for conditional "
     "generators class_accuracy (MNIST) and intra_fid; with an encoder reconstruction and "
-    "nn_accuracy; with --fid_inception_weights fid_inception (the standard FID, against "
+    "nn_accuracy; for an InfoGAN code_accuracy (its categorical code as a classifier); "
+    "with --fid_inception_weights fid_inception (the standard FID, against "
     "--reference_split) and inception_score; for a --gcn model fid_inception_round_trip; "
     "and metrics of your own (--metric_modules).",
 )

@@ -8,6 +8,7 @@ import shutil
 import keras
 import tensorflow as tf
 
+from keras_gan.latent import is_structured
 from keras_gan.latent import sample as sample_latent
 from keras_gan.latent import seed_tensor
 from keras_gan.models.labels import check_batch_labels
@@ -271,13 +272,14 @@ def _archive(gan, max_samples, output_range, encoder=None, langevin=None):
                 lambda num_samples, seed: png_of(samples_of(latent_of(num_samples, seed))),
                 input_signature=[count_spec, seed_spec],
             )
-        archive.add_endpoint(
-            "generate_truncated",
-            lambda num_samples, seed, truncation: {
-                "samples": samples_of(truncated_of(num_samples, seed, truncation))
-            },
-            input_signature=[count_spec, seed_spec, truncation_spec],
-        )
+        if not is_structured(distribution):  # truncating one-hot codes means nothing
+            archive.add_endpoint(
+                "generate_truncated",
+                lambda num_samples, seed, truncation: {
+                    "samples": samples_of(truncated_of(num_samples, seed, truncation))
+                },
+                input_signature=[count_spec, seed_spec, truncation_spec],
+            )
         if langevin is not None:
             archive.add_endpoint(
                 "generate_refined",

@@ -30,6 +30,7 @@ INPUTS = {
     "generator": "the loaded generator, a `keras_gan.metrics.saved_generators.Sampler`",
     "classes": "a conditional generator (its `generator.num_classes`)",
     "encoder": "a generator with an encoder (`generator.encode`, `generator.reconstruct`)",
+    "codes": "an InfoGAN's codes and Q head (`codes.codes`, `codes.predict_codes`)",
     "test": "the images of `test_split`",
     "test_labels": "the classes of `test_split`'s images",
     "validation": "the images of `validation_split`",
@@ -111,6 +112,11 @@ class EvaluationInputs:
         if self._generator is None:
             raise ValueError("The generator is read before load_generator() loaded it.")
         return self._generator
+
+    @property
+    def codes(self):
+        """The saved InfoGAN: its `codes` and `predict_codes` (Q's guess of the codes)."""
+        return self.generator.gan
 
     @functools.cached_property
     def sample_labels(self):
@@ -274,6 +280,13 @@ class EvaluationInputs:
             raise ValueError(
                 f"{wanted} measure an encoder; this generator has none (train a BiGAN, or fit "
                 "one with scripts/train_encoder.py and pass it as encoder=). Received: "
+                f"model={str(self.model)!r}"
+            )
+        wanted = [m.name for m in metrics if "codes" in m.needs]
+        if wanted and not hasattr(getattr(self.generator, "gan", None), "predict_codes"):
+            raise ValueError(
+                f"{wanted} read an InfoGAN's Q head; this model has none (a saved "
+                "--model=infogan run, not an export). Received: "
                 f"model={str(self.model)!r}"
             )
         wanted = [m.name for m in metrics if "classes" in m.needs]

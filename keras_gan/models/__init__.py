@@ -5,6 +5,9 @@ from keras_gan.models.dcgan_discriminator import DCGANDiscriminator
 from keras_gan.models.dcgan_encoder import DCGANEncoder
 from keras_gan.models.dcgan_generator import DCGANGenerator
 from keras_gan.models.gan import GAN
+from keras_gan.models.infogan import InfoGAN
+from keras_gan.models.infogan import InfoGANDiscriminator
+from keras_gan.models.infogan import InfoGANGenerator
 from keras_gan.models.latent_regression import LatentRegression
 from keras_gan.models.maxout_discriminator import MaxoutDiscriminator
 from keras_gan.models.mlp_encoder import MLPEncoder
@@ -19,6 +22,9 @@ __all__ = [
     "DCGANEncoder",
     "DCGANGenerator",
     "GAN",
+    "InfoGAN",
+    "InfoGANDiscriminator",
+    "InfoGANGenerator",
     "LatentRegression",
     "MLPEncoder",
     "MLPGenerator",

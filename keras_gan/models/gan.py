@@ -650,20 +650,26 @@ class GAN(keras.Model):
         """
         if self.augmentation is not None and training:
             samples = self.augmentation(samples, training=True)
-        logits = self.discriminator(self._discriminator_inputs(samples, labels), training=training)
-        class_loss = 0.0
-        if self.auxiliary_classifier:
-            logits, class_logits = logits
-            class_loss = ops.mean(
-                keras.losses.sparse_categorical_crossentropy(
-                    labels, ops.cast(class_logits, "float32"), from_logits=True
-                )
-            )
+        outputs = self.discriminator(self._discriminator_inputs(samples, labels), training=training)
+        logits, class_loss = self._head_loss(outputs, labels)
         losses = self.discriminator.losses
         # Keras appends the weight penalties last; count them, do not build them again.
         weighted = sum(v.regularizer is not None for v in self.discriminator.trainable_weights)
         per_call = losses[: len(losses) - weighted]
         return ops.cast(ops.reshape(logits, (-1,)), "float32"), _sum(per_call), class_loss
+
+    def _head_loss(self, outputs, labels):
+        """D's logits and the loss of its second head: AC-GAN's class loss
+        (0 without an auxiliary classifier). `InfoGAN` reads its Q head here."""
+        if not self.auxiliary_classifier:
+            return outputs, 0.0
+        logits, class_logits = outputs
+        class_loss = ops.mean(
+            keras.losses.sparse_categorical_crossentropy(
+                labels, ops.cast(class_logits, "float32"), from_logits=True
+            )
+        )
+        return logits, class_loss
 
     def _objective(self, optimizer, loss, regularization):
         """What a network's gradients are taken of: its (weighted) loss plus its

@@ -59,9 +59,16 @@ def draw(sampler, gan, num_samples, seed, labels=None):
 
 
 def check_applies(sampler, gan):
-    """Refuses a discriminator-guided sampler for a `BiGAN`, whose D judges (x, z) pairs."""
+    """Refuses a discriminator-guided sampler for a `BiGAN`, whose D judges (x, z) pairs,
+    and every sampler for structured codes (InfoGAN)."""
     from keras_gan.models.bigan import BiGAN
 
+    if latent.is_structured(gan.latent_distribution):
+        raise ValueError(
+            "The samplers move or truncate z drawn from 'uniform' or 'normal'; this GAN's z "
+            f"holds structured codes ({gan.latent_distribution!r}), which they would break. "
+            f"Received: sampler={sampler!r}"
+        )
     if sampler.uses_discriminator and isinstance(gan, BiGAN):
         raise ValueError(
             f"The {sampler.name!r} sampler reads D(x), and a BiGAN's discriminator judges "

@@ -4,12 +4,16 @@ import keras
 import numpy as np
 
 from keras_gan import mixed_precision
+from keras_gan.latent_codes import InfoGANCodes
 from keras_gan.layers.diff_augment import DiffAugment
 from keras_gan.models.bigan import BiGAN
 from keras_gan.models.dcgan_discriminator import DCGANDiscriminator
 from keras_gan.models.dcgan_encoder import DCGANEncoder
 from keras_gan.models.dcgan_generator import DCGANGenerator
 from keras_gan.models.gan import GAN
+from keras_gan.models.infogan import InfoGAN
+from keras_gan.models.infogan import InfoGANDiscriminator
+from keras_gan.models.infogan import InfoGANGenerator
 from keras_gan.models.maxout_discriminator import MaxoutDiscriminator
 from keras_gan.models.mlp_encoder import MLPEncoder
 from keras_gan.models.mlp_generator import MLPGenerator
@@ -89,6 +93,8 @@ def _build_gan(config, data_shape, steps_per_epoch, pixel_means, class_names):
                 f"--dataset={config.dataset} with samples of shape {tuple(data_shape)}"
             )
         generator, discriminator = paper_cifar10_networks(config.model.rsplit("_", 1)[1])
+    elif config.model == "infogan":
+        return _build_infogan(config, data_shape, steps_per_epoch)
     elif config.model == "dcgan":
         if not image:
             raise ValueError(
@@ -173,6 +179,37 @@ def _build_gan(config, data_shape, steps_per_epoch, pixel_means, class_names):
             auxiliary_classifier=config.auxiliary_classifier if num_classes else 0.0,
             name="gan",
         )
+    return _compile(gan, config, steps_per_epoch)
+
+
+def _build_infogan(config, data_shape, steps_per_epoch):
+    if not is_image_shape(data_shape):
+        raise ValueError(
+            "--model=infogan needs images (height, width, channels). Received: "
+            f"--dataset={config.dataset} with samples of shape {tuple(data_shape)}"
+        )
+    codes = InfoGANCodes(
+        noise_dim=config.latent_dim,
+        categorical=config.info_categorical,
+        continuous=config.info_continuous,
+        noise=config.latent_distribution,
+    )
+    gan = InfoGAN(
+        InfoGANGenerator(codes.latent_dim, data_shape, name="generator"),
+        InfoGANDiscriminator(codes.code_dim, data_shape, name="discriminator"),
+        codes,
+        info_weight=config.info_weight,
+        d_steps=config.d_steps,
+        seed=config.seed,
+        generator_ema=config.ema or None,
+        sample_from_average=config.sample_from_ema,
+        augmentation=_augmentation(config, data_shape),
+        name="infogan",
+    )
+    return _compile(gan, config, steps_per_epoch)
+
+
+def _compile(gan, config, steps_per_epoch):
     gan.compile(
         # D's optimizer takes k updates per step (Algorithm 1), so its schedule is k times longer.
         d_optimizer=_optimizer(config, config.d_learning_rate, steps_per_epoch, config.d_steps),

@@ -80,8 +80,10 @@ def define_flags(flag_values=flags.FLAGS):
     flags.DEFINE_string(
         "model",
         d.model,
-        "mlp (the paper's MLP/maxout pair), dcgan, or the paper's CIFAR-10 pairs "
-        "paper_cifar10_fc and paper_cifar10_conv (fixed 2014 networks for 32x32x3 images).",
+        "mlp (the paper's MLP/maxout pair), dcgan, the paper's CIFAR-10 pairs "
+        "paper_cifar10_fc and paper_cifar10_conv (fixed 2014 networks for 32x32x3 images), "
+        "or infogan (the InfoGAN paper's MNIST nets; z = --latent_dim noise and the "
+        "--info_categorical and --info_continuous codes).",
         **fv,
     )
     flags.DEFINE_integer("latent_dim", d.latent_dim, "Size of the noise vector z.", **fv)
@@ -117,6 +119,24 @@ def define_flags(flag_values=flags.FLAGS):
         d.bigan,
         "Train a BiGAN (Donahue et al. 2017): an encoder E with G, and a D that judges "
         "(x, E(x)) against (G(z), z); the model's own E (mlp: MLP; dcgan: convolutional).",
+        **fv,
+    )
+    flags.DEFINE_list(
+        "info_categorical",
+        list(map(str, d.info_categorical)),
+        "--model=infogan: the categories of each categorical code (e.g. 10).",
+        **fv,
+    )
+    flags.DEFINE_integer(
+        "info_continuous",
+        d.info_continuous,
+        "--model=infogan: how many continuous codes, each uniform on [-1, 1].",
+        **fv,
+    )
+    flags.DEFINE_float(
+        "info_weight",
+        d.info_weight,
+        "--model=infogan: lambda, the weight of the mutual-information term for G and D/Q.",
         **fv,
     )
     flags.DEFINE_float(
@@ -240,7 +260,7 @@ def config_from_flags(flag_values=flags.FLAGS):
     values = {}
     for field in dataclasses.fields(TrainConfig):
         value = flag_values[field.name].value
-        if field.name in ("g_units", "d_units"):
+        if field.name in ("g_units", "d_units", "info_categorical"):
             value = tuple(_int_or_text(v) for v in value)
         values[field.name] = value
     return TrainConfig(**values)

@@ -13,7 +13,7 @@ from keras_gan.layers.diff_augment import TRANSFORMS as DIFFAUGMENT_TRANSFORMS
 from keras_gan.models.dcgan_discriminator import CONDITIONINGS
 from keras_gan.models.labels import LABEL_DISTRIBUTIONS
 
-MODELS = ("mlp", "dcgan", "paper_cifar10_fc", "paper_cifar10_conv")
+MODELS = ("mlp", "dcgan", "paper_cifar10_fc", "paper_cifar10_conv", "infogan")
 # The 2014 CIFAR-10 pairs fix their networks; these flags would change them.
 PAPER_CIFAR10_FIXED = ("g_units", "d_units", "d_pieces", "filters", "latent_dim")
 OPTIMIZERS = ("adam", "sgd", "paper_sgd")
@@ -88,6 +88,9 @@ class TrainConfig:
     auxiliary_classifier: float = 0.0
     conditioning: str = ""
     bigan: bool = False
+    info_categorical: tuple = (10,)
+    info_continuous: int = 2
+    info_weight: float = 1.0
     gcn: float = 0.0
     # The game.
     loss: str = "non_saturating"
@@ -130,7 +133,7 @@ class TrainConfig:
 
     def __post_init__(self):
         # Lists from flags become tuples, so configs compare and hash by value.
-        for name in ("g_units", "d_units"):
+        for name in ("g_units", "d_units", "info_categorical"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
 
     def validate(self):
@@ -178,6 +181,8 @@ class TrainConfig:
             self._validate_bigan()
         if self.model.startswith("paper_cifar10"):
             self._validate_paper_cifar10()
+        if self.model == "infogan":
+            self._validate_infogan()
         if not (math.isfinite(self.gcn) and self.gcn >= 0):
             _fail("gcn", self.gcn, "must be a number >= 0 (0: off; the paper's CIFAR-10: 55)")
         if self.gcn:
@@ -297,6 +302,24 @@ class TrainConfig:
         for name in ("conditional", "bigan", "spectral_norm", "output_bias_from_data"):
             if getattr(self, name):
                 _fail(name, getattr(self, name), f"cannot be used with --model={self.model}")
+
+    def _validate_infogan(self):
+        """InfoGAN's codes: unconditional, alternating steps, images in [0, 1]."""
+        if not all(isinstance(c, int) and c >= 2 for c in self.info_categorical):
+            _fail(
+                "info_categorical",
+                ",".join(map(str, self.info_categorical)),
+                "must list integers >= 2, the categories of each categorical code",
+            )
+        if self.info_continuous < 0:
+            _fail("info_continuous", self.info_continuous, "must be >= 0")
+        if not self.info_categorical and not self.info_continuous:
+            _fail("info_continuous", 0, "or --info_categorical must give InfoGAN a code")
+        if not (math.isfinite(self.info_weight) and self.info_weight >= 0):
+            _fail("info_weight", self.info_weight, "must be a number >= 0")
+        for name in ("conditional", "bigan", "simultaneous_updates", "gcn", "spectral_norm"):
+            if getattr(self, name):
+                _fail(name, getattr(self, name), "cannot be used with --model=infogan")
 
     def _validate_gcn(self):
         """Contrast-normalised samples are not images in [0, 1]: what reads pixels refuses."""

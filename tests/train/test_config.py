@@ -79,7 +79,7 @@ BAD = [
     ({"run_dir": ""}, "--run_dir is required"),
     (
         {"model": "resnet"},
-        "--model must be one of dcgan, mlp, paper_cifar10_conv, paper_cifar10_fc. "
+        "--model must be one of dcgan, infogan, mlp, paper_cifar10_conv, paper_cifar10_fc. "
         "Received: --model=resnet",
     ),
     ({"loss": "wgan"}, "--loss must be one of hinge, least_squares, minimax, non_saturating"),
@@ -128,6 +128,20 @@ BAD = [
     (
         {"simultaneous_updates": True, "d_steps": 2},
         "--d_steps must be 1 with --simultaneous_updates",
+    ),
+    (
+        {"model": "infogan", "info_categorical": (10, 1)},
+        "--info_categorical must list integers >= 2, the categories of each categorical code. "
+        "Received: --info_categorical=10,1",
+    ),
+    (
+        {"model": "infogan", "info_categorical": (), "info_continuous": 0},
+        "--info_continuous or --info_categorical must give InfoGAN a code",
+    ),
+    ({"model": "infogan", "info_weight": -1.0}, "--info_weight must be a number >= 0"),
+    (
+        {"model": "infogan", "conditional": True, "dataset": "grid"},
+        "--conditional cannot be used with --model=infogan",
     ),
 ]
 
@@ -233,6 +247,26 @@ def test_the_bigan_mnist_config_builds_a_bigan_of_the_dcgan_family():
     assert isinstance(gan, BiGAN) and isinstance(gan.encoder, DCGANEncoder)
     assert gan.latent_dim == gan.encoder.latent_dim == gan.discriminator.latent_dim == 50
     assert gan.discriminator.spectral_norm and gan.gan_loss.name == "non_saturating"
+
+
+def test_the_infogan_mnist_config_builds_the_papers_infogan():
+    from keras_gan.models import InfoGAN
+
+    config = parse(f"--flagfile={REPO / 'configs/infogan_mnist.cfg'}").validate()
+    gan = build_gan(config, (28, 28, 1), 100)
+    assert isinstance(gan, InfoGAN)
+    assert gan.codes.get_config() == {
+        "noise_dim": 62,
+        "categorical": [10],
+        "continuous": 2,
+        "noise": "uniform",
+        "continuous_weight": 1.0,
+    }
+    assert gan.latent_dim == 74 and gan.info_weight == 1.0
+    assert float(gan.g_optimizer.learning_rate) == pytest.approx(1e-3)
+    assert float(gan.d_optimizer.learning_rate) == pytest.approx(2e-4)
+    with pytest.raises(ValueError, match=r"--model=infogan needs images"):
+        build_gan(config, (2,), 100)
 
 
 def test_the_cifar10_config_builds_the_dcgan_pair_with_the_modern_objectives():

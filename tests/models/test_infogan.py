@@ -1,0 +1,277 @@
+"""InfoGAN: its codes, its information term, its Q head, and what users rely on around it."""
+
+import itertools
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from keras_gan.export import export_generator
+from keras_gan.latent_codes import InfoGANCodes
+from keras_gan.latent_codes import best_mapping_accuracy
+from keras_gan.models import InfoGAN
+from keras_gan.models import InfoGANDiscriminator
+from keras_gan.models import InfoGANGenerator
+from tests.export.test_generator_export import in_fresh_tensorflow
+
+
+def test_codes_lay_out_noise_one_hot_categories_and_continuous_values():
+    codes = InfoGANCodes(noise_dim=5, categorical=(4, 3), continuous=2, noise="normal")
+    assert (codes.latent_dim, codes.code_dim) == (14, 9)
+    z = codes.sample(20000, tf.constant([7, 0], tf.int64)).numpy()
+    first, second, continuous = z[:, 5:9], z[:, 9:12], z[:, 12:]
+    for one_hot, categories in ((first, 4), (second, 3)):
+        assert set(np.unique(one_hot)) == {0.0, 1.0}
+        np.testing.assert_array_equal(one_hot.sum(axis=1), 1.0)
+        # Each category about equally often.
+        np.testing.assert_allclose(one_hot.mean(axis=0), 1.0 / categories, atol=0.015)
+    assert -1.0 <= continuous.min() and continuous.max() <= 1.0
+    np.testing.assert_allclose(continuous.var(axis=0), 1.0 / 3.0, atol=0.02)
+    np.testing.assert_allclose(z[:, :5].std(axis=0), 1.0, atol=0.03)
+    again = codes.sample(20000, tf.constant([7, 0], tf.int64)).numpy()
+    np.testing.assert_array_equal(z, again)
+    other = codes.sample(20000, tf.constant([8, 0], tf.int64)).numpy()
+    assert not np.array_equal(z[:, 5:9], other[:, 5:9])
+
+
+def test_compose_puts_the_parts_where_sample_puts_them():
+    codes = InfoGANCodes(noise_dim=3, categorical=(4,), continuous=1)
+    z = codes.compose(np.ones((2, 3)), [np.array([2, 0])], np.array([[0.5], [-0.25]]))
+    np.testing.assert_array_equal(z, [[1, 1, 1, 0, 0, 1, 0, 0.5], [1, 1, 1, 1, 0, 0, 0, -0.25]])
+    with pytest.raises(ValueError, match=r"Category ids must be 2 integers in \[0, 4\)"):
+        codes.compose(np.ones((2, 3)), [np.array([4, 0])])
+
+
+def test_the_information_loss_is_the_codes_negative_log_likelihood_under_q():
+    codes = InfoGANCodes(noise_dim=2, categorical=(10,), continuous=2, continuous_weight=0.5)
+    z = codes.sample(64, tf.constant([1, 0], tf.int64)).numpy()
+    one_hot, continuous = z[:, 2:12], z[:, 12:]
+    # Q that knows the codes: confident logits, exact means -> nearly 0.
+    knows = np.concatenate([50.0 * one_hot, continuous], axis=1)
+    assert float(codes.information_loss(z, knows)) < 1e-6
+    # Q that knows nothing: uniform logits (cross-entropy log 10) and means of 0
+    # (0.5 * E[c^2] = 1/6 per code, two codes, weight 0.5).
+    blind = np.zeros_like(knows)
+    expected = np.log(10.0) + 0.5 * np.mean(np.sum(0.5 * continuous**2, axis=1))
+    np.testing.assert_allclose(float(codes.information_loss(z, blind)), expected, rtol=1e-5)
+
+
+def test_best_mapping_accuracy_finds_the_matching_scipy_finds():
+    from scipy.optimize import linear_sum_assignment
+
+    rng = np.random.default_rng(0)
+    for _ in range(5):
+        labels = rng.integers(0, 6, 500)
+        assigned = np.where(
+            rng.uniform(size=500) < 0.6, rng.permutation(6)[labels], rng.integers(0, 6, 500)
+        )
+        counts = np.zeros((6, 6))
+        np.add.at(counts, (assigned, labels), 1)
+        rows, cols = linear_sum_assignment(-counts)
+        accuracy, mapping = best_mapping_accuracy(assigned, labels, 6)
+        assert accuracy == pytest.approx(counts[rows, cols].sum() / 500)
+        assert np.mean(np.array(mapping)[assigned] == labels) == pytest.approx(accuracy)
+    # A relabelling of the classes is a perfect classifier.
+    labels = np.arange(100) % 10
+    assert best_mapping_accuracy((labels * 3 + 1) % 10, labels)[0] == 1.0
+
+
+def _toy_infogan(info_weight, seed=0):
+    """A tiny InfoGAN on 4-pixel 'images': G and D/Q of one hidden layer each."""
+    codes = InfoGANCodes(noise_dim=2, categorical=(4,), continuous=0)
+
+    class Discriminator(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.body = keras.layers.Dense(32, activation="relu")
+            self.d_head = keras.layers.Dense(1)
+            self.q_head = keras.layers.Dense(4)
+
+        def call(self, x, training=None):
+            h = self.body(keras.ops.reshape(x, (-1, 4)))
+            return self.d_head(h), self.q_head(h)
+
+    generator = keras.Sequential(
+        [
+            keras.Input((codes.latent_dim,)),
+            keras.layers.Dense(32, activation="relu"),
+            keras.layers.Dense(4),
+            keras.layers.Reshape((2, 2, 1)),
+        ]
+    )
+    keras.utils.set_random_seed(seed)
+    gan = InfoGAN(generator, Discriminator(), codes, info_weight=info_weight, seed=seed)
+    gan.compile(
+        d_optimizer=keras.optimizers.Adam(2e-3, beta_1=0.5),
+        g_optimizer=keras.optimizers.Adam(2e-3, beta_1=0.5),
+    )
+    return gan
+
+
+def _q_accuracy_on_own_samples(gan, count=2000):
+    z = gan.sample_latent(count, seed=99).numpy()
+    samples = gan.generator(z, training=False)
+    q = gan.predict_codes(samples)
+    return float(np.mean(gan.codes.categories_of(q) == np.argmax(z[:, 2:6], axis=1)))
+
+
+def test_the_information_term_makes_the_category_recoverable_from_the_samples():
+    data = np.random.default_rng(0).normal(size=(512, 2, 2, 1)).astype("float32")
+    accuracies = {}
+    for weight in (1.0, 0.0):
+        gan = _toy_infogan(weight)
+        history = gan.fit(data, batch_size=64, epochs=40, verbose=0).history
+        accuracies[weight] = _q_accuracy_on_own_samples(gan)
+    # With lambda = 1, Q reads the category off G's samples; with lambda = 0
+    # nothing trains Q and nothing makes G keep the category: chance (1/4).
+    assert accuracies[1.0] > 0.95, accuracies
+    assert accuracies[0.0] < 0.45, accuracies
+    assert history["info_loss"][-1] > 1.0  # lambda = 0 still reports the term
+
+
+def test_a_saved_infogan_loads_with_its_codes_and_generates_the_same(tmp_path):
+    codes = InfoGANCodes(noise_dim=4, categorical=(3,), continuous=1)
+    gan = InfoGAN(
+        InfoGANGenerator(codes.latent_dim, (8, 8, 1)),
+        InfoGANDiscriminator(codes.code_dim, (8, 8, 1)),
+        codes,
+        info_weight=0.5,
+        seed=3,
+    )
+    gan.compile()
+    gan.fit(np.zeros((16, 8, 8, 1), "float32"), batch_size=8, epochs=1, verbose=0)
+    gan.save(tmp_path / "infogan.keras")
+    loaded = keras.saving.load_model(tmp_path / "infogan.keras")
+    assert isinstance(loaded, InfoGAN) and loaded.info_weight == 0.5
+    assert loaded.codes.get_config() == codes.get_config()
+    np.testing.assert_array_equal(loaded.generate(5, seed=1), gan.generate(5, seed=1))
+    np.testing.assert_allclose(
+        loaded.predict_codes(np.ones((2, 8, 8, 1))), gan.predict_codes(np.ones((2, 8, 8, 1)))
+    )
+
+
+def test_code_traversal_varies_one_code_and_keeps_the_rest():
+    codes = InfoGANCodes(noise_dim=4, categorical=(3,), continuous=2)
+    gan = InfoGAN(
+        InfoGANGenerator(codes.latent_dim, (8, 8, 1)),
+        InfoGANDiscriminator(codes.code_dim, (8, 8, 1)),
+        codes,
+        seed=0,
+    )
+    images, rows = gan.code_traversal(seed=1, columns=4)
+    assert images.shape == (12, 8, 8, 1) and rows == [0, 1, 2]
+    # The same noise down each column: rows differ by the category alone.
+    z_rows = [codes.compose(np.zeros((1, 4)), [np.array([r])]) for r in range(3)]
+    assert len({tuple(z.ravel()) for z in z_rows}) == 3
+    images, _ = gan.code_traversal(seed=1, continuous=1, columns=5, span=2.0)
+    assert images.shape == (15, 8, 8, 1)
+    with pytest.raises(ValueError, match=r"continuous code's index in \[0, 2\)"):
+        gan.code_traversal(seed=1, continuous=2)
+
+
+def test_the_export_serves_samples_of_the_codes_distribution(tmp_path):
+    codes = InfoGANCodes(noise_dim=4, categorical=(3,), continuous=1)
+    gan = InfoGAN(
+        InfoGANGenerator(codes.latent_dim, (8, 8, 1)),
+        InfoGANDiscriminator(codes.code_dim, (8, 8, 1)),
+        codes,
+        seed=0,
+    )
+    gan.compile()
+    gan.fit(np.zeros((16, 8, 8, 1), "float32"), batch_size=8, epochs=1, verbose=0)
+    path = export_generator(gan, tmp_path, "infogan")
+    out = in_fresh_tensorflow(
+        """
+        model = tf.saved_model.load(VALUES["path"])
+        OUT["signatures"] = sorted(model.signatures)
+        OUT["samples"] = model.signatures["generate"](
+            num_samples=tf.constant(3), seed=tf.constant(4, tf.int64)
+        )["samples"].numpy().tolist()
+        """,
+        path=path,
+    )
+    # Truncating one-hot codes means nothing: no generate_truncated.
+    assert out["signatures"] == ["generate", "generate_png", "serving_default"]
+    np.testing.assert_allclose(out["samples"], gan.generate(3, seed=4), atol=1e-6)
+    with pytest.raises(ValueError, match="this GAN's z holds structured codes"):
+        gan.generate(2, seed=0, sampler="truncation")
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"codes": "uniform"}, r"`codes` must be an InfoGANCodes"),
+        ({"num_classes": 10}, r"InfoGAN is unconditional .* takes no `num_classes`"),
+        ({"info_weight": -1.0}, r"`info_weight` must be >= 0"),
+        ({"discriminator": "plain"}, r"An InfoGAN discriminator returns \(logits, q\)"),
+        ({"discriminator": "wrong_q"}, r"shape \(batch, 4\) \(codes.code_dim\). Received: "),
+    ],
+)
+def test_bad_arguments_are_refused_with_what_was_received(kwargs, message):
+    codes = InfoGANCodes(noise_dim=2, categorical=(3,), continuous=1)
+    discriminators = {
+        "plain": keras.Sequential([keras.layers.Flatten(), keras.layers.Dense(1)]),
+        "wrong_q": InfoGANDiscriminator(5, (8, 8, 1)),
+    }
+    arguments = {
+        "generator": InfoGANGenerator(codes.latent_dim, (8, 8, 1)),
+        "discriminator": InfoGANDiscriminator(codes.code_dim, (8, 8, 1)),
+        "codes": codes,
+        **kwargs,
+    }
+    if isinstance(arguments["discriminator"], str):
+        arguments["discriminator"] = discriminators[arguments["discriminator"]]
+    with pytest.raises(ValueError, match=message):
+        InfoGAN(**arguments)
+
+
+@pytest.mark.parametrize(
+    "categorical, continuous, message",
+    [((1,), 2, "at least 2 categories"), ((), 0, "needs at least one")],
+)
+def test_bad_codes_are_refused(categorical, continuous, message):
+    with pytest.raises(ValueError, match=message):
+        InfoGANCodes(categorical=categorical, continuous=continuous)
+
+
+def test_layouts_of_every_small_code_set_round_trip_through_compose():
+    for categorical, continuous in itertools.product([(), (2,), (3, 2)], [0, 1, 2]):
+        if not categorical and not continuous:
+            continue
+        codes = InfoGANCodes(noise_dim=2, categorical=categorical, continuous=continuous)
+        z = codes.sample(6, tf.constant([0, 0], tf.int64)).numpy()
+        ids = []
+        start = 2
+        for categories in categorical:
+            ids.append(np.argmax(z[:, start : start + categories], axis=1))
+            start += categories
+        values = z[:, start:] if continuous else None
+        np.testing.assert_array_equal(codes.compose(z[:, :2], ids, values), z)
+
+
+def test_code_accuracy_scores_q_as_an_unsupervised_classifier(mnist_data_dir, tmp_path):
+    """Known answer: a Q head that is the shipped MNIST classifier with its classes
+    shuffled classifies as well as the classifier, through the inverse shuffle."""
+    from keras_gan.metrics.evaluate import evaluate
+    from keras_gan.metrics.mnist_classifier import trained_mnist_classifier
+    from keras_gan.models.paper_mnist import paper_mnist_gan
+
+    classifier = trained_mnist_classifier()
+    shuffle = np.array([3, 7, 0, 9, 1, 5, 8, 2, 6, 4])
+    images = keras.Input((28, 28, 1))
+    logits = keras.layers.Dense(1)(keras.layers.Flatten()(images))
+    q = keras.ops.take(classifier(images), shuffle, axis=1)  # category k = class shuffle[k]
+    codes = InfoGANCodes(noise_dim=4, categorical=(10,), continuous=0)
+    gan = InfoGAN(InfoGANGenerator(codes.latent_dim), keras.Model(images, [logits, q]), codes)
+    gan.save(tmp_path / "infogan.keras")
+    options = dict(
+        metrics=["code_accuracy"], data_dir=mnist_data_dir, test_split="test[:1000]", num_samples=10
+    )
+    results = evaluate(str(tmp_path / "infogan.keras"), "mnist", **options)
+    assert results["code_mapping"] == shuffle.tolist()
+    assert results["code_accuracy"] > 0.97
+    # A GAN without a Q head is refused before anything is scored.
+    paper_mnist_gan(seed=0).save(tmp_path / "plain.keras")
+    with pytest.raises(ValueError, match=r"\['code_accuracy'\] read an InfoGAN's Q head"):
+        evaluate(str(tmp_path / "plain.keras"), "mnist", **options)
