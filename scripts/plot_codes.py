@@ -53,10 +53,9 @@ def main(argv):
         except ValueError as error:
             _error(error)
         title = (
-            "categorical code: a row per category, a column per noise draw"
+            "rows: category; columns: noise"
             if code is None
-            else f"continuous code {code} from -{_SPAN.value:g} to {_SPAN.value:g}, "
-            "a row per category"
+            else f"continuous code {code}: -{_SPAN.value:g} to {_SPAN.value:g}"
         )
         plots.plot_image_grid(images, path, title=title, columns=10, row_labels=rows)
         print(f"wrote {path}")

@@ -23,6 +23,7 @@ SCRIPTS = (
     "export.py",
     "train_encoder.py",
     "plot_curve.py",
+    "plot_codes.py",
     "convert_fid_inception.py",
     "train_mnist_classifier.py",
     "write_flag_reference.py",
@@ -53,6 +54,9 @@ def main(argv):
 
 def reference_page():
     """The page's text: per script, its summary and its flags' `--helpfull` sections."""
+    unlisted = sorted({p.name for p in (REPO / "scripts").glob("*.py")} - set(SCRIPTS))
+    if unlisted:
+        raise RuntimeError(f"scripts missing from SCRIPTS, so from docs/flags.md: {unlisted}")
     # All at once: each starts Python and TensorFlow, and there are two cores.
     running = {
         script: subprocess.Popen(

@@ -275,3 +275,45 @@ def test_code_accuracy_scores_q_as_an_unsupervised_classifier(mnist_data_dir, tm
     paper_mnist_gan(seed=0).save(tmp_path / "plain.keras")
     with pytest.raises(ValueError, match=r"\['code_accuracy'\] read an InfoGAN's Q head"):
         evaluate(str(tmp_path / "plain.keras"), "mnist", **options)
+
+
+def test_plot_codes_draws_each_code_and_refuses_what_it_cannot_draw(tmp_path):
+    import subprocess
+    import sys
+
+    from keras_gan.models.paper_mnist import paper_mnist_gan
+    from tests.conftest import REPO
+
+    codes = InfoGANCodes(noise_dim=4, categorical=(3,), continuous=2)
+    gan = InfoGAN(
+        InfoGANGenerator(codes.latent_dim, (8, 8, 1)),
+        InfoGANDiscriminator(codes.code_dim, (8, 8, 1)),
+        codes,
+        seed=0,
+    )
+    gan.save(tmp_path / "infogan.keras")
+    paper_mnist_gan(seed=0).save(tmp_path / "plain.keras")
+
+    def plot(source):
+        return subprocess.run(
+            [
+                sys.executable,
+                "scripts/plot_codes.py",
+                f"--source={tmp_path / source}",
+                f"--output_dir={tmp_path / 'codes'}",
+            ],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+
+    done = plot("infogan.keras")
+    assert done.returncode == 0, done.stderr[-2000:]
+    written = sorted(p.name for p in (tmp_path / "codes").iterdir())
+    assert written == ["categorical.png", "continuous_0.png", "continuous_1.png"]
+    again = plot("infogan.keras")
+    assert again.returncode == 1 and "exist and are never overwritten" in again.stderr
+    plain = plot("plain.keras")
+    assert plain.returncode == 1
+    assert "holds a GAN, not an InfoGAN (train with --model=infogan)" in plain.stderr
