@@ -119,6 +119,12 @@ class BiGAN(GAN):
                 f"discriminator judges (sample, code) pairs. Received: penalties="
                 f"{kwargs['penalties']}"
             )
+        if kwargs.get("latent_optimization") is not None:
+            raise ValueError(
+                "BiGAN takes no `latent_optimization`: it moves z up D(G(z)), and a BiGAN's "
+                "discriminator judges (sample, code) pairs. Received: latent_optimization="
+                f"{kwargs['latent_optimization']!r}"
+            )
         super().compile(d_optimizer, g_optimizer, loss, **kwargs)
 
     @property

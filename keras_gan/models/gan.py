@@ -1,5 +1,6 @@
 """The adversarial game of Goodfellow et al. (2014) as a Keras model."""
 
+import math
 import warnings
 
 import keras
@@ -11,6 +12,7 @@ from keras_gan import latent
 from keras_gan import losses as gan_losses
 from keras_gan import mixed_precision
 from keras_gan import penalties as gan_penalties
+from keras_gan.latent_optimization import LatentOptimization
 from keras_gan.models import labels as class_labels
 from keras_gan.models.generator_average import average_copy
 from keras_gan.models.generator_average import track_statistics
@@ -196,6 +198,7 @@ class GAN(keras.Model):
         self.built = True
         self.d_optimizer = None
         self.g_optimizer = None
+        self.latent_optimization = None
         self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
         self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
         self.d_real_tracker = keras.metrics.Mean(name="d_real")
@@ -292,6 +295,7 @@ class GAN(keras.Model):
         penalties=(),
         d_loss_weight=1.0,
         jit_compile="auto",
+        latent_optimization=None,
         **kwargs,
     ):
         """Sets the optimizers and the game.
@@ -316,6 +320,8 @@ class GAN(keras.Model):
             d_loss_weight: factor on the discriminator loss before its
                 gradients (the paper's code used 0.5). Logged `d_loss` is not
                 weighted.
+            latent_optimization: a `keras_gan.latent_optimization.LatentOptimization`
+                (LOGAN): each update's z is first moved one step up D. None: off.
             jit_compile: `True`, `False` or `"auto"`: XLA-compile the train
                 step. `"auto"` is Keras' rule: on with a GPU, off on CPU-only
                 machines and under a `tf.distribute` strategy. On CPU XLA
@@ -333,7 +339,7 @@ class GAN(keras.Model):
         if unsupported:
             raise ValueError(
                 "GAN.compile takes d_optimizer, g_optimizer, loss, penalties, d_loss_weight, "
-                "jit_compile, "
+                "jit_compile, latent_optimization, "
                 f"run_eagerly and steps_per_execution. Received: {unsupported}"
             )
         gan_loss = gan_losses.get(loss)
@@ -355,6 +361,16 @@ class GAN(keras.Model):
         self.gan_loss = gan_loss
         self.penalties = penalties
         self.d_loss_weight = float(d_loss_weight)
+        if isinstance(latent_optimization, dict):
+            latent_optimization = keras.saving.deserialize_keras_object(latent_optimization)
+        if latent_optimization is not None and not isinstance(
+            latent_optimization, LatentOptimization
+        ):
+            raise ValueError(
+                "`latent_optimization` must be a keras_gan.latent_optimization."
+                f"LatentOptimization or None. Received: {latent_optimization!r}"
+            )
+        self.latent_optimization = latent_optimization
         # Build each optimizer on its own network now, inside whatever
         # strategy scope compile runs in, not lazily inside a replica context.
         if not d_optimizer.built:
@@ -366,6 +382,11 @@ class GAN(keras.Model):
             "penalties": [keras.saving.serialize_keras_object(p) for p in penalties],
             "d_loss_weight": self.d_loss_weight,
             "jit_compile": self.jit_compile,
+            "latent_optimization": (
+                None
+                if latent_optimization is None
+                else keras.saving.serialize_keras_object(latent_optimization)
+            ),
             **kwargs,
         }
 
@@ -518,6 +539,7 @@ class GAN(keras.Model):
     def _discriminator_step(self, minibatch, step_seed, draw):
         real, labels = minibatch
         z = self._training_noise(ops.shape(real)[0], step_seed, draw)
+        z = self._optimized_latent(z, labels, step_seed, draw)
         # The fakes take the real minibatch's labels (Mirza & Osindero 2014).
         fake = self._generate(z, labels, training=True)
         with tf.GradientTape() as tape:
@@ -535,6 +557,7 @@ class GAN(keras.Model):
         real, _ = minibatch
         z = self._training_noise(ops.shape(real)[0], step_seed, draw)
         labels = self._generator_labels(minibatch, step_seed, draw)
+        z = self._optimized_latent(z, labels, step_seed, draw)
         with tf.GradientTape() as tape:
             fake = self._generate(z, labels, training=True)
             regularization = _sum(self.generator.losses)
@@ -549,6 +572,7 @@ class GAN(keras.Model):
     def _simultaneous_step(self, minibatch, step_seed):
         real, labels = minibatch
         z = self._training_noise(ops.shape(real)[0], step_seed, draw=0)
+        z = self._optimized_latent(z, labels, step_seed, draw=0)
         with tf.GradientTape(persistent=True) as tape:
             fake = self._generate(z, labels, training=True)
             g_regularization = _sum(self.generator.losses)
@@ -630,6 +654,20 @@ class GAN(keras.Model):
 
     def _discriminator_inputs(self, samples, labels):
         return samples if labels is None else [samples, labels]
+
+    def _optimized_latent(self, z, labels, step_seed, draw):
+        """The update's z, moved up D by `latent_optimization` (LOGAN) if compiled with one."""
+        if self.latent_optimization is None:
+            return z
+        # A fold of the step seed of its own, apart from the noise's, penalties' and labels'.
+        seed = tf.random.experimental.stateless_fold_in(step_seed, 3_000_000 + draw)
+        limit = math.sqrt(3.0) if self.latent_distribution == "uniform" else None
+
+        def logit_of(z):
+            fake = self._generate(z, labels, training=True)
+            return self._discriminate(fake, labels, training=True)[0]
+
+        return self.latent_optimization.step(z, logit_of, seed, limit)
 
     def _generator_labels(self, minibatch, step_seed, draw):
         """The classes the generator step asks for (None when unconditional)."""

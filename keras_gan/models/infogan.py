@@ -127,6 +127,16 @@ class InfoGAN(GAN):
     def metrics(self):
         return super().metrics + [self.info_loss_tracker]
 
+    def compile(self, *args, **kwargs):
+        """As `GAN.compile`, without `latent_optimization`: moving z would move its codes."""
+        if kwargs.get("latent_optimization") is not None:
+            raise ValueError(
+                "InfoGAN takes no `latent_optimization`: a step in z would move the one-hot "
+                "and continuous codes Q must recover. Received: latent_optimization="
+                f"{kwargs['latent_optimization']!r}"
+            )
+        super().compile(*args, **kwargs)
+
     # The game. Training modes as in GAN. The fakes' z is passed where a
     # conditional GAN passes labels, to be read by the Q head (`_head_loss`),
     # never fed to D.

@@ -5,6 +5,7 @@ import numpy as np
 
 from keras_gan import mixed_precision
 from keras_gan.latent_codes import InfoGANCodes
+from keras_gan.latent_optimization import LatentOptimization
 from keras_gan.layers.diff_augment import DiffAugment
 from keras_gan.models.bigan import BiGAN
 from keras_gan.models.dcgan_discriminator import DCGANDiscriminator
@@ -216,6 +217,11 @@ def _compile(gan, config, steps_per_epoch):
         g_optimizer=_optimizer(config, config.g_learning_rate, steps_per_epoch),
         loss=config.loss,
         penalties=_penalties(config),
+        latent_optimization=(
+            LatentOptimization(config.logan_alpha, config.logan_beta, rate=config.logan_rate)
+            if config.logan_alpha
+            else None
+        ),
         d_loss_weight=config.d_loss_weight,
         steps_per_execution=config.steps_per_execution,
         jit_compile=JIT_COMPILE[config.jit_compile],

@@ -205,6 +205,17 @@ def define_flags(flag_values=flags.FLAGS):
     flags.DEFINE_float(
         "ada_target", d.ada_target, "Adaptive augmentation target of E[sign D(x)] (0: off).", **fv
     )
+    flags.DEFINE_float(
+        "logan_alpha",
+        d.logan_alpha,
+        "Latent optimisation (LOGAN): each update's z first takes a natural-gradient step "
+        "up D(G(z)) of this size (LOGAN's BigGAN runs: 0.9). 0: off.",
+        **fv,
+    )
+    flags.DEFINE_float("logan_beta", d.logan_beta, "LOGAN: the natural gradient's damping.", **fv)
+    flags.DEFINE_float(
+        "logan_rate", d.logan_rate, "LOGAN: the share of each batch whose z is moved.", **fv
+    )
     # Optimizers.
     flags.DEFINE_string(
         "optimizer", d.optimizer, "adam, sgd, or paper_sgd (the paper's schedules).", **fv

@@ -105,6 +105,9 @@ class TrainConfig:
     sample_from_ema: bool = True
     diffaugment: str = ""
     ada_target: float = 0.0
+    logan_alpha: float = 0.0
+    logan_beta: float = 5.0
+    logan_rate: float = 1.0
     # Optimizers.
     optimizer: str = "adam"
     d_learning_rate: float = 2e-4
@@ -242,6 +245,18 @@ class TrainConfig:
             _fail("ada_target", self.ada_target, "must be in (-1, 1) (0: off)")
         if self.ada_target and not self.diffaugment:
             _fail("ada_target", self.ada_target, "needs --diffaugment (the transforms it adapts)")
+        if not (math.isfinite(self.logan_alpha) and self.logan_alpha >= 0):
+            _fail("logan_alpha", self.logan_alpha, "must be a number >= 0 (0: off)")
+        if self.logan_alpha:
+            if not (math.isfinite(self.logan_beta) and self.logan_beta > 0):
+                _fail("logan_beta", self.logan_beta, "must be a number > 0")
+            if not 0 < self.logan_rate <= 1:
+                _fail("logan_rate", self.logan_rate, "must be in (0, 1]")
+            for name in ("bigan",):
+                if getattr(self, name):
+                    _fail("logan_alpha", self.logan_alpha, f"cannot be used with --{name}")
+            if self.model == "infogan":
+                _fail("logan_alpha", self.logan_alpha, "cannot be used with --model=infogan")
         for name in ("beta_1", "momentum"):
             if not 0.0 <= getattr(self, name) < 1.0:
                 _fail(name, getattr(self, name), "must be in [0, 1)")

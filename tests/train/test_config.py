@@ -139,6 +139,9 @@ BAD = [
         "--info_continuous or --info_categorical must give InfoGAN a code",
     ),
     ({"model": "infogan", "info_weight": -1.0}, "--info_weight must be a number >= 0"),
+    ({"logan_alpha": -0.5}, r"--logan_alpha must be a number >= 0 \(0: off\)"),
+    ({"logan_alpha": 0.9, "logan_rate": 1.5}, r"--logan_rate must be in \(0, 1\]"),
+    ({"logan_alpha": 0.9, "bigan": True}, "--logan_alpha cannot be used with --bigan"),
     (
         {"model": "infogan", "conditional": True, "dataset": "grid"},
         "--conditional cannot be used with --model=infogan",
@@ -267,6 +270,18 @@ def test_the_infogan_mnist_config_builds_the_papers_infogan():
     assert float(gan.d_optimizer.learning_rate) == pytest.approx(2e-4)
     with pytest.raises(ValueError, match=r"--model=infogan needs images"):
         build_gan(config, (2,), 100)
+
+
+def test_logan_flags_build_the_latent_step_they_name():
+    config = parse("--run_dir=x", "--logan_alpha=0.9", "--logan_beta=4", "--logan_rate=0.5")
+    gan = build_gan(config.validate(), (2,), 10)
+    assert gan.latent_optimization.get_config() == {
+        "alpha": 0.9,
+        "beta": 4.0,
+        "natural": True,
+        "rate": 0.5,
+    }
+    assert build_gan(parse("--run_dir=x").validate(), (2,), 10).latent_optimization is None
 
 
 def test_the_cifar10_config_builds_the_dcgan_pair_with_the_modern_objectives():
