@@ -4,6 +4,8 @@ from keras_gan.layers.conditional_batch_normalization import ConditionalBatchNor
 from keras_gan.layers.diff_augment import DiffAugment
 from keras_gan.layers.maxout import Maxout
 from keras_gan.layers.maxout import MaxoutConv2D
+from keras_gan.layers.mixture_prior import MixturePrior
+from keras_gan.layers.mixture_prior import mixture_codes
 from keras_gan.layers.spectral_normalization import SpectralNormalization
 
 __all__ = [
@@ -11,5 +13,7 @@ __all__ = [
     "DiffAugment",
     "Maxout",
     "MaxoutConv2D",
+    "MixturePrior",
     "SpectralNormalization",
+    "mixture_codes",
 ]

@@ -856,7 +856,11 @@ class GAN(keras.Model):
                 "generator": keras.saving.serialize_keras_object(self.generator),
                 "discriminator": keras.saving.serialize_keras_object(self.discriminator),
                 "latent_dim": self.latent_dim,
-                "latent_distribution": self.latent_distribution,
+                "latent_distribution": (
+                    keras.saving.serialize_keras_object(self.latent_distribution)
+                    if latent.is_structured(self.latent_distribution)
+                    else self.latent_distribution
+                ),
                 "d_steps": self.d_steps,
                 "simultaneous_updates": self.simultaneous_updates,
                 "seed": self.seed,
@@ -882,6 +886,10 @@ class GAN(keras.Model):
         config["discriminator"] = keras.saving.deserialize_keras_object(config["discriminator"])
         if config.get("augmentation") is not None:
             config["augmentation"] = keras.saving.deserialize_keras_object(config["augmentation"])
+        if isinstance(config.get("latent_distribution"), dict):  # structured codes
+            config["latent_distribution"] = keras.saving.deserialize_keras_object(
+                config["latent_distribution"]
+            )
         return cls(**config)
 
 
