@@ -317,3 +317,30 @@ def test_plot_codes_draws_each_code_and_refuses_what_it_cannot_draw(tmp_path):
     plain = plot("plain.keras")
     assert plain.returncode == 1
     assert "holds a GAN, not an InfoGAN (train with --model=infogan)" in plain.stderr
+
+
+def _train_toy_on(strategy, weights=None):
+    data = np.random.default_rng(0).normal(size=(128, 2, 2, 1)).astype("float32")
+    with strategy.scope():
+        gan = _toy_infogan(info_weight=1.0, seed=3)
+        if weights is not None:  # the same start on both strategies
+            gan.set_weights(weights)
+        initial = [w.copy() for w in gan.get_weights()]
+        gan.compile(d_optimizer=keras.optimizers.SGD(0.1), g_optimizer=keras.optimizers.SGD(0.1))
+    history = gan.fit(data, batch_size=32, epochs=1, shuffle=False, verbose=0).history
+    return gan, initial, history
+
+
+def test_two_replicas_update_an_infogan_exactly_like_one_device():
+    from keras_gan import distribute
+
+    one, initial, one_history = _train_toy_on(tf.distribute.OneDeviceStrategy("/cpu:0"))
+    two, _, two_history = _train_toy_on(
+        distribute.get_strategy("mirrored", num_cpu_devices=2), initial
+    )
+    moved = max(np.abs(w - w0).max() for w, w0 in zip(one.get_weights(), initial, strict=True))
+    assert moved > 0.01
+    for a, b in zip(one.get_weights(), two.get_weights(), strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
+    for key in ("d_loss", "g_loss", "info_loss"):
+        np.testing.assert_allclose(one_history[key], two_history[key], rtol=1e-4)
