@@ -544,7 +544,7 @@ class GAN(keras.Model):
         fake = self._generate(z, labels, training=True)
         with tf.GradientTape() as tape:
             d_loss, real_logits, fake_logits, regularization, _ = self._discriminator_loss(
-                minibatch, (fake, labels), step_seed, draw
+                minibatch, (fake, self._fake_condition(z, labels)), step_seed, draw
             )
             objective = self._objective(
                 self.d_optimizer, self.d_loss_weight * d_loss, regularization
@@ -561,9 +561,11 @@ class GAN(keras.Model):
         with tf.GradientTape() as tape:
             fake = self._generate(z, labels, training=True)
             regularization = _sum(self.generator.losses)
-            fake_logits, _, class_loss = self._discriminate(fake, labels, training=True)
+            fake_logits, _, head_loss = self._discriminate(
+                fake, self._fake_condition(z, labels), training=True
+            )
             g_loss = self._generator_loss(fake_logits, minibatch)
-            regularization += self.auxiliary_classifier * class_loss
+            regularization += self._head_weight * head_loss
             objective = self._objective(self.g_optimizer, g_loss, regularization)
         self._apply(self.g_optimizer, self._g_vars, tape.gradient(objective, self._g_vars))
         self.g_loss_tracker.update_state(g_loss)
@@ -577,10 +579,12 @@ class GAN(keras.Model):
             fake = self._generate(z, labels, training=True)
             g_regularization = _sum(self.generator.losses)
             d_loss, real_logits, fake_logits, d_regularization, fake_class_loss = (
-                self._discriminator_loss(minibatch, (fake, labels), step_seed, draw=0)
+                self._discriminator_loss(
+                    minibatch, (fake, self._fake_condition(z, labels)), step_seed, draw=0
+                )
             )
             g_loss = self._generator_loss(fake_logits, minibatch, real_logits)
-            g_regularization += self.auxiliary_classifier * fake_class_loss
+            g_regularization += self._head_weight * fake_class_loss
             d_objective = self._objective(
                 self.d_optimizer, self.d_loss_weight * d_loss, d_regularization
             )
@@ -616,7 +620,7 @@ class GAN(keras.Model):
             self.augmentation.observe(real_logits)
         regularization = real_terms + fake_terms + _sum(_weight_penalties(self.discriminator))
         regularization += self._penalty(real, fake, labels, step_seed, draw)
-        regularization += self.auxiliary_classifier * (real_class_loss + fake_class_loss)
+        regularization += self._head_weight * (real_class_loss + fake_class_loss)
         d_loss = self.gan_loss.discriminator_loss(real_logits, fake_logits)
         return d_loss, real_logits, fake_logits, regularization, fake_class_loss
 
@@ -695,6 +699,16 @@ class GAN(keras.Model):
         weighted = sum(v.regularizer is not None for v in self.discriminator.trainable_weights)
         per_call = losses[: len(losses) - weighted]
         return ops.cast(ops.reshape(logits, (-1,)), "float32"), _sum(per_call), class_loss
+
+    @property
+    def _head_weight(self):
+        """The weight of D's second head's loss in both players' objectives."""
+        return self.auxiliary_classifier
+
+    def _fake_condition(self, z, labels):
+        """What D is given beside a fake batch: the labels G made it for (None when
+        unconditional). `InfoGAN` passes z instead, for its Q head to read."""
+        return labels
 
     def _head_loss(self, outputs, labels):
         """D's logits and the loss of its second head: AC-GAN's class loss

@@ -2,12 +2,10 @@
 
 import keras
 import numpy as np
-import tensorflow as tf
 from keras import ops
 
 from keras_gan.latent_codes import InfoGANCodes
 from keras_gan.models.gan import GAN
-from keras_gan.models.gan import _sum
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
@@ -23,7 +21,8 @@ class InfoGAN(GAN):
     `g_loss + info_weight * L`, where L (`codes.information_loss`) on the
     fakes' codes is minus the variational lower bound on the mutual
     information I(c; G(z, c)), up to a constant. Q is trained with D, by
-    `d_optimizer`, as in the paper's code.
+    `d_optimizer`, as in the paper's code. The logged `info_loss` is L
+    averaged over the step's D and G updates.
 
     Args:
         generator: a Keras model from `(batch, codes.latent_dim)` z to samples.
@@ -106,15 +105,8 @@ class InfoGAN(GAN):
                 f"{(None, *self.data_shape)}: {error}"
             ) from error
         shapes = [tuple(t.shape) for t in outputs] if isinstance(outputs, list | tuple) else []
-        if (
-            len(shapes) != 2
-            or shapes[0] not in ((2,), (2, 1))
-            or shapes[1]
-            != (
-                2,
-                self.codes.code_dim,
-            )
-        ):
+        expected_q = (2, self.codes.code_dim)
+        if len(shapes) != 2 or shapes[0] not in ((2,), (2, 1)) or shapes[1] != expected_q:
             raise ValueError(
                 "An InfoGAN discriminator returns (logits, q): one logit per sample and Q's "
                 f"guess of the codes, shape (batch, {self.codes.code_dim}) (codes.code_dim). "
@@ -137,9 +129,17 @@ class InfoGAN(GAN):
             )
         super().compile(*args, **kwargs)
 
-    # The game. Training modes as in GAN. The fakes' z is passed where a
-    # conditional GAN passes labels, to be read by the Q head (`_head_loss`),
-    # never fed to D.
+    # The game is GAN's steps. The fakes' z is passed where a conditional GAN
+    # passes labels (`_fake_condition`), never fed to D, and read by the Q head
+    # (`_head_loss`), whose loss enters both players' objectives weighted by
+    # `info_weight` (`_head_weight`).
+
+    @property
+    def _head_weight(self):
+        return self.info_weight
+
+    def _fake_condition(self, z, labels):
+        return z
 
     def _discriminator_inputs(self, samples, z):
         return samples
@@ -148,39 +148,9 @@ class InfoGAN(GAN):
         logits, q = outputs
         if z is None:  # real samples have no codes to recover
             return logits, 0.0
-        return logits, self.codes.information_loss(z, q)
-
-    def _discriminator_step(self, minibatch, step_seed, draw):
-        real, _ = minibatch
-        z = self._training_noise(ops.shape(real)[0], step_seed, draw)
-        fake = self._generate(z, None, training=True)
-        with tf.GradientTape() as tape:
-            d_loss, real_logits, fake_logits, regularization, info_loss = self._discriminator_loss(
-                (real, None), (fake, z), step_seed, draw
-            )
-            objective = self._objective(
-                self.d_optimizer,
-                self.d_loss_weight * d_loss,
-                regularization + self.info_weight * info_loss,
-            )
-        self._apply(self.d_optimizer, self._d_vars, tape.gradient(objective, self._d_vars))
-        self._track_discriminator(d_loss, real_logits, fake_logits)
-
-    def _generator_step(self, minibatch, step_seed, draw):
-        real, _ = minibatch
-        z = self._training_noise(ops.shape(real)[0], step_seed, draw)
-        with tf.GradientTape() as tape:
-            fake = self._generate(z, None, training=True)
-            regularization = _sum(self.generator.losses)
-            fake_logits, _, info_loss = self._discriminate(fake, z, training=True)
-            g_loss = self._generator_loss(fake_logits, minibatch)
-            objective = self._objective(
-                self.g_optimizer, g_loss, regularization + self.info_weight * info_loss
-            )
-        self._apply(self.g_optimizer, self._g_vars, tape.gradient(objective, self._g_vars))
-        self.g_loss_tracker.update_state(g_loss)
+        info_loss = self.codes.information_loss(z, q)
         self.info_loss_tracker.update_state(info_loss)
-        return z, None
+        return logits, info_loss
 
     def predict_codes(self, samples, batch_size=256):
         """Q's output for samples (real or generated), `(n, codes.code_dim)` float32 NumPy."""
