@@ -15,6 +15,8 @@ from keras_gan.models.mlp_generator import MLPGenerator
 from keras_gan.models.paper_cifar10 import paper_cifar10_gan
 from keras_gan.models.paper_cifar10 import paper_cifar10_networks
 from keras_gan.models.paper_mnist import paper_mnist_gan
+from keras_gan.models.resnet import ResNetDiscriminator
+from keras_gan.models.resnet import ResNetGenerator
 
 __all__ = [
     "BiGAN",
@@ -29,6 +31,8 @@ __all__ = [
     "MLPEncoder",
     "MLPGenerator",
     "MaxoutDiscriminator",
+    "ResNetDiscriminator",
+    "ResNetGenerator",
     "paper_cifar10_gan",
     "paper_cifar10_networks",
     "paper_mnist_gan",

@@ -20,6 +20,8 @@ from keras_gan.models.mlp_encoder import MLPEncoder
 from keras_gan.models.mlp_generator import MLPGenerator
 from keras_gan.models.paper_cifar10 import IMAGE_SHAPE
 from keras_gan.models.paper_cifar10 import paper_cifar10_networks
+from keras_gan.models.resnet import ResNetDiscriminator
+from keras_gan.models.resnet import ResNetGenerator
 from keras_gan.optimizers.scheduled_momentum_sgd import paper_mnist_sgd
 from keras_gan.penalties import R1
 from keras_gan.penalties import R2
@@ -96,6 +98,27 @@ def _build_gan(config, data_shape, steps_per_epoch, pixel_means, class_names):
         generator, discriminator = paper_cifar10_networks(config.model.rsplit("_", 1)[1])
     elif config.model == "infogan":
         return _build_infogan(config, data_shape, steps_per_epoch)
+    elif config.model == "resnet":
+        if not image:
+            raise ValueError(
+                "--model=resnet needs images (height, width, channels). Received: "
+                f"--dataset={config.dataset} with samples of shape {tuple(data_shape)}"
+            )
+        generator = ResNetGenerator(
+            latent_dim=config.latent_dim,
+            channels=2 * config.filters,
+            data_shape=data_shape,
+            num_classes=num_classes,
+            output_activation=output_activation,
+            name="generator",
+        )
+        discriminator = ResNetDiscriminator(
+            channels=config.filters,
+            data_shape=data_shape,
+            num_classes=num_classes,
+            spectral_norm=config.spectral_norm,
+            name="discriminator",
+        )
     elif config.model == "dcgan":
         if not image:
             raise ValueError(
@@ -243,7 +266,7 @@ def _optimizer(config, learning_rate, steps_per_epoch, updates_per_step=1):
         learning_rate = keras.optimizers.schedules.CosineDecay(learning_rate, updates)
     if config.optimizer == "sgd":
         return keras.optimizers.SGD(learning_rate, momentum=config.momentum)
-    return keras.optimizers.Adam(learning_rate, beta_1=config.beta_1)
+    return keras.optimizers.Adam(learning_rate, beta_1=config.beta_1, beta_2=config.beta_2)
 
 
 def _penalties(config):

@@ -82,8 +82,9 @@ def define_flags(flag_values=flags.FLAGS):
         d.model,
         "mlp (the paper's MLP/maxout pair), dcgan, the paper's CIFAR-10 pairs "
         "paper_cifar10_fc and paper_cifar10_conv (fixed 2014 networks for 32x32x3 images), "
-        "or infogan (the InfoGAN paper's MNIST nets; z = --latent_dim noise and the "
-        "--info_categorical and --info_continuous codes).",
+        "infogan (the InfoGAN paper's MNIST nets; z = --latent_dim noise and the "
+        "--info_categorical and --info_continuous codes), or resnet (SNGAN's ResNet pair for "
+        "32x32 images: D has --filters channels, G twice as many).",
         **fv,
     )
     flags.DEFINE_integer("latent_dim", d.latent_dim, "Size of the noise vector z.", **fv)
@@ -229,6 +230,7 @@ def define_flags(flag_values=flags.FLAGS):
         **fv,
     )
     flags.DEFINE_float("beta_1", d.beta_1, "adam: beta_1.", **fv)
+    flags.DEFINE_float("beta_2", d.beta_2, "adam: beta_2 (SNGAN: 0.9).", **fv)
     flags.DEFINE_float("momentum", d.momentum, "sgd: momentum.", **fv)
     # Run length and randomness.
     flags.DEFINE_integer("batch_size", d.batch_size, "Global batch size (all replicas).", **fv)

@@ -13,7 +13,7 @@ from keras_gan.layers.diff_augment import TRANSFORMS as DIFFAUGMENT_TRANSFORMS
 from keras_gan.models.dcgan_discriminator import CONDITIONINGS
 from keras_gan.models.labels import LABEL_DISTRIBUTIONS
 
-MODELS = ("mlp", "dcgan", "paper_cifar10_fc", "paper_cifar10_conv", "infogan")
+MODELS = ("mlp", "dcgan", "paper_cifar10_fc", "paper_cifar10_conv", "infogan", "resnet")
 # The 2014 CIFAR-10 pairs fix their networks; these flags would change them.
 PAPER_CIFAR10_FIXED = ("g_units", "d_units", "d_pieces", "filters", "latent_dim")
 OPTIMIZERS = ("adam", "sgd", "paper_sgd")
@@ -114,6 +114,7 @@ class TrainConfig:
     g_learning_rate: float = 2e-4
     lr_decay: str = ""
     beta_1: float = 0.5
+    beta_2: float = 0.999
     momentum: float = 0.0
     # Run length and randomness.
     batch_size: int = 100
@@ -186,6 +187,8 @@ class TrainConfig:
             self._validate_paper_cifar10()
         if self.model == "infogan":
             self._validate_infogan()
+        if self.model == "resnet" and self.bigan:
+            _fail("bigan", self.bigan, "cannot be used with --model=resnet (it has no encoder)")
         if not (math.isfinite(self.gcn) and self.gcn >= 0):
             _fail("gcn", self.gcn, "must be a number >= 0 (0: off; the paper's CIFAR-10: 55)")
         if self.gcn:
@@ -257,7 +260,7 @@ class TrainConfig:
                     _fail("logan_alpha", self.logan_alpha, f"cannot be used with --{name}")
             if self.model == "infogan":
                 _fail("logan_alpha", self.logan_alpha, "cannot be used with --model=infogan")
-        for name in ("beta_1", "momentum"):
+        for name in ("beta_1", "beta_2", "momentum"):
             if not 0.0 <= getattr(self, name) < 1.0:
                 _fail(name, getattr(self, name), "must be in [0, 1)")
         if self.simultaneous_updates and self.d_steps != 1:

@@ -78,9 +78,9 @@ def test_paper_config_builds_the_paper_preset():
 BAD = [
     ({"run_dir": ""}, "--run_dir is required"),
     (
-        {"model": "resnet"},
-        "--model must be one of dcgan, infogan, mlp, paper_cifar10_conv, paper_cifar10_fc. "
-        "Received: --model=resnet",
+        {"model": "stylegan"},
+        "--model must be one of dcgan, infogan, mlp, paper_cifar10_conv, paper_cifar10_fc, "
+        "resnet. Received: --model=stylegan",
     ),
     ({"loss": "wgan"}, "--loss must be one of hinge, least_squares, minimax, non_saturating"),
     ({"r1_gamma": -1.0}, r"--r1_gamma must be a number >= 0 \(0: off\). Received: --r1_gamma=-1.0"),
@@ -139,6 +139,8 @@ BAD = [
         "--info_continuous or --info_categorical must give InfoGAN a code",
     ),
     ({"model": "infogan", "info_weight": -1.0}, "--info_weight must be a number >= 0"),
+    ({"model": "resnet", "bigan": True}, "--bigan cannot be used with --model=resnet"),
+    ({"beta_2": 1.0}, r"--beta_2 must be in \[0, 1\)"),
     ({"logan_alpha": -0.5}, r"--logan_alpha must be a number >= 0 \(0: off\)"),
     ({"logan_alpha": 0.9, "logan_rate": 1.5}, r"--logan_rate must be in \(0, 1\]"),
     ({"logan_alpha": 0.9, "bigan": True}, "--logan_alpha cannot be used with --bigan"),
@@ -282,6 +284,24 @@ def test_logan_flags_build_the_latent_step_they_name():
         "rate": 0.5,
     }
     assert build_gan(parse("--run_dir=x").validate(), (2,), 10).latent_optimization is None
+
+
+def test_the_sngan_config_builds_the_papers_cifar10_setting():
+    from keras_gan.models import ResNetDiscriminator
+    from keras_gan.models import ResNetGenerator
+
+    config = parse(f"--flagfile={REPO / 'configs/sngan_cifar10.cfg'}").validate()
+    gan = build_gan(config, (32, 32, 3), 156)
+    assert isinstance(gan.generator, ResNetGenerator) and gan.generator.channels == 256
+    assert isinstance(gan.discriminator, ResNetDiscriminator)
+    assert gan.discriminator.channels == 128 and gan.discriminator.spectral_norm
+    assert gan.gan_loss.name == "hinge" and gan.d_steps == 5 and gan.latent_dim == 128
+    assert (gan.d_optimizer.beta_1, gan.d_optimizer.beta_2) == (0.0, 0.9)
+    # Linear decay to 0 over the run: D takes 5 updates per step.
+    assert isinstance(gan.d_optimizer._learning_rate, keras.optimizers.schedules.PolynomialDecay)
+    assert gan.d_optimizer._learning_rate.decay_steps == 320 * 156 * 5
+    with pytest.raises(ValueError, match=r"--model=resnet needs images"):
+        build_gan(config, (2,), 10)
 
 
 def test_the_cifar10_config_builds_the_dcgan_pair_with_the_modern_objectives():
