@@ -14,7 +14,8 @@ times taken after a warm-up: a callback's clock around each batch of
 Settings:
   - pairs: each convolutional flagfile the package ships (configs/cifar10.cfg
     first: the DCGAN pair with hinge loss, spectral norm and the averaged G;
-    configs/dcgan_mnist.cfg; configs/paper_cifar10_conv.cfg), built by
+    configs/dcgan_mnist.cfg; configs/paper_cifar10_conv.cfg; configs/sngan_cifar10.cfg,
+    SNGAN's ResNet pair, whose step is 5 D updates and one G update), built by
     `build_gan` exactly as `scripts/train.py` builds them, on random data;
   - precisions: `float32` and `mixed_bfloat16` (Keras dtype policies; for the
     mirror, `torch.autocast("cpu", torch.bfloat16)`);
@@ -50,6 +51,7 @@ PAIRS = {
     "cifar10": ("cifar10.cfg", (32, 32, 3)),
     "dcgan_mnist": ("dcgan_mnist.cfg", (28, 28, 1)),
     "paper_cifar10_conv": ("paper_cifar10_conv.cfg", (32, 32, 3)),
+    "sngan_cifar10": ("sngan_cifar10.cfg", (32, 32, 3)),
 }
 PRECISIONS = ("float32", "mixed_bfloat16")
 IMPLEMENTATIONS = ("fit", "torch")
