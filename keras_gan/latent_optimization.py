@@ -24,7 +24,9 @@ class LatentOptimization(Configurable):
         gradient: dz = alpha * g
     z' = z + dz, on a share `rate` of the batch's samples (the rest keep z;
     StudioGAN's `latent_op_rate`), kept inside the uniform latent box by
-    clipping. G and D run in training mode for g, as in the step.
+    clipping. G and D run in training mode for g, as in the step (StudioGAN's
+    too), so their batch-norm statistics and spectral norm's power iteration
+    advance on this pass as well.
 
     First-order only: no gradient flows through dz into the networks'
     updates (dz is a constant of the update). LOGAN's analysis and
