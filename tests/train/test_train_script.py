@@ -194,8 +194,9 @@ def _main(flag_args):
     "args, message",
     [
         (
-            ["--model=resnet"],
-            "--model must be one of dcgan, mlp, paper_cifar10_conv, paper_cifar10_fc",
+            ["--model=stylegan"],
+            "--model must be one of dcgan, infogan, mlp, paper_cifar10_conv, paper_cifar10_fc, "
+            "resnet. Received: --model=stylegan",
         ),
         (["--epochs=0"], "--epochs must be an integer >= 1. Received: --epochs=0"),
         (["--dataset=npz", "--data_dir=/no/such.npz"], "The .npz file does not exist"),
