@@ -155,6 +155,7 @@ def export_generator(
                 num_classes=gan.num_classes,
                 data_shape=gan.data_shape if encoder is not None else None,
                 refined=langevin is not None,
+                truncated=not is_structured(gan.latent_distribution),
             )
         if gan.num_classes is not None:
             names = gan.class_names or [str(i) for i in range(gan.num_classes)]
@@ -322,13 +323,14 @@ def _archive(gan, max_samples, output_range, encoder=None, langevin=None):
             lambda num_samples, seed, labels: png_of(generated(num_samples, seed, labels)),
             input_signature=[count_spec, seed_spec, labels_spec],
         )
-    archive.add_endpoint(
-        "generate_truncated",
-        lambda num_samples, seed, truncation, labels: {
-            "samples": samples_of(truncated_of(num_samples, seed, truncation), labels)
-        },
-        input_signature=[count_spec, seed_spec, truncation_spec, labels_spec],
-    )
+    if not is_structured(distribution):
+        archive.add_endpoint(
+            "generate_truncated",
+            lambda num_samples, seed, truncation, labels: {
+                "samples": samples_of(truncated_of(num_samples, seed, truncation), labels)
+            },
+            input_signature=[count_spec, seed_spec, truncation_spec, labels_spec],
+        )
     if langevin is not None:
         archive.add_endpoint(
             "generate_refined",
@@ -428,12 +430,20 @@ def _add_encoder_endpoints(archive, encoder, data_shape, max_samples, output_ran
 
 
 def write_warmup_requests(
-    version_dir, model_name, latent_dim, image, num_classes=None, data_shape=None, refined=False
+    version_dir,
+    model_name,
+    latent_dim,
+    image,
+    num_classes=None,
+    data_shape=None,
+    refined=False,
+    truncated=True,
 ):
     """Writes a TFRecord of PredictionLogs that TF Serving replays when it loads.
 
-    Every signature is asked for two samples; `generate_truncated` at
-    truncation 1 and, with `refined`, `generate_refined` with one step.
+    Every signature is asked for two samples; with `truncated` (an export of
+    a uniform or normal z), `generate_truncated` at truncation 1 and, with
+    `refined`, `generate_refined` with one step.
 
     With `data_shape` (an export with an encoder), `encode` and `reconstruct`
     requests of two blank samples are replayed too.
@@ -448,10 +458,11 @@ def write_warmup_requests(
     }
     if image:
         requests["generate_png"] = _seeded_inputs()
-    requests["generate_truncated"] = {
-        **_seeded_inputs(),
-        "truncation": tf.make_tensor_proto(1.0, dtype=tf.float32),
-    }
+    if truncated:
+        requests["generate_truncated"] = {
+            **_seeded_inputs(),
+            "truncation": tf.make_tensor_proto(1.0, dtype=tf.float32),
+        }
     if refined:
         requests["generate_refined"] = {
             **_seeded_inputs(),

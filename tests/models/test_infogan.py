@@ -13,6 +13,7 @@ from keras_gan.latent_codes import best_mapping_accuracy
 from keras_gan.models import InfoGAN
 from keras_gan.models import InfoGANDiscriminator
 from keras_gan.models import InfoGANGenerator
+from tests.export.test_generator_export import REPLAY_WARMUP
 from tests.export.test_generator_export import in_fresh_tensorflow
 
 
@@ -191,8 +192,10 @@ def test_the_export_serves_samples_of_the_codes_distribution(tmp_path):
         """,
         path=path,
     )
-    # Truncating one-hot codes means nothing: no generate_truncated.
+    # Truncating one-hot codes means nothing: no generate_truncated, nor a warmup record of it.
     assert out["signatures"] == ["generate", "generate_png", "serving_default"]
+    replayed = in_fresh_tensorflow(REPLAY_WARMUP, path=path)["answered"]
+    assert [record[1] for record in replayed] == ["serving_default", "generate", "generate_png"]
     np.testing.assert_allclose(out["samples"], gan.generate(3, seed=4), atol=1e-6)
     with pytest.raises(ValueError, match="this GAN's z holds structured codes"):
         gan.generate(2, seed=0, sampler="truncation")
