@@ -131,15 +131,20 @@ def test_the_information_term_makes_the_category_recoverable_from_the_samples():
     assert history["info_loss"][-1] > 1.0  # lambda = 0 still reports the term
 
 
-def test_a_saved_infogan_loads_with_its_codes_and_generates_the_same(tmp_path):
-    codes = InfoGANCodes(noise_dim=4, categorical=(3,), continuous=1)
-    gan = InfoGAN(
+def _small_infogan(codes, seed=0, **kwargs):
+    """The InfoGAN paper's networks for 8x8 grey images."""
+    return InfoGAN(
         InfoGANGenerator(codes.latent_dim, (8, 8, 1)),
         InfoGANDiscriminator(codes.code_dim, (8, 8, 1)),
         codes,
-        info_weight=0.5,
-        seed=3,
+        seed=seed,
+        **kwargs,
     )
+
+
+def test_a_saved_infogan_loads_with_its_codes_and_generates_the_same(tmp_path):
+    codes = InfoGANCodes(noise_dim=4, categorical=(3,), continuous=1)
+    gan = _small_infogan(codes, info_weight=0.5, seed=3)
     gan.compile()
     gan.fit(np.zeros((16, 8, 8, 1), "float32"), batch_size=8, epochs=1, verbose=0)
     gan.save(tmp_path / "infogan.keras")
@@ -154,31 +159,29 @@ def test_a_saved_infogan_loads_with_its_codes_and_generates_the_same(tmp_path):
 
 def test_code_traversal_varies_one_code_and_keeps_the_rest():
     codes = InfoGANCodes(noise_dim=4, categorical=(3,), continuous=2)
-    gan = InfoGAN(
-        InfoGANGenerator(codes.latent_dim, (8, 8, 1)),
-        InfoGANDiscriminator(codes.code_dim, (8, 8, 1)),
-        codes,
-        seed=0,
-    )
+    gan = _small_infogan(codes)
     images, rows = gan.code_traversal(seed=1, columns=4)
     assert images.shape == (12, 8, 8, 1) and rows == [0, 1, 2]
-    # The same noise down each column: rows differ by the category alone.
-    z_rows = [codes.compose(np.zeros((1, 4)), [np.array([r])]) for r in range(3)]
-    assert len({tuple(z.ravel()) for z in z_rows}) == 3
+    # Image (row r, column c) is G of column c's noise with category r and zero codes.
+    noise = gan.sample_latent(12, seed=1).numpy()[:4, :4]
+    for r, c in ((0, 0), (2, 0), (1, 3)):
+        z = codes.compose(noise[c : c + 1], [np.array([r])])
+        expected = keras.ops.convert_to_numpy(gan.generator(z, training=False))[0]
+        np.testing.assert_allclose(images[4 * r + c], expected, atol=1e-6)
+    # With continuous=1: row r keeps one noise draw, code 1 runs from -2 to 2 across.
     images, _ = gan.code_traversal(seed=1, continuous=1, columns=5, span=2.0)
     assert images.shape == (15, 8, 8, 1)
+    noise = gan.sample_latent(15, seed=1).numpy()[:3, :4]
+    z = codes.compose(noise[2:3], [np.array([2])], np.array([[0.0, 2.0]]))
+    expected = keras.ops.convert_to_numpy(gan.generator(z, training=False))[0]
+    np.testing.assert_allclose(images[2 * 5 + 4], expected, atol=1e-6)
     with pytest.raises(ValueError, match=r"continuous code's index in \[0, 2\)"):
         gan.code_traversal(seed=1, continuous=2)
 
 
 def test_the_export_serves_samples_of_the_codes_distribution(tmp_path):
     codes = InfoGANCodes(noise_dim=4, categorical=(3,), continuous=1)
-    gan = InfoGAN(
-        InfoGANGenerator(codes.latent_dim, (8, 8, 1)),
-        InfoGANDiscriminator(codes.code_dim, (8, 8, 1)),
-        codes,
-        seed=0,
-    )
+    gan = _small_infogan(codes)
     gan.compile()
     gan.fit(np.zeros((16, 8, 8, 1), "float32"), batch_size=8, epochs=1, verbose=0)
     path = export_generator(gan, tmp_path, "infogan")
@@ -288,12 +291,7 @@ def test_plot_codes_draws_each_code_and_refuses_what_it_cannot_draw(tmp_path):
     from tests.conftest import REPO
 
     codes = InfoGANCodes(noise_dim=4, categorical=(3,), continuous=2)
-    gan = InfoGAN(
-        InfoGANGenerator(codes.latent_dim, (8, 8, 1)),
-        InfoGANDiscriminator(codes.code_dim, (8, 8, 1)),
-        codes,
-        seed=0,
-    )
+    gan = _small_infogan(codes)
     gan.save(tmp_path / "infogan.keras")
     paper_mnist_gan(seed=0).save(tmp_path / "plain.keras")
 
