@@ -37,6 +37,9 @@ setuptools.setup(
         "tensorboard>=2.21,<2.22",
         # Builds the PredictionLog warmup records TF Serving replays when loading an export.
         "tensorflow-serving-api>=2.21,<2.22",
+        # Text GANs: the word tokenizer of Texygen's BLEU; the tests hold keras_gan's
+        # BLEU to nltk's own sentence_bleu.
+        "nltk>=3.9",
     ],
     entry_points={
         "console_scripts": ["keras-gan-train = keras_gan.train.cli:run"],

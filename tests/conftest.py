@@ -30,6 +30,11 @@ CIFAR10_DIR_VARIABLE = "KERAS_GAN_CIFAR10_DIR"
 DEFAULT_CIFAR10_DIR = REPO.parent / "shared" / "data" / "cifar10"
 CIFAR10_FILES = ("train_part1.npz", "train_part2.npz", "test.npz")
 
+# The one setting that locates the COCO captions of the text-GAN benchmark.
+COCO_CAPTIONS_DIR_VARIABLE = "KERAS_GAN_COCO_CAPTIONS_DIR"
+DEFAULT_COCO_CAPTIONS_DIR = REPO.parent / "shared" / "data" / "coco_captions"
+COCO_CAPTIONS_FILES = ("train.txt", "test.txt")
+
 
 @pytest.fixture(scope="session")
 def cifar10_manual_dir():
@@ -40,6 +45,20 @@ def cifar10_manual_dir():
         pytest.skip(
             f"CIFAR-10 .npz files not found in {folder} (missing {missing}); "
             f"set {CIFAR10_DIR_VARIABLE} to the folder holding them"
+        )
+    return folder
+
+
+@pytest.fixture(scope="session")
+def coco_captions_dir():
+    """The folder holding the COCO captions' train.txt and test.txt; skips the test when
+    they are absent."""
+    folder = pathlib.Path(os.environ.get(COCO_CAPTIONS_DIR_VARIABLE, DEFAULT_COCO_CAPTIONS_DIR))
+    missing = [name for name in COCO_CAPTIONS_FILES if not (folder / name).is_file()]
+    if missing:
+        pytest.skip(
+            f"COCO caption files not found in {folder} (missing {missing}); "
+            f"set {COCO_CAPTIONS_DIR_VARIABLE} to the folder holding them"
         )
     return folder
 

@@ -7,12 +7,14 @@ that do not touch the optimizer (`EarlyStopping`, `TensorBoard`, `CSVLogger`,
 `ModelCheckpoint`, ...) work as they are.
 """
 
+from keras_gan.callbacks.gumbel_temperature import GumbelTemperature
 from keras_gan.callbacks.learning_rate_scheduler import LearningRateScheduler
 from keras_gan.callbacks.periodic_evaluation import PeriodicEvaluation
 from keras_gan.callbacks.reduce_lr_on_plateau import ReduceLROnPlateau
 from keras_gan.callbacks.sample_pictures import SamplePictures
 
 __all__ = [
+    "GumbelTemperature",
     "LearningRateScheduler",
     "PeriodicEvaluation",
     "ReduceLROnPlateau",

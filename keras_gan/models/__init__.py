@@ -8,6 +8,7 @@ from keras_gan.models.gan import GAN
 from keras_gan.models.infogan import InfoGAN
 from keras_gan.models.infogan import InfoGANDiscriminator
 from keras_gan.models.infogan import InfoGANGenerator
+from keras_gan.models.language_model import MaximumLikelihood
 from keras_gan.models.latent_regression import LatentRegression
 from keras_gan.models.maxout_discriminator import MaxoutDiscriminator
 from keras_gan.models.mlp_encoder import MLPEncoder
@@ -17,6 +18,9 @@ from keras_gan.models.paper_cifar10 import paper_cifar10_networks
 from keras_gan.models.paper_mnist import paper_mnist_gan
 from keras_gan.models.resnet import ResNetDiscriminator
 from keras_gan.models.resnet import ResNetGenerator
+from keras_gan.models.text_discriminator import TextDiscriminator
+from keras_gan.models.text_gan import text_gan
+from keras_gan.models.text_generator import TextGenerator
 
 __all__ = [
     "BiGAN",
@@ -29,11 +33,15 @@ __all__ = [
     "InfoGANGenerator",
     "LatentRegression",
     "MLPEncoder",
+    "MaximumLikelihood",
     "MLPGenerator",
     "MaxoutDiscriminator",
     "ResNetDiscriminator",
     "ResNetGenerator",
+    "TextDiscriminator",
+    "TextGenerator",
     "paper_cifar10_gan",
     "paper_cifar10_networks",
     "paper_mnist_gan",
+    "text_gan",
 ]

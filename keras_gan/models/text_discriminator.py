@@ -1,0 +1,89 @@
+"""A convolutional discriminator of (relaxed) one-hot token sequences."""
+
+import keras
+from keras import ops
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
+class TextDiscriminator(keras.Model):
+    """One logit per sequence of `(batch, length, vocab_size)` one-hot or relaxed rows.
+
+    The rows are embedded by a bias-free dense layer (a lookup for one-hot
+    rows, a weighted mix of embeddings for Gumbel-softmax rows, so real and
+    fake enter the same way), then convolutions of several widths over time,
+    max-pooled over time, a highway layer and dropout: the CNN discriminator of
+    SeqGAN and Texygen, which RelGAN also compares against.
+
+    Args:
+        vocab_size: number of token ids.
+        embedding_dim: size of the embedding (64 in RelGAN).
+        filter_sizes: widths of the convolutions over time.
+        filters: filters per width.
+        dropout: dropout rate before the logit (SeqGAN: 0.25).
+        spectral_norm: wrap the convolutions and the dense layers in
+            `keras.layers.SpectralNormalization`.
+
+    Reference:
+        Yu et al., "SeqGAN: Sequence Generative Adversarial Nets with Policy
+        Gradient", AAAI 2017, arXiv:1609.05473 (after Kim, "Convolutional
+        Neural Networks for Sentence Classification", 2014).
+    """
+
+    def __init__(
+        self,
+        vocab_size,
+        embedding_dim=64,
+        filter_sizes=(2, 3, 4, 5),
+        filters=64,
+        dropout=0.25,
+        spectral_norm=False,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        if not 0 <= dropout < 1:
+            raise ValueError(f"`dropout` must be in [0, 1). Received: dropout={dropout}")
+        if not filter_sizes or any(int(s) < 1 for s in filter_sizes):
+            raise ValueError(
+                f"`filter_sizes` must be positive widths. Received: filter_sizes={filter_sizes}"
+            )
+        self.vocab_size = int(vocab_size)
+        self.embedding_dim = int(embedding_dim)
+        self.filter_sizes = tuple(int(s) for s in filter_sizes)
+        self.filters = int(filters)
+        self.dropout_rate = float(dropout)
+        self.spectral_norm = bool(spectral_norm)
+
+        def wrap(layer):
+            return keras.layers.SpectralNormalization(layer) if spectral_norm else layer
+
+        self.embed = keras.layers.Dense(embedding_dim, use_bias=False, name="embedding")
+        self.convolutions = [
+            wrap(keras.layers.Conv1D(filters, size, activation="relu", name=f"conv{size}"))
+            for size in self.filter_sizes
+        ]
+        width = filters * len(self.filter_sizes)
+        self.highway = wrap(keras.layers.Dense(width, name="highway"))
+        self.gate = wrap(keras.layers.Dense(width, activation="sigmoid", name="gate"))
+        self.dropout = keras.layers.Dropout(dropout)
+        self.logit = wrap(keras.layers.Dense(1, name="logit"))
+
+    def call(self, sequences, training=False):
+        rows = self.embed(sequences)
+        pooled = ops.concatenate(
+            [ops.max(conv(rows), axis=1) for conv in self.convolutions], axis=-1
+        )
+        gate = self.gate(pooled)
+        features = gate * ops.relu(self.highway(pooled)) + (1.0 - gate) * pooled
+        return self.logit(self.dropout(features, training=training))
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            vocab_size=self.vocab_size,
+            embedding_dim=self.embedding_dim,
+            filter_sizes=list(self.filter_sizes),
+            filters=self.filters,
+            dropout=self.dropout_rate,
+            spectral_norm=self.spectral_norm,
+        )
+        return config

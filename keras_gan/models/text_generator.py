@@ -1,0 +1,163 @@
+"""A recurrent generator of token sequences: maximum likelihood by teacher forcing,
+sampling at a temperature, and Gumbel-softmax relaxed samples for the GAN game."""
+
+import math
+
+import keras
+import tensorflow as tf
+from keras import ops
+
+GUMBEL_EPSILON = 1e-7  # keeps -log(-log(u)) finite at the ends of u's range
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
+class TextGenerator(keras.Model):
+    """An LSTM language model over `vocab_size` token ids, `length` tokens per sequence.
+
+    Every sequence starts from the padding id 0 as input; each step embeds the
+    previous token, runs an LSTM cell and projects to `vocab_size` logits. Three
+    ways to use it:
+
+    - `logits(ids)`: teacher forcing, `(batch, length, vocab_size)` logits of
+      every next token, for maximum likelihood (`MaximumLikelihood`) and NLL.
+    - `sample(num_samples, seed, temperature)`: token ids, each drawn from
+      softmax(logits / temperature).
+    - `generator(z)`, the GAN's G: z holds the Gumbel noise of every step,
+      `(batch, length * vocab_size)` uniform on [-sqrt(3), sqrt(3)] (keras_gan's
+      `"uniform"` latent distribution, mapped to (0, 1)). Step t takes the
+      token argmax(logits + g_t) (Gumbel-max: an exact draw from softmax(logits))
+      as the next input and outputs the relaxed one-hot
+      softmax(inverse_temperature * (logits + g_t)), through which D's gradient
+      reaches G (Kusner & Hernandez-Lobato 2016; RelGAN, Nie et al. 2019).
+      The output is `(batch, length, vocab_size)`; its argmax is the sample.
+      `inverse_temperature` is a non-trainable weight a schedule raises
+      (`keras_gan.callbacks.GumbelTemperature`).
+
+    Args:
+        vocab_size: number of token ids (padding and unknown included).
+        length: tokens per sequence.
+        embedding_dim: size of the token embedding (32 in Texygen and RelGAN).
+        units: LSTM units (32 in Texygen's MLE and SeqGAN).
+
+    Reference:
+        Kusner & Hernandez-Lobato, "GANS for Sequences of Discrete Elements with
+        the Gumbel-softmax Distribution", arXiv:1611.04051; Nie et al., "RelGAN:
+        Relational Generative Adversarial Networks for Text Generation", ICLR 2019.
+    """
+
+    def __init__(self, vocab_size, length, embedding_dim=32, units=32, **kwargs):
+        super().__init__(**kwargs)
+        for name, value in (
+            ("vocab_size", vocab_size),
+            ("length", length),
+            ("embedding_dim", embedding_dim),
+            ("units", units),
+        ):
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise ValueError(f"`{name}` must be a positive int. Received: {name}={value!r}")
+        if vocab_size < 2:
+            raise ValueError(f"`vocab_size` must be >= 2. Received: vocab_size={vocab_size}")
+        self.vocab_size = vocab_size
+        self.length = length
+        self.embedding_dim = embedding_dim
+        self.units = units
+        self.latent_dim = length * vocab_size
+        self.embedding = keras.layers.Embedding(vocab_size, embedding_dim, name="embedding")
+        self.cell = keras.layers.LSTMCell(units, name="lstm")
+        self.rnn = keras.layers.RNN(self.cell, return_sequences=True, name="rnn")
+        self.projection = keras.layers.Dense(vocab_size, name="logits")
+        self.inverse_temperature = self.add_weight(
+            shape=(),
+            initializer=keras.initializers.Constant(1.0),
+            trainable=False,
+            name="inverse_temperature",
+        )
+
+    def build(self, input_shape=None):
+        ids = ops.zeros((1, self.length), "int32")
+        self.logits(ids)
+        self.built = True
+
+    def logits(self, ids, training=False):
+        """Teacher forcing: logits of token t given tokens before t, for every t.
+
+        Args:
+            ids: `(batch, length)` int token ids.
+
+        Returns:
+            `(batch, length, vocab_size)` float logits.
+        """
+        ids = ops.cast(ids, "int32")
+        start = ops.zeros_like(ids[:, :1])
+        inputs = self.embedding(ops.concatenate([start, ids[:, :-1]], axis=1))
+        return self.projection(self.rnn(inputs, training=training))
+
+    def _decode(self, batch_size, pick, training=False):
+        """Runs the recurrence for `length` steps; `pick(t, logits)` returns the
+        next input token and the step's output. Returns the stacked outputs."""
+        state = [
+            ops.zeros((batch_size, self.units), self.compute_dtype),
+            ops.zeros((batch_size, self.units), self.compute_dtype),
+        ]
+        token = ops.zeros((batch_size,), "int32")
+        outputs = []
+        for t in range(self.length):
+            hidden, state = self.cell(self.embedding(token), state, training=training)
+            token, output = pick(t, self.projection(hidden))
+            outputs.append(output)
+        return ops.stack(outputs, axis=1)
+
+    def call(self, z, training=False):
+        """Relaxed one-hot samples `(batch, length, vocab_size)` from Gumbel noise z."""
+        z = ops.convert_to_tensor(z)
+        batch_size = ops.shape(z)[0]
+        uniform = ops.clip((z / math.sqrt(3.0) + 1.0) / 2.0, GUMBEL_EPSILON, 1.0 - GUMBEL_EPSILON)
+        gumbel = -ops.log(-ops.log(uniform))
+        gumbel = ops.reshape(gumbel, (batch_size, self.length, self.vocab_size))
+
+        def pick(t, logits):
+            perturbed = logits + ops.cast(gumbel[:, t], logits.dtype)
+            token = ops.cast(ops.argmax(perturbed, axis=-1), "int32")
+            relaxed = ops.softmax(
+                ops.cast(self.inverse_temperature, logits.dtype) * perturbed, axis=-1
+            )
+            return ops.stop_gradient(token), relaxed
+
+        return self._decode(batch_size, pick, training=training)
+
+    def sample(self, num_samples, seed=0, temperature=1.0):
+        """`(num_samples, length)` int32 token ids, each step drawn from
+        softmax(logits / temperature) with stateless random ops (the same seed
+        gives the same ids in any process).
+
+        Args:
+            num_samples: int or scalar int tensor.
+            seed: an int or a shape-`(2,)` integer seed tensor.
+            temperature: > 0; 1 samples the model's own distribution, lower is
+                greedier, higher more uniform.
+        """
+        if isinstance(temperature, int | float) and not temperature > 0:
+            raise ValueError(f"`temperature` must be > 0. Received: temperature={temperature}")
+        if isinstance(seed, int):
+            seed = tf.constant([seed, 0], tf.int64)
+        seed = tf.cast(seed, tf.int64)
+        temperature = tf.cast(temperature, "float32")
+
+        def pick(t, logits):
+            step_seed = tf.random.experimental.stateless_fold_in(seed, t)
+            token = tf.random.stateless_categorical(
+                tf.cast(logits, "float32") / temperature, 1, step_seed, dtype=tf.int32
+            )[:, 0]
+            return token, token
+
+        return self._decode(num_samples, pick)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            vocab_size=self.vocab_size,
+            length=self.length,
+            embedding_dim=self.embedding_dim,
+            units=self.units,
+        )
+        return config
