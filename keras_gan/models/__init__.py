@@ -18,6 +18,7 @@ from keras_gan.models.paper_cifar10 import paper_cifar10_networks
 from keras_gan.models.paper_mnist import paper_mnist_gan
 from keras_gan.models.resnet import ResNetDiscriminator
 from keras_gan.models.resnet import ResNetGenerator
+from keras_gan.models.seqgan import SeqGAN
 from keras_gan.models.text_discriminator import TextDiscriminator
 from keras_gan.models.text_gan import text_gan
 from keras_gan.models.text_generator import TextGenerator
@@ -38,6 +39,7 @@ __all__ = [
     "MaxoutDiscriminator",
     "ResNetDiscriminator",
     "ResNetGenerator",
+    "SeqGAN",
     "TextDiscriminator",
     "TextGenerator",
     "paper_cifar10_gan",

@@ -6,7 +6,8 @@ from keras import ops
 
 @keras.saving.register_keras_serializable(package="keras_gan")
 class TextDiscriminator(keras.Model):
-    """One logit per sequence of `(batch, length, vocab_size)` one-hot or relaxed rows.
+    """One logit per sequence of `(batch, length, vocab_size)` one-hot or relaxed rows
+    (the Gumbel GAN), or of `(batch, length)` token ids (SeqGAN).
 
     The rows are embedded by a bias-free dense layer (a lookup for one-hot
     rows, a weighted mix of embeddings for Gumbel-softmax rows, so real and
@@ -67,8 +68,19 @@ class TextDiscriminator(keras.Model):
         self.dropout = keras.layers.Dropout(dropout)
         self.logit = wrap(keras.layers.Dense(1, name="logit"))
 
+    def build(self, input_shape=None):
+        self.embed.build((None, None, self.vocab_size))
+        self.built = True
+
     def call(self, sequences, training=False):
-        rows = self.embed(sequences)
+        """Logits `(batch, 1)` of `(batch, length, vocab_size)` float rows, or of
+        `(batch, length)` int token ids (the rows of their one-hots, looked up)."""
+        if not self.embed.built:
+            self.embed.build((None, None, self.vocab_size))
+        if "int" in str(sequences.dtype):
+            rows = ops.take(self.embed.kernel, sequences, axis=0)
+        else:
+            rows = self.embed(sequences)
         pooled = ops.concatenate(
             [ops.max(conv(rows), axis=1) for conv in self.convolutions], axis=-1
         )

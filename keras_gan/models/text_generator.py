@@ -152,6 +152,33 @@ class TextGenerator(keras.Model):
 
         return self._decode(num_samples, pick)
 
+    def complete(self, ids, given, seed, temperature=1.0):
+        """Monte-Carlo completions: the first `given` tokens of each row of `ids` kept,
+        the rest drawn from the generator conditioned on them (SeqGAN's rollouts).
+
+        Args:
+            ids: `(batch, length)` int token ids.
+            given: int or scalar int tensor in [0, length].
+            seed: a shape-`(2,)` integer seed tensor.
+            temperature: as in `sample`.
+
+        Returns:
+            `(batch, length)` int32 ids.
+        """
+        ids = ops.cast(ids, "int32")
+        seed = tf.cast(seed, tf.int64)
+        temperature = tf.cast(temperature, "float32")
+
+        def pick(t, logits):
+            step_seed = tf.random.experimental.stateless_fold_in(seed, t)
+            drawn = tf.random.stateless_categorical(
+                tf.cast(logits, "float32") / temperature, 1, step_seed, dtype=tf.int32
+            )[:, 0]
+            token = ops.where(t < given, ids[:, t], drawn)
+            return token, token
+
+        return self._decode(ops.shape(ids)[0], pick)
+
     def get_config(self):
         config = super().get_config()
         config.update(

@@ -1,0 +1,130 @@
+"""SeqGAN: REINFORCE is unbiased, the rollouts estimate the expected reward of a prefix,
+and a fit step trains both players."""
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from keras_gan.models import SeqGAN
+from keras_gan.models import TextDiscriminator
+from keras_gan.models import TextGenerator
+from keras_gan.models.seqgan import policy_gradient_loss
+from keras_gan.models.seqgan import rollout_rewards
+
+
+class LastTokenReward(keras.Model):
+    """A known 'discriminator': the probability it gives is reward[last token]."""
+
+    def __init__(self, reward):
+        super().__init__()
+        self.table = tf.constant(np.log(reward / (1 - reward)), tf.float32)
+
+    def call(self, ids, training=False):
+        return tf.gather(self.table, ids[:, -1])[:, None]
+
+
+def tiny_generator(vocab, length, seed=0):
+    keras.utils.set_random_seed(seed)
+    generator = TextGenerator(vocab, length, embedding_dim=3, units=4)
+    generator.build()
+    generator.projection.bias.assign(np.linspace(-1, 1, vocab).astype("float32"))
+    return generator
+
+
+def test_reinforce_is_unbiased_on_a_bandit_with_a_known_gradient():
+    vocab = 4
+    generator = tiny_generator(vocab, length=1)
+    reward = np.array([0.02, 0.98, 0.1, 0.7], "float32")
+    bias = generator.projection.bias
+    with tf.GradientTape() as tape:  # the exact gradient of E[r] w.r.t. the logits' bias
+        p = tf.nn.softmax(generator.logits(tf.zeros((1, 1), tf.int32))[0, 0])
+        expected_reward = tf.reduce_sum(p * reward)
+    exact = tape.gradient(expected_reward, bias).numpy()
+    n = 100_000
+    ids = generator.sample(n, seed=0)
+    rewards = tf.gather(reward, ids)
+    with tf.GradientTape() as tape:
+        loss = policy_gradient_loss(generator.logits(ids), ids, rewards)
+    estimate = -tape.gradient(loss, bias).numpy()
+    # The estimator's per-sample spread sets the tolerance.
+    p = p.numpy()
+    per_sample_std = np.sqrt((p * reward**2).sum())
+    np.testing.assert_allclose(estimate, exact, atol=4 * per_sample_std / np.sqrt(n))
+    assert np.abs(exact).max() > 5 * 4 * per_sample_std / np.sqrt(n)  # a gradient to get right
+
+
+def test_rollout_rewards_estimate_the_expected_reward_of_each_prefix():
+    vocab, length = 3, 3
+    generator = tiny_generator(vocab, length)
+    reward = np.array([0.2, 0.5, 0.9], "float32")
+    discriminator = LastTokenReward(reward)
+    ids = tf.constant([[0, 1, 2], [2, 2, 0]], tf.int32)
+    rollouts = 4000
+    estimate = rollout_rewards(
+        generator, discriminator, ids, rollouts, tf.constant([1, 2], tf.int64)
+    )
+    estimate = estimate.numpy()
+
+    def next_p(prefix):
+        padded = np.array([list(prefix) + [0] * (length - len(prefix))], "int32")
+        return tf.nn.softmax(generator.logits(padded)[0, len(prefix)]).numpy()
+
+    def value(prefix):  # exact E[reward | prefix] by enumeration
+        if len(prefix) == length:
+            return reward[prefix[-1]]
+        return sum(p * value(prefix + [k]) for k, p in enumerate(next_p(prefix)))
+
+    for row, sequence in enumerate(ids.numpy().tolist()):
+        exact = [value(sequence[: t + 1]) for t in range(length)]
+        np.testing.assert_allclose(estimate[row], exact, atol=4 * 0.35 / np.sqrt(rollouts))
+    assert estimate[0, -1] == pytest.approx(0.9) and estimate[1, -1] == pytest.approx(0.2)
+
+
+def test_a_fit_step_trains_both_players_and_the_step_is_seeded(tmp_path):
+    vocab, length = 8, 5
+    ids = np.random.default_rng(0).integers(2, vocab, (32, length)).astype("int32")
+    ids[:, -1] = 0
+
+    def make():
+        keras.utils.set_random_seed(0)
+        seqgan = SeqGAN(
+            TextGenerator(vocab, length, embedding_dim=4, units=6),
+            TextDiscriminator(vocab, embedding_dim=4, filter_sizes=(2, 3), filters=4),
+            rollouts=3,
+            d_steps=2,
+            seed=1,
+        )
+        seqgan.compile(keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3))
+        return seqgan
+
+    seqgan = make()
+    before = [w.numpy().copy() for w in seqgan.generator.trainable_weights]
+    history = seqgan.fit(ids, batch_size=16, epochs=1, shuffle=False, verbose=0)
+    assert all(np.isfinite(v[-1]) for v in history.history.values())
+    assert 0 < history.history["reward"][-1] < 1
+    assert int(seqgan.d_optimizer.iterations.numpy()) == 4
+    assert int(seqgan.g_optimizer.iterations.numpy()) == 2
+    assert any(
+        not np.array_equal(b, w.numpy())
+        for b, w in zip(before, seqgan.generator.trainable_weights, strict=True)
+    )
+    again = make()
+    again.fit(ids, batch_size=16, epochs=1, shuffle=False, verbose=0)
+    for a, b in zip(seqgan.get_weights(), again.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_the_discriminator_reads_ids_as_it_reads_their_one_hots():
+    discriminator = TextDiscriminator(6, embedding_dim=4, filter_sizes=(2,), filters=3)
+    ids = tf.constant([[1, 2, 3, 0], [5, 4, 0, 0]])
+    np.testing.assert_allclose(
+        discriminator(ids).numpy(), discriminator(tf.one_hot(ids, 6)).numpy(), rtol=1e-6
+    )
+
+
+def test_bad_arguments_are_refused():
+    with pytest.raises(ValueError, match="rollouts"):
+        SeqGAN(TextGenerator(5, 3), TextDiscriminator(5), rollouts=0)
+    with pytest.raises(ValueError, match="TextGenerator"):
+        SeqGAN(keras.Sequential(), TextDiscriminator(5))
