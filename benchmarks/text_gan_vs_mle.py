@@ -4,8 +4,9 @@ One seed per process. G is pretrained by maximum likelihood (MLE, the
 baseline), scored, then trained on by the GAN from that point and scored again.
 Each is scored at several sampling temperatures (Caccia et al., ICLR 2020):
 BLEU-2..5 of --num_samples sentences against all test captions (RelGAN's
-references), self-BLEU-2..5 of the first 500 (Texygen's), NLL_gen of the test
-captions. Writes OUT/seed_N.json and the two generators' weights.
+references), self-BLEU-2..5 of the first 500 (Texygen's), the per-token NLL of
+the test captions and of the training ones (RelGAN's NLL_gen). Writes
+OUT/seed_N.json and the two generators' weights.
 
 Usage:
     python benchmarks/text_gan_vs_mle.py --seed=0 --out=runs/text_coco
@@ -62,7 +63,9 @@ def main(argv):
     keras.utils.set_random_seed(FLAGS.seed)
     corpus = Corpus.from_file(FLAGS.text_file)
     test_ids = corpus.encode_file(FLAGS.test_file)
-    evaluation = TextEvaluation(read_sentences(FLAGS.test_file), test_ids, FLAGS.num_samples)
+    evaluation = TextEvaluation(
+        read_sentences(FLAGS.test_file), test_ids, FLAGS.num_samples, train_ids=corpus.ids
+    )
     temperatures = [float(t) for t in FLAGS.temperatures]
     size, length = corpus.vocabulary.size, corpus.length
     result = {
@@ -81,7 +84,7 @@ def main(argv):
         print(
             f"{name}: T=1 BLEU-2..5 "
             + " ".join(f"{one[f'bleu{n}']:.3f}" for n in (2, 3, 4, 5))
-            + f", self-BLEU-4 {one['self_bleu4']:.3f}, NLL_gen {one['nll_gen']:.3f} "
+            + f", self-BLEU-4 {one['self_bleu4']:.3f}, NLL test {one['nll_test']:.3f} "
             f"({time.perf_counter() - start:.0f} s)",
             flush=True,
         )
@@ -97,10 +100,10 @@ def main(argv):
             if (epoch + 1) % 5 == 0:
                 nll = mle.evaluate(test_ids, test_ids, batch_size=500, verbose=0)
                 result["curve"].append(
-                    {"epoch": epoch + 1, "train_nll": logs["loss"], "nll_gen": nll}
+                    {"epoch": epoch + 1, "train_nll": logs["loss"], "nll_test": nll}
                 )
                 print(
-                    f"MLE epoch {epoch + 1}: train NLL {logs['loss']:.4f}, NLL_gen {nll:.4f}",
+                    f"MLE epoch {epoch + 1}: train NLL {logs['loss']:.4f}, NLL test {nll:.4f}",
                     flush=True,
                 )
 

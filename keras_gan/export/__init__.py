@@ -4,5 +4,12 @@ from keras_gan.export.generator_export import existing_versions
 from keras_gan.export.generator_export import export_generator
 from keras_gan.export.sources import load_encoder
 from keras_gan.export.sources import load_trained_gan
+from keras_gan.export.text_export import export_text_generator
 
-__all__ = ["existing_versions", "export_generator", "load_encoder", "load_trained_gan"]
+__all__ = [
+    "existing_versions",
+    "export_generator",
+    "export_text_generator",
+    "load_encoder",
+    "load_trained_gan",
+]

@@ -448,9 +448,6 @@ def write_warmup_requests(
     With `data_shape` (an export with an encoder), `encode` and `reconstruct`
     requests of two blank samples are replayed too.
     """
-    from tensorflow_serving.apis import model_pb2
-    from tensorflow_serving.apis import predict_pb2
-    from tensorflow_serving.apis import prediction_log_pb2
 
     requests = {
         "serving_default": {"latent": tf.make_tensor_proto(tf.zeros([2, latent_dim]))},
@@ -478,6 +475,16 @@ def write_warmup_requests(
         for signature, inputs in requests.items():
             if signature not in ("encode", "reconstruct"):
                 inputs["labels"] = labels
+    write_prediction_logs(version_dir, model_name, requests)
+
+
+def write_prediction_logs(version_dir, model_name, requests):
+    """Writes `assets.extra/tf_serving_warmup_requests`: one PredictRequest per
+    `{signature: {input name: TensorProto}}` entry, in order."""
+    from tensorflow_serving.apis import model_pb2
+    from tensorflow_serving.apis import predict_pb2
+    from tensorflow_serving.apis import prediction_log_pb2
+
     folder = pathlib.Path(version_dir) / "assets.extra"
     folder.mkdir(parents=True, exist_ok=True)
     with tf.io.TFRecordWriter(str(folder / WARMUP_FILE)) as writer:

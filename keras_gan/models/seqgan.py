@@ -129,10 +129,27 @@ class SeqGAN(keras.Model):
         if self.d_optimizer is self.g_optimizer:
             raise ValueError("`d_optimizer` and `g_optimizer` must be different instances.")
         self.gan_loss = gan_losses.get(loss)
+        self._loss_config = keras.saving.serialize_keras_object(self.gan_loss)
         if not self.built:
             self.build()
         self.d_optimizer.build(self.discriminator.trainable_variables)
         self.g_optimizer.build(self.generator.trainable_variables)
+
+    def get_compile_config(self):
+        if self.d_optimizer is None:
+            return None
+        return {
+            "d_optimizer": keras.optimizers.serialize(self.d_optimizer),
+            "g_optimizer": keras.optimizers.serialize(self.g_optimizer),
+            "loss": self._loss_config,
+        }
+
+    def compile_from_config(self, config):
+        self.compile(
+            keras.optimizers.deserialize(config["d_optimizer"]),
+            keras.optimizers.deserialize(config["g_optimizer"]),
+            loss=config["loss"],
+        )
 
     @property
     def metrics(self):

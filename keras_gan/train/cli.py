@@ -47,7 +47,8 @@ def define_flags(flag_values=flags.FLAGS):
         d.dataset,
         "ring, grid, gaussian_1d (synthetic); folder (images under --data_dir); npz "
         "(the .npz files --data_dir names: a file, a folder of them, or a comma-separated "
-        "list); or a tensorflow-datasets name (mnist, cifar10, ...).",
+        "list); text (sentences in --text_file) or text_oracle (the synthetic oracle's "
+        "sequences); or a tensorflow-datasets name (mnist, cifar10, ...).",
         **fv,
     )
     flags.DEFINE_string(
@@ -84,7 +85,9 @@ def define_flags(flag_values=flags.FLAGS):
         "paper_cifar10_fc and paper_cifar10_conv (fixed 2014 networks for 32x32x3 images), "
         "infogan (the InfoGAN paper's MNIST nets; z = --latent_dim noise and the "
         "--info_categorical and --info_continuous codes), or resnet (SNGAN's ResNet pair for "
-        "32x32 images: D has --filters channels, G twice as many).",
+        "32x32 images: D has --filters channels, G twice as many); for --dataset=text or "
+        "text_oracle: mle (maximum likelihood alone), gumbel_gan (the Gumbel-softmax GAN) "
+        "or seqgan (REINFORCE with Monte-Carlo rollouts).",
         **fv,
     )
     flags.DEFINE_integer("latent_dim", d.latent_dim, "Size of the noise vector z.", **fv)
@@ -138,6 +141,74 @@ def define_flags(flag_values=flags.FLAGS):
         "info_weight",
         d.info_weight,
         "--model=infogan: lambda, the weight of the mutual-information term for G and D/Q.",
+        **fv,
+    )
+    # Text.
+    flags.DEFINE_string(
+        "text_file",
+        d.text_file,
+        "--dataset=text: the training sentences, one per line, tokens separated by spaces "
+        "(e.g. ../shared/data/coco_captions/train.txt). The vocabulary is its words.",
+        **fv,
+    )
+    flags.DEFINE_string(
+        "text_test_file",
+        d.text_test_file,
+        "--dataset=text: test sentences, the references of BLEU and the data of NLL_gen "
+        "(empty: no BLEU, NLL_gen on the training sentences).",
+        **fv,
+    )
+    flags.DEFINE_integer(
+        "oracle_seed",
+        d.oracle_seed,
+        "--dataset=text_oracle: seed of the oracle LSTM's N(0, 1) weights (5,000 tokens, "
+        "sequences of 20); --num_samples of its sequences are the training set.",
+        **fv,
+    )
+    flags.DEFINE_integer("embedding_dim", d.embedding_dim, "Text: G's token embedding.", **fv)
+    flags.DEFINE_integer("lstm_units", d.lstm_units, "Text: G's LSTM units.", **fv)
+    flags.DEFINE_integer(
+        "d_embedding_dim",
+        d.d_embedding_dim,
+        "Text: D's token embedding (D's convolutions have --filters filters of each width 2..5).",
+        **fv,
+    )
+    flags.DEFINE_integer(
+        "pretrain_epochs",
+        d.pretrain_epochs,
+        "Text: maximum-likelihood epochs before the game (--model=mle: the whole run is "
+        "maximum likelihood, for --epochs).",
+        **fv,
+    )
+    flags.DEFINE_float(
+        "pretrain_learning_rate",
+        d.pretrain_learning_rate,
+        "Text: Adam's learning rate for maximum likelihood (Texygen, RelGAN: 1e-2).",
+        **fv,
+    )
+    flags.DEFINE_float(
+        "gumbel_max_inverse_temperature",
+        d.gumbel_max_inverse_temperature,
+        "--model=gumbel_gan: the inverse temperature the Gumbel-softmax reaches at the last "
+        "step (RelGAN: 100 or 1000).",
+        **fv,
+    )
+    flags.DEFINE_string(
+        "gumbel_schedule", d.gumbel_schedule, "--model=gumbel_gan: exp, linear or constant.", **fv
+    )
+    flags.DEFINE_integer(
+        "rollouts", d.rollouts, "--model=seqgan: Monte-Carlo completions per prefix.", **fv
+    )
+    flags.DEFINE_list(
+        "text_temperatures",
+        list(map(str, d.text_temperatures)),
+        "Text: the sampling temperatures of the final scores (BLEU, self-BLEU, NLL).",
+        **fv,
+    )
+    flags.DEFINE_integer(
+        "text_eval_samples",
+        d.text_eval_samples,
+        "Text: generated sequences scored at the end per temperature (0: no scores).",
         **fv,
     )
     flags.DEFINE_float(
@@ -275,8 +346,17 @@ def config_from_flags(flag_values=flags.FLAGS):
         value = flag_values[field.name].value
         if field.name in ("g_units", "d_units", "info_categorical"):
             value = tuple(_int_or_text(v) for v in value)
+        elif field.name == "text_temperatures":
+            value = tuple(_float_or_text(v) for v in value)
         values[field.name] = value
     return TrainConfig(**values)
+
+
+def _float_or_text(text):
+    try:
+        return float(text)
+    except ValueError:
+        return text  # validate() names it
 
 
 def _int_or_text(text):
@@ -318,7 +398,10 @@ def main(argv, flag_values=flags.FLAGS):
         sys.exit(128 + signal.Signals[result.stopped_by].value)
     run_dir = flag_values.run_dir
     print(f"done: step {result.step} of {result.total_steps}; checkpoint {result.checkpoint}")
-    print(f"pictures in {run_dir}/samples, TensorBoard logs in {run_dir}/logs")
+    if result.scores is None:
+        print(f"pictures in {run_dir}/samples, TensorBoard logs in {run_dir}/logs")
+    else:
+        print(f"samples in {run_dir}/samples, scores in {run_dir}/scores.json")
     if result.best:
         best = result.best
         print(

@@ -13,7 +13,13 @@ from keras_gan.layers.diff_augment import TRANSFORMS as DIFFAUGMENT_TRANSFORMS
 from keras_gan.models.dcgan_discriminator import CONDITIONINGS
 from keras_gan.models.labels import LABEL_DISTRIBUTIONS
 
-MODELS = ("mlp", "dcgan", "paper_cifar10_fc", "paper_cifar10_conv", "infogan", "resnet")
+IMAGE_MODELS = ("mlp", "dcgan", "paper_cifar10_fc", "paper_cifar10_conv", "infogan", "resnet")
+# Token sequences (--dataset=text or text_oracle): maximum likelihood alone, the
+# Gumbel-softmax GAN, SeqGAN.
+TEXT_MODELS = ("mle", "gumbel_gan", "seqgan")
+TEXT_SETS = ("text", "text_oracle")
+GUMBEL_SCHEDULES = ("exp", "linear", "constant")
+MODELS = IMAGE_MODELS + TEXT_MODELS
 # The 2014 CIFAR-10 pairs fix their networks; these flags would change them.
 PAPER_CIFAR10_FIXED = ("g_units", "d_units", "d_pieces", "filters", "latent_dim")
 OPTIMIZERS = ("adam", "sgd", "paper_sgd")
@@ -92,6 +98,20 @@ class TrainConfig:
     info_continuous: int = 2
     info_weight: float = 1.0
     gcn: float = 0.0
+    # Text (--dataset=text or text_oracle).
+    text_file: str = ""
+    text_test_file: str = ""
+    oracle_seed: int = 0
+    embedding_dim: int = 32
+    lstm_units: int = 32
+    d_embedding_dim: int = 64
+    pretrain_epochs: int = 0
+    pretrain_learning_rate: float = 1e-2
+    gumbel_max_inverse_temperature: float = 100.0
+    gumbel_schedule: str = "exp"
+    rollouts: int = 16
+    text_temperatures: tuple = (1.0,)
+    text_eval_samples: int = 2000
     # The game.
     loss: str = "non_saturating"
     d_steps: int = 1
@@ -137,7 +157,7 @@ class TrainConfig:
 
     def __post_init__(self):
         # Lists from flags become tuples, so configs compare and hash by value.
-        for name in ("g_units", "d_units", "info_categorical"):
+        for name in ("g_units", "d_units", "info_categorical", "text_temperatures"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
 
     def validate(self):
@@ -150,6 +170,8 @@ class TrainConfig:
         if self.dataset in FILE_SETS and not self.data_dir:
             _fail("data_dir", self.data_dir, f"is required with --dataset={self.dataset}")
         _choice("model", self.model, MODELS)
+        if self.dataset in TEXT_SETS or self.model in TEXT_MODELS:
+            self._validate_text()
         _choice("latent_distribution", self.latent_distribution, LATENT_DISTRIBUTIONS)
         _choice("loss", self.loss, gan_losses.names())
         _choice("optimizer", self.optimizer, OPTIMIZERS)
@@ -288,6 +310,79 @@ class TrainConfig:
                 "into d_steps discriminator minibatches",
             )
         return self
+
+    def _validate_text(self):
+        """Token sequences: the text models on the text sets, and no flag that reads pixels."""
+        if self.dataset not in TEXT_SETS:
+            _fail(
+                "model",
+                self.model,
+                f"models token sequences: it needs --dataset=text or text_oracle (received "
+                f"--dataset={self.dataset})",
+            )
+        if self.model not in TEXT_MODELS:
+            _fail(
+                "model",
+                self.model,
+                f"must be one of {', '.join(TEXT_MODELS)} with --dataset={self.dataset}",
+            )
+        if self.dataset == "text" and not self.text_file:
+            _fail("text_file", self.text_file, "is required with --dataset=text")
+        if self.dataset == "text_oracle" and (self.text_file or self.text_test_file):
+            _fail(
+                "text_file" if self.text_file else "text_test_file",
+                self.text_file or self.text_test_file,
+                "is read only with --dataset=text (the oracle makes its own sequences)",
+            )
+        image_only = {
+            "conditional": self.conditional,
+            "bigan": self.bigan,
+            "gcn": self.gcn,
+            "stream": self.stream,
+            "eval_every": self.eval_every,
+            "keep_best": self.keep_best,
+            "diffaugment": self.diffaugment,
+            "output_bias_from_data": self.output_bias_from_data,
+            "logan_alpha": self.logan_alpha,
+            "simultaneous_updates": self.simultaneous_updates,
+            "gradient_penalty": self.gradient_penalty,
+            "r1_gamma": self.r1_gamma,
+            "r2_gamma": self.r2_gamma,
+            "ema": self.ema,
+        }
+        for name, value in image_only.items():
+            if value:
+                _fail(name, value, f"cannot be used with --dataset={self.dataset}")
+        if self.strategy != "default" or self.mixed_precision != "float32":
+            name = "strategy" if self.strategy != "default" else "mixed_precision"
+            _fail(
+                name,
+                getattr(self, name),
+                "is not available for text runs yet (their step is tested on one device "
+                "in float32)",
+            )
+        for name in ("embedding_dim", "lstm_units", "d_embedding_dim", "rollouts"):
+            _at_least(name, getattr(self, name), 1)
+        for name in ("pretrain_epochs", "text_eval_samples"):
+            _at_least(name, getattr(self, name), 0)
+        if not (math.isfinite(self.pretrain_learning_rate) and self.pretrain_learning_rate > 0):
+            _fail("pretrain_learning_rate", self.pretrain_learning_rate, "must be > 0")
+        if not self.gumbel_max_inverse_temperature >= 1:
+            _fail(
+                "gumbel_max_inverse_temperature",
+                self.gumbel_max_inverse_temperature,
+                "must be a number >= 1 (RelGAN: 100 or 1000)",
+            )
+        _choice("gumbel_schedule", self.gumbel_schedule, GUMBEL_SCHEDULES)
+        temperatures = self.text_temperatures
+        if not temperatures or not all(
+            isinstance(t, float) and math.isfinite(t) and t > 0 for t in temperatures
+        ):
+            _fail(
+                "text_temperatures",
+                ",".join(map(str, temperatures)),
+                "must be numbers > 0, e.g. 0.8,0.9,1.0",
+            )
 
     def _validate_bigan(self):
         """BiGAN's D judges (sample, code) pairs: the options written for a D of samples

@@ -30,6 +30,7 @@ from keras_gan.models.labels import balanced_labels
 from keras_gan.train.builders import build_gan
 from keras_gan.train.builders import resume_with
 from keras_gan.train.config import KEEP_BEST
+from keras_gan.train.config import TEXT_SETS
 from keras_gan.train.progress_line import StepsDoneProgbarLogger
 from keras_gan.train.run_directory import RunDirectory
 from keras_gan.train.run_keeper import RunKeeper
@@ -54,6 +55,7 @@ class TrainResult:
     export_path: str | None
     mode_coverage: dict | None  # for mixtures with known modes (ring, grid)
     best: dict | None = None  # --keep_best: {"checkpoint", "step", "monitor", "value"}
+    scores: dict | None = None  # text runs: BLEU, self-BLEU, NLL per temperature
 
 
 def train(config, callbacks=()):
@@ -75,6 +77,10 @@ def train(config, callbacks=()):
         TrainingDiverged: when a loss stops being finite.
     """
     config = config.validate()
+    if config.dataset in TEXT_SETS:
+        from keras_gan.train.text_training import train_text
+
+        return train_text(config, callbacks)
     run = RunDirectory(config.run_dir)
     run.check_can_start(config)
     strategy = distribute.get_strategy(config.strategy, config.num_cpu_devices, config.tpu)

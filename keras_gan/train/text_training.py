@@ -1,0 +1,393 @@
+"""`train_text(config)`: a run on token sequences (--dataset=text or text_oracle):
+maximum likelihood, then the Gumbel-softmax GAN or SeqGAN, then the scores."""
+
+import dataclasses
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from keras_gan import run_layout
+from keras_gan.callbacks import GumbelTemperature
+from keras_gan.data.pipeline import epoch_index_batches
+from keras_gan.files import write_json
+from keras_gan.models import MaximumLikelihood
+from keras_gan.models import SeqGAN
+from keras_gan.models import TextDiscriminator
+from keras_gan.models import TextGenerator
+from keras_gan.models import text_gan
+from keras_gan.text import Corpus
+from keras_gan.text import oracle_generator
+from keras_gan.text import read_sentences
+from keras_gan.text.evaluation import TextEvaluation
+from keras_gan.text.evaluation import generated_sentences
+from keras_gan.text.evaluation import nll_per_token
+from keras_gan.train.run_directory import RunDirectory
+from keras_gan.train.run_keeper import RunKeeper
+
+PRETRAIN = "pretrain"  # checkpoints of the maximum-likelihood phase
+SCORES_FILE = "scores.json"
+SAMPLES_FILE = "samples.txt"
+ORACLE_TEST_SAMPLES = 10_000
+SAMPLES_PER_EPOCH = 5
+
+
+@dataclasses.dataclass
+class TextData:
+    """Training ids, held-out ids, and what turns ids into words (None for the oracle)."""
+
+    ids: np.ndarray
+    test_ids: np.ndarray
+    vocabulary: object
+    vocab_size: int
+    length: int
+    test_sentences: list | None = None
+    oracle: object = None
+
+    def words(self, ids):
+        if self.vocabulary is None:
+            return [" ".join(map(str, row)) for row in np.asarray(ids)]
+        return [" ".join(s) for s in self.vocabulary.decode(ids)]
+
+
+def load_text_data(config):
+    """The data of a text run; every file is read and checked here, before any work."""
+    if config.dataset == "text_oracle":
+        oracle = oracle_generator(seed=config.oracle_seed)
+        ids = oracle.sample(config.num_samples, seed=[config.oracle_seed, 1]).numpy()
+        test_ids = oracle.sample(ORACLE_TEST_SAMPLES, seed=[config.oracle_seed, 2]).numpy()
+        return TextData(ids, test_ids, None, oracle.vocab_size, oracle.length, oracle=oracle)
+    try:
+        corpus = Corpus.from_file(config.text_file)
+    except ValueError as error:
+        raise ValueError(f"--text_file: {error}") from None
+    test_sentences, test_ids = None, corpus.ids
+    if config.text_test_file:
+        try:
+            test_ids = corpus.encode_file(config.text_test_file)
+            test_sentences = read_sentences(config.text_test_file)
+        except ValueError as error:
+            raise ValueError(f"--text_test_file: {error}") from None
+    return TextData(
+        corpus.ids,
+        test_ids,
+        corpus.vocabulary,
+        corpus.vocabulary.size,
+        corpus.length,
+        test_sentences=test_sentences,
+    )
+
+
+def id_batches(ids, batch_size, seed, epochs, start_step=0, steps_per_epoch=None, one_hot=None):
+    """The run's batches of token ids from `start_step` on, in the order image runs use
+    (epoch e a stateless permutation of (seed, e)), so a resumed run reads the same
+    batches; one-hot rows of `one_hot` ids for the Gumbel GAN. Returns
+    `(dataset, steps_per_epoch)`."""
+    indices, steps_per_epoch = epoch_index_batches(
+        len(ids), batch_size, seed, epochs, start_step, steps_per_epoch
+    )
+    data = tf.constant(ids)
+
+    def gather(index):
+        batch = tf.gather(data, index)
+        return tf.one_hot(batch, one_hot) if one_hot else batch
+
+    batches = indices.map(gather, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
+    return batches.prefetch(tf.data.AUTOTUNE), steps_per_epoch
+
+
+class TextSamples(keras.callbacks.Callback):
+    """After every epoch: a few seeded samples printed, appended to samples.txt and
+    written to TensorBoard as text."""
+
+    def __init__(self, generator_of, data, folder, logs_dir, seed, phase):
+        super().__init__()
+        self.generator_of = generator_of
+        self.data = data
+        self.folder = folder
+        self.writer = tf.summary.create_file_writer(str(logs_dir))
+        self.seed = seed
+        self.phase = phase
+
+    def on_epoch_end(self, epoch, logs=None):
+        generator = self.generator_of(self.model)
+        ids = generator.sample(SAMPLES_PER_EPOCH, seed=[self.seed, 7]).numpy()
+        lines = self.data.words(ids)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with open(self.folder / SAMPLES_FILE, "a", encoding="utf-8") as file:
+            file.write(f"# {self.phase} epoch {epoch + 1}\n" + "".join(f"{s}\n" for s in lines))
+        print(f"samples, {self.phase} epoch {epoch + 1}:", flush=True)
+        for line in lines:
+            print(f"  {line}", flush=True)
+        with self.writer.as_default():
+            tf.summary.text(f"{self.phase}_samples", "\n\n".join(lines), step=epoch + 1)
+        self.writer.flush()
+
+
+class _PretrainCheckpoint(keras.callbacks.Callback):
+    def __init__(self, run, steps_per_epoch, keep):
+        super().__init__()
+        self.run, self.steps_per_epoch, self.keep = run, steps_per_epoch, keep
+
+    def on_epoch_end(self, epoch, logs=None):
+        state = {
+            "step": (epoch + 1) * self.steps_per_epoch,
+            "epoch": epoch + 1,
+            "steps_per_epoch": self.steps_per_epoch,
+            "loss": float((logs or {}).get("loss", float("nan"))),
+        }
+        self.run.save_checkpoint(self.model, state, self.keep, kind=PRETRAIN)
+
+
+def _maximum_likelihood(run, config, data, epochs):
+    """Trains G by maximum likelihood for `epochs`, resuming at the last finished epoch;
+    returns G."""
+    resumed = run_layout.latest_checkpoint(run.path, PRETRAIN) if config.resume else None
+    if resumed:
+        mle, done = run.load_checkpoint(resumed[0]), resumed[1]["epoch"]
+    else:
+        generator = TextGenerator(
+            data.vocab_size,
+            data.length,
+            embedding_dim=config.embedding_dim,
+            units=config.lstm_units,
+        )
+        mle, done = MaximumLikelihood(generator), 0
+        mle.compile(keras.optimizers.Adam(config.pretrain_learning_rate))
+    if done >= epochs:
+        return mle.generator
+    steps = config.steps or len(data.ids) // config.batch_size
+    dataset, steps_per_epoch = id_batches(
+        data.ids, config.batch_size, config.seed, epochs, done * steps, config.steps or None
+    )
+    print(
+        f"keras_gan: maximum likelihood, {len(data.ids)} sequences of {data.length} tokens, "
+        f"{data.vocab_size} ids, {steps_per_epoch} steps per epoch, epochs {done + 1}..{epochs}",
+        flush=True,
+    )
+    mle.fit(
+        dataset.map(lambda ids: (ids, ids)),
+        initial_epoch=done,
+        epochs=epochs,
+        steps_per_epoch=steps_per_epoch,
+        verbose=2,
+        callbacks=[
+            _PretrainCheckpoint(run, steps_per_epoch, config.checkpoints_to_keep),
+            TextSamples(
+                lambda model: model.generator, data, run.samples, run.logs, config.seed, PRETRAIN
+            ),
+            keras.callbacks.TensorBoard(str(run.logs / PRETRAIN), write_graph=False),
+        ],
+    )
+    return mle.generator
+
+
+def _build_game(config, data, generator):
+    d_optimizer = keras.optimizers.Adam(
+        config.d_learning_rate, beta_1=config.beta_1, beta_2=config.beta_2
+    )
+    g_optimizer = keras.optimizers.Adam(
+        config.g_learning_rate, beta_1=config.beta_1, beta_2=config.beta_2
+    )
+    if config.model == "gumbel_gan":
+        game = text_gan(
+            data.vocab_size,
+            data.length,
+            generator=generator,
+            d_embedding_dim=config.d_embedding_dim,
+            filters=config.filters,
+            spectral_norm=config.spectral_norm,
+            d_steps=config.d_steps,
+            seed=config.seed,
+        )
+    else:
+        discriminator = TextDiscriminator(
+            data.vocab_size,
+            embedding_dim=config.d_embedding_dim,
+            filters=config.filters,
+            spectral_norm=config.spectral_norm,
+        )
+        game = SeqGAN(
+            generator, discriminator, config.rollouts, d_steps=config.d_steps, seed=config.seed
+        )
+    game.compile(d_optimizer, g_optimizer, loss=config.loss)
+    return game
+
+
+def train_text(config, callbacks=()):
+    """Runs the text training `config` describes, writing into `config.run_dir`.
+
+    Maximum likelihood for `pretrain_epochs` (`--model=mle`: for `epochs`),
+    then, for `gumbel_gan` and `seqgan`, the game for `epochs`; then the
+    scores of the final generator at each of `text_temperatures`, written to
+    RUN_DIR/scores.json. Both phases resume from their last checkpoint with
+    `resume` and read the same batches as an uninterrupted run (the game
+    from its last step, maximum likelihood from its last finished epoch).
+
+    Returns:
+        A `keras_gan.train.trainer.TrainResult` with `scores`.
+    """
+    from keras_gan.train.trainer import TrainingDiverged
+    from keras_gan.train.trainer import TrainResult
+    from keras_gan.train.trainer import _fit
+    from keras_gan.train.trainer import _versions
+
+    run = RunDirectory(config.run_dir)
+    run.check_can_start(config)
+    data = load_text_data(config)
+    keras.utils.set_random_seed(config.seed)
+    run.write_config(config, _versions())
+    game_resumed = run.latest_checkpoint() if config.resume else None
+    mle_only = config.model == "mle"
+    pretrain_epochs = config.epochs if mle_only else config.pretrain_epochs
+    if game_resumed is None:
+        generator = _maximum_likelihood(run, config, data, pretrain_epochs)
+    if mle_only:
+        step = int(generator_steps(run))
+        scores = _score(run, config, data, generator)
+        return TrainResult(
+            gan=generator,
+            step=step,
+            total_steps=step,
+            stopped_by=None,
+            checkpoint=_latest(run, PRETRAIN),
+            export_path=_export(run, config, data, generator),
+            mode_coverage=None,
+            scores=scores,
+        )
+
+    one_hot = data.vocab_size if config.model == "gumbel_gan" else None
+    start_step = game_resumed[1]["step"] if game_resumed else 0
+
+    def batches_from(step):
+        return id_batches(
+            data.ids,
+            config.batch_size,
+            config.seed + 1,  # not the pretraining's order
+            config.epochs,
+            step,
+            config.steps or None,
+            one_hot,
+        )
+
+    dataset, steps_per_epoch = batches_from(start_step)
+    if game_resumed:
+        game = run.load_checkpoint(game_resumed[0])
+    else:
+        game = _build_game(config, data, generator)
+    total_steps = steps_per_epoch * config.epochs
+    keeper = RunKeeper(
+        run,
+        steps_per_epoch,
+        game_resumed[1]["history"] if game_resumed else [],
+        keep=config.checkpoints_to_keep,
+    )
+    fit_callbacks = [keeper]
+    if config.model == "gumbel_gan":
+        fit_callbacks.insert(
+            0,
+            GumbelTemperature(
+                config.gumbel_max_inverse_temperature, total_steps, config.gumbel_schedule
+            ),
+        )
+    fit_callbacks += [
+        TextSamples(
+            lambda model: model.generator, data, run.samples, run.logs, config.seed, "game"
+        ),
+        keras.callbacks.TensorBoard(str(run.logs), write_graph=False, update_freq="epoch"),
+        *callbacks,
+    ]
+    print(
+        f"keras_gan: {config.model}, {len(data.ids)} sequences of {data.length} tokens, "
+        f"{data.vocab_size} ids, {steps_per_epoch} steps per epoch, {config.epochs} epochs; "
+        f"writing to {run.path}" + (f"; resuming at step {start_step}" if game_resumed else ""),
+        flush=True,
+    )
+    _fit(game, config, dataset, batches_from, start_step, steps_per_epoch, fit_callbacks)
+    checkpoint = keeper.last_checkpoint or (game_resumed and game_resumed[0].parent)
+    if keeper.diverged is not None:
+        name, value, epoch, (first, last), _ = keeper.diverged
+        raise TrainingDiverged(
+            f"{name} became {value} in epoch {epoch} (steps {first}-{last}); training "
+            f"stopped. The last good checkpoint is {checkpoint or 'none (no epoch finished)'}"
+        )
+    step = keeper.step()
+    finished = keeper.stopped_by is None and step >= total_steps
+    scores = _score(run, config, data, game.generator) if finished else None
+    return TrainResult(
+        gan=game,
+        step=step,
+        total_steps=total_steps,
+        stopped_by=keeper.stopped_by,
+        checkpoint=str(checkpoint) if checkpoint else None,
+        export_path=_export(run, config, data, game.generator) if finished else None,
+        mode_coverage=None,
+        scores=scores,
+    )
+
+
+def generator_steps(run):
+    latest = run_layout.latest_checkpoint(run.path, PRETRAIN)
+    return latest[1]["step"] if latest else 0
+
+
+def _latest(run, kind):
+    latest = run_layout.latest_checkpoint(run.path, kind)
+    return str(latest[0].parent) if latest else None
+
+
+def _score(run, config, data, generator):
+    """Scores at each temperature, written to RUN_DIR/scores.json; None without samples."""
+    if not config.text_eval_samples:
+        return None
+    rows = []
+    if data.oracle is not None:
+        oracle_mle = MaximumLikelihood(data.oracle)
+        oracle_mle.compile()
+        for temperature in config.text_temperatures:
+            samples = generator.sample(config.text_eval_samples, [config.seed, 3], temperature)
+            rows.append(
+                {
+                    "temperature": temperature,
+                    "nll_oracle": nll_per_token(data.oracle, samples.numpy()),
+                    # G's NLL of held-out oracle sequences.
+                    "nll_test": nll_per_token(generator, data.test_ids, temperature),
+                }
+            )
+    else:
+        references = data.test_sentences or data.vocabulary.decode(data.ids)
+        evaluation = TextEvaluation(
+            references, data.test_ids, config.text_eval_samples, train_ids=data.ids
+        )
+        for temperature in config.text_temperatures:
+            rows.append(evaluation(generator, data.vocabulary, temperature, seed=config.seed))
+            print(_score_line(rows[-1]), flush=True)
+        sentences = generated_sentences(generator, data.vocabulary, 20, seed=config.seed)
+        run.samples.mkdir(parents=True, exist_ok=True)
+        (run.samples / "final_samples.txt").write_text(
+            "".join(f"{' '.join(s)}\n" for s in sentences)
+        )
+    if data.oracle is not None:
+        # The oracle's NLL of its own held-out samples: its entropy rate, the floor.
+        scores = {"oracle_entropy": nll_per_token(data.oracle, data.test_ids), "rows": rows}
+    else:
+        references = "text_test_file" if data.test_sentences else "text_file"
+        scores = {"references": references, "rows": rows}
+    write_json(run.path / SCORES_FILE, scores)
+    return scores
+
+
+def _score_line(row):
+    bleu = " ".join(f"{row[f'bleu{n}']:.3f}" for n in (2, 3, 4, 5))
+    return (
+        f"temperature {row['temperature']}: BLEU-2..5 {bleu}, self-BLEU-4 "
+        f"{row['self_bleu4']:.3f}, NLL test {row['nll_test']:.3f}, train {row['nll_train']:.3f}"
+    )
+
+
+def _export(run, config, data, generator):
+    if not config.export:
+        return None
+    from keras_gan.export.text_export import export_text_generator
+
+    return str(export_text_generator(generator, run.export, data.vocabulary))
