@@ -42,6 +42,12 @@ class MaximumLikelihood(keras.Model):
             loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
         super().compile(optimizer=optimizer, loss=loss, **kwargs)
 
+    def compile_from_config(self, config):
+        # Keras' own skips a model whose compile() is overridden, as this one is.
+        self.compile(**keras.saving.deserialize_keras_object(config))
+        if self.built:
+            self.optimizer.build(self.trainable_variables)
+
     def get_config(self):
         config = super().get_config()
         config["generator"] = keras.saving.serialize_keras_object(self.generator)

@@ -65,7 +65,7 @@ class TextDiscriminator(keras.Model):
         width = filters * len(self.filter_sizes)
         self.highway = wrap(keras.layers.Dense(width, name="highway"))
         self.gate = wrap(keras.layers.Dense(width, activation="sigmoid", name="gate"))
-        self.dropout = keras.layers.Dropout(dropout)
+        self.dropout = keras.layers.Dropout(dropout, name="dropout")
         self.logit = wrap(keras.layers.Dense(1, name="logit"))
 
     def build(self, input_shape=None):

@@ -180,6 +180,13 @@ def define_flags(flag_values=flags.FLAGS):
         "maximum likelihood, for --epochs).",
         **fv,
     )
+    flags.DEFINE_integer(
+        "pretrain_batch_size",
+        d.pretrain_batch_size,
+        "Text: sequences per maximum-likelihood batch (Texygen, RelGAN: 64; --batch_size is "
+        "the game's, all D minibatches of a step).",
+        **fv,
+    )
     flags.DEFINE_float(
         "pretrain_learning_rate",
         d.pretrain_learning_rate,

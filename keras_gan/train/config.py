@@ -106,6 +106,7 @@ class TrainConfig:
     lstm_units: int = 32
     d_embedding_dim: int = 64
     pretrain_epochs: int = 0
+    pretrain_batch_size: int = 64
     pretrain_learning_rate: float = 1e-2
     gumbel_max_inverse_temperature: float = 100.0
     gumbel_schedule: str = "exp"
@@ -361,7 +362,13 @@ class TrainConfig:
                 "is not available for text runs yet (their step is tested on one device "
                 "in float32)",
             )
-        for name in ("embedding_dim", "lstm_units", "d_embedding_dim", "rollouts"):
+        for name in (
+            "embedding_dim",
+            "lstm_units",
+            "d_embedding_dim",
+            "rollouts",
+            "pretrain_batch_size",
+        ):
             _at_least(name, getattr(self, name), 1)
         for name in ("pretrain_epochs", "text_eval_samples"):
             _at_least(name, getattr(self, name), 0)

@@ -156,9 +156,9 @@ def _maximum_likelihood(run, config, data, epochs):
         mle.compile(keras.optimizers.Adam(config.pretrain_learning_rate))
     if done >= epochs:
         return mle.generator
-    steps = config.steps or len(data.ids) // config.batch_size
+    steps = len(data.ids) // config.pretrain_batch_size
     dataset, steps_per_epoch = id_batches(
-        data.ids, config.batch_size, config.seed, epochs, done * steps, config.steps or None
+        data.ids, config.pretrain_batch_size, config.seed, epochs, done * steps
     )
     print(
         f"keras_gan: maximum likelihood, {len(data.ids)} sequences of {data.length} tokens, "
@@ -217,7 +217,8 @@ def _build_game(config, data, generator):
 def train_text(config, callbacks=()):
     """Runs the text training `config` describes, writing into `config.run_dir`.
 
-    Maximum likelihood for `pretrain_epochs` (`--model=mle`: for `epochs`),
+    Maximum likelihood for `pretrain_epochs` (`--model=mle`: for `epochs`) in
+    batches of `pretrain_batch_size`, every epoch one pass over the data,
     then, for `gumbel_gan` and `seqgan`, the game for `epochs`; then the
     scores of the final generator at each of `text_temperatures`, written to
     RUN_DIR/scores.json. Both phases resume from their last checkpoint with

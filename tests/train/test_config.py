@@ -32,6 +32,8 @@ def test_the_shipped_configs_exist_and_are_valid():
         "paper_cifar10_fc.cfg",
         "paper_cifar10_conv.cfg",
         "cifar10.cfg",
+        "coco_captions.cfg",
+        "text_oracle.cfg",
     }
     assert {c.name for c in CONFIGS} >= shipped
     for path in CONFIGS:
@@ -79,8 +81,8 @@ BAD = [
     ({"run_dir": ""}, "--run_dir is required"),
     (
         {"model": "stylegan"},
-        "--model must be one of dcgan, infogan, mlp, paper_cifar10_conv, paper_cifar10_fc, "
-        "resnet. Received: --model=stylegan",
+        "--model must be one of dcgan, gumbel_gan, infogan, mle, mlp, paper_cifar10_conv, "
+        "paper_cifar10_fc, resnet, seqgan. Received: --model=stylegan",
     ),
     ({"loss": "wgan"}, "--loss must be one of hinge, least_squares, minimax, non_saturating"),
     ({"r1_gamma": -1.0}, r"--r1_gamma must be a number >= 0 \(0: off\). Received: --r1_gamma=-1.0"),

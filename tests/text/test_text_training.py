@@ -1,0 +1,124 @@
+"""Text runs from the CLI's config: exact resume of both phases, scores, refusals."""
+
+import json
+import signal
+
+import numpy as np
+import pytest
+
+from keras_gan.train import TrainConfig
+from keras_gan.train import train
+from tests.train.test_train_script import SignalAtStep
+from tests.train.test_trainer import _assert_same_variables
+
+SENTENCES = [
+    "a man rides a red bike.",
+    "two dogs play in the snow.",
+    "a plate of food on a table.",
+    "a cat sleeps on a sofa.",
+    "a bus parked by the road.",
+    "people walk down a busy street.",
+]
+
+
+@pytest.fixture(scope="module")
+def text_files(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("text")
+    rng = np.random.default_rng(0)
+    lines = [SENTENCES[i] for i in rng.integers(0, len(SENTENCES), 96)]
+    (folder / "train.txt").write_text("\n".join(lines) + "\n")
+    (folder / "test.txt").write_text("\n".join(SENTENCES[:4]) + "\n")
+    return folder
+
+
+def text_run(run_dir, files, **changes):
+    values = dict(
+        run_dir=str(run_dir),
+        dataset="text",
+        text_file=str(files / "train.txt"),
+        text_test_file=str(files / "test.txt"),
+        model="gumbel_gan",
+        embedding_dim=4,
+        lstm_units=8,
+        d_embedding_dim=4,
+        filters=3,
+        pretrain_epochs=1,
+        epochs=2,
+        batch_size=16,
+        pretrain_batch_size=16,
+        d_steps=2,
+        beta_1=0.9,
+        text_eval_samples=20,
+        export=False,
+    )
+    return TrainConfig(**{**values, **changes})
+
+
+def test_a_gumbel_run_stopped_mid_game_resumes_exactly(tmp_path, text_files):
+    straight = train(text_run(tmp_path / "straight", text_files))
+    assert straight.step == 12  # 96 / 16 batches of 2 D minibatches, 2 epochs
+    stopped = train(text_run(tmp_path / "stopped", text_files), [SignalAtStep(5, signal.SIGTERM)])
+    assert (stopped.stopped_by, stopped.step) == ("SIGTERM", 5)
+    assert stopped.scores is None  # scored only when the run is done
+    resumed = train(text_run(tmp_path / "stopped", text_files, resume=True))
+    assert resumed.step == 12
+    _assert_same_variables(straight.gan, resumed.gan, rtol=0, atol=0)
+    # The temperature schedule reached its end in both.
+    assert float(resumed.gan.generator.inverse_temperature.numpy()) == pytest.approx(
+        100 ** (11 / 12)
+    )
+
+
+def test_maximum_likelihood_resumes_at_its_last_epoch_and_writes_scores(tmp_path, text_files):
+    straight = train(text_run(tmp_path / "straight", text_files, model="mle", epochs=3))
+    train(text_run(tmp_path / "part", text_files, model="mle", epochs=2))
+    resumed = train(text_run(tmp_path / "part", text_files, model="mle", epochs=3, resume=True))
+    for a, b in zip(straight.gan.get_weights(), resumed.gan.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
+    scores = json.loads((tmp_path / "part" / "scores.json").read_text())
+    row = scores["rows"][0]
+    assert scores["references"] == "text_test_file"
+    assert {"bleu2", "bleu5", "self_bleu4", "nll_test", "nll_train"} <= set(row)
+    assert 0 <= row["bleu5"] <= row["bleu2"] <= 1
+    samples = (tmp_path / "part" / "samples" / "samples.txt").read_text()
+    assert "# pretrain epoch 3" in samples
+
+
+def test_a_seqgan_run_trains_and_exports(tmp_path, text_files):
+    result = train(
+        text_run(tmp_path / "run", text_files, model="seqgan", rollouts=2, epochs=1, export=True)
+    )
+    assert type(result.gan).__name__ == "SeqGAN" and result.step == 6
+    assert result.export_path and (tmp_path / "run" / "export" / "generator" / "1").is_dir()
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"text_file": ""}, "--text_file is required with --dataset=text"),
+        ({"model": "dcgan"}, "--model must be one of mle, gumbel_gan, seqgan"),
+        ({"dataset": "ring"}, "--model models token sequences: it needs --dataset=text"),
+        ({"conditional": True}, "--conditional cannot be used with --dataset=text"),
+        ({"eval_every": 1}, "--eval_every cannot be used with --dataset=text"),
+        ({"gumbel_max_inverse_temperature": 0.5}, "--gumbel_max_inverse_temperature must be"),
+        ({"gumbel_schedule": "cosine"}, "--gumbel_schedule must be one of"),
+        ({"text_temperatures": (0.0,)}, "--text_temperatures must be numbers > 0"),
+        ({"strategy": "mirrored"}, "--strategy is not available for text runs yet"),
+    ],
+)
+def test_bad_text_flags_are_refused_before_anything_is_written(
+    tmp_path, text_files, changes, message
+):
+    with pytest.raises(ValueError, match=message):
+        train(text_run(tmp_path / "run", text_files, **changes))
+    assert not (tmp_path / "run").exists()
+
+
+def test_bad_text_files_are_refused_naming_the_flag(tmp_path, text_files):
+    with pytest.raises(ValueError, match="--text_file: The text file does not exist"):
+        train(text_run(tmp_path / "run", text_files, text_file=str(tmp_path / "missing.txt")))
+    long = tmp_path / "long.txt"
+    long.write_text("a " * 40 + "\n")
+    with pytest.raises(ValueError, match="--text_test_file: .*long.txt.* 40 tokens"):
+        train(text_run(tmp_path / "run", text_files, text_test_file=str(long)))
+    assert not (tmp_path / "run").exists()
