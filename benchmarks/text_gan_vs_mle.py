@@ -41,6 +41,12 @@ flags.DEFINE_float("learning_rate", 1e-4, "Adam learning rate of both players (R
 flags.DEFINE_list("temperatures", ["0.7", "0.8", "0.9", "1.0", "1.1"], "Sampling temperatures.")
 flags.DEFINE_integer("num_samples", 2000, "Sentences scored by BLEU per temperature.")
 flags.DEFINE_integer("batch_size", 64, "Sentences per MLE batch and per D minibatch.")
+flags.DEFINE_bool(
+    "rescore",
+    False,
+    "Train nothing: score the weights a finished run saved again (same seeds, same samples) "
+    "and rewrite OUT/seed_N.json's scores, keeping its curve and times.",
+)
 FLAGS = flags.FLAGS
 
 
@@ -92,6 +98,15 @@ def main(argv):
             print("   ", sentence, flush=True)
 
     generator = TextGenerator(size, length)
+    if FLAGS.rescore:
+        previous = json.loads((out / f"seed_{FLAGS.seed}.json").read_text())
+        result.update({k: previous[k] for k in ("curve", "mle_seconds", "gan_seconds")})
+        for name in ("mle", "gan"):
+            generator.build()
+            generator.load_weights(out / f"seed_{FLAGS.seed}_{name}.weights.h5")
+            score(name, generator)
+        (out / f"seed_{FLAGS.seed}.json").write_text(json.dumps(result, indent=1))
+        return
     mle = MaximumLikelihood(generator)
     mle.compile(keras.optimizers.Adam(1e-2))  # RelGAN's and Texygen's pretraining rate
 

@@ -168,6 +168,22 @@ def export_generator(
     return final
 
 
+def checked_sample_count(num_samples, max_samples):
+    """`num_samples`, after graph checks that it is in 1..`max_samples` (an
+    InvalidArgument error naming the limit otherwise)."""
+    checks = [
+        tf.debugging.assert_greater_equal(num_samples, 1, message="num_samples must be at least 1"),
+        tf.debugging.assert_less_equal(
+            num_samples,
+            max_samples,
+            message=f"num_samples must be at most {max_samples}, the limit set at export",
+        ),
+    ]
+    # The checks must run before the allocation they guard, not merely in the graph.
+    with tf.control_dependencies(checks):
+        return tf.identity(num_samples)
+
+
 def existing_versions(model_dir):
     """The integer version folders under `model_dir`, sorted."""
     if not pathlib.Path(model_dir).is_dir():
@@ -196,19 +212,7 @@ def _archive(gan, max_samples, output_range, encoder=None, langevin=None):
         return tf.cast(samples, tf.float32)
 
     def checked_count(num_samples):
-        checks = [
-            tf.debugging.assert_greater_equal(
-                num_samples, 1, message="num_samples must be at least 1"
-            ),
-            tf.debugging.assert_less_equal(
-                num_samples,
-                max_samples,
-                message=f"num_samples must be at most {max_samples}, the limit set at export",
-            ),
-        ]
-        # The checks must run before the allocation they guard, not merely in the graph.
-        with tf.control_dependencies(checks):
-            return tf.identity(num_samples)
+        return checked_sample_count(num_samples, max_samples)
 
     def latent_of(num_samples, seed):
         return sample_latent(

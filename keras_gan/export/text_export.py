@@ -9,6 +9,7 @@ import keras
 import tensorflow as tf
 
 from keras_gan.export.generator_export import DEFAULT_MAX_SAMPLES
+from keras_gan.export.generator_export import checked_sample_count
 from keras_gan.export.generator_export import existing_versions
 from keras_gan.export.generator_export import write_prediction_logs
 
@@ -56,22 +57,12 @@ def export_text_generator(
     tokens = None if vocabulary is None else vocabulary.tokens()
 
     def checked(num_samples, temperature):
-        checks = [
-            tf.debugging.assert_greater_equal(
-                num_samples, 1, message="num_samples must be at least 1"
-            ),
-            tf.debugging.assert_less_equal(
-                num_samples,
-                max_samples,
-                message=f"num_samples must be at most {max_samples}, the limit set at export",
-            ),
-            tf.debugging.Assert(
-                tf.logical_and(temperature > 0.0, tf.math.is_finite(temperature)),
-                ["temperature must be a number > 0; received", temperature],
-            ),
-        ]
-        with tf.control_dependencies(checks):
-            return tf.identity(num_samples), tf.identity(temperature)
+        check = tf.debugging.Assert(
+            tf.logical_and(temperature > 0.0, tf.math.is_finite(temperature)),
+            ["temperature must be a number > 0; received", temperature],
+        )
+        with tf.control_dependencies([check]):
+            return checked_sample_count(num_samples, max_samples), tf.identity(temperature)
 
     def generated(num_samples, seed, temperature):
         num_samples, temperature = checked(num_samples, temperature)

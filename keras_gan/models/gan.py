@@ -17,8 +17,9 @@ from keras_gan.models import labels as class_labels
 from keras_gan.models.generator_average import average_copy
 from keras_gan.models.generator_average import track_statistics
 from keras_gan.models.generator_average import update_average
-from keras_gan.models.random_states import KEY_PREFIX
+from keras_gan.models.random_states import load_states
 from keras_gan.models.random_states import random_states
+from keras_gan.models.random_states import save_states
 from keras_gan.validation import positive_int
 
 
@@ -845,23 +846,10 @@ class GAN(keras.Model):
 
     def save_own_variables(self, store):
         super().save_own_variables(store)
-        for key, state in self._random_states().items():
-            store[key] = state
+        save_states(self._random_states(), store)
 
     def load_own_variables(self, store):
-        keys = list(store.keys())
-        saved = {k for k in keys if k.startswith(KEY_PREFIX)}
-        super().load_own_variables({k: store[k] for k in keys if k not in saved})
-        states = self._random_states()
-        if saved != set(states):
-            raise ValueError(
-                "The saved random-number states do not belong to this model's layers: the file "
-                "was written by a model with other random layers (or an older keras_gan). "
-                f"In the file but not in the model: {sorted(saved - set(states))}; in the model "
-                f"but not in the file: {sorted(set(states) - saved)}"
-            )
-        for key, state in states.items():
-            state.assign(store[key])
+        super().load_own_variables(load_states(self._random_states(), store))
 
     def get_config(self):
         config = super().get_config()

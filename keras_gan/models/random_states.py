@@ -34,6 +34,33 @@ def random_states(model, children=None):
     return found
 
 
+def save_states(states, store):
+    """Writes `{key: state}` (from `random_states`) into a `save_own_variables` store."""
+    for key, state in states.items():
+        store[key] = state
+
+
+def load_states(states, store):
+    """Assigns the saved random-number states of a `load_own_variables` store to
+    `states` (from `random_states`); returns the store's other entries, the weights.
+
+    Raises:
+        ValueError: if the file's states and the model's differ, naming both.
+    """
+    keys = list(store.keys())
+    saved = {k for k in keys if k.startswith(KEY_PREFIX)}
+    if saved != set(states):
+        raise ValueError(
+            "The saved random-number states do not belong to this model's layers: the file "
+            "was written by a model with other random layers (or an older keras_gan). "
+            f"In the file but not in the model: {sorted(saved - set(states))}; in the model "
+            f"but not in the file: {sorted(set(states) - saved)}"
+        )
+    for key, state in states.items():
+        state.assign(store[key])
+    return {k: store[k] for k in keys if k not in saved}
+
+
 def _collect(layer, path, states, found, children=None):
     """Adds the states `layer` and its sublayers own to `found`; returns their ids."""
     claimed = set()

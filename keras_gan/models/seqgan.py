@@ -6,8 +6,9 @@ import tensorflow as tf
 from keras import ops
 
 from keras_gan import losses as gan_losses
-from keras_gan.models.random_states import KEY_PREFIX
+from keras_gan.models.random_states import load_states
 from keras_gan.models.random_states import random_states
+from keras_gan.models.random_states import save_states
 from keras_gan.validation import positive_int
 
 
@@ -201,15 +202,10 @@ class SeqGAN(keras.Model):
 
     def save_own_variables(self, store):
         super().save_own_variables(store)
-        for key, state in self._random_states().items():
-            store[key] = state
+        save_states(self._random_states(), store)
 
     def load_own_variables(self, store):
-        keys = list(store.keys())
-        super().load_own_variables({k: store[k] for k in keys if not k.startswith(KEY_PREFIX)})
-        for key, state in self._random_states().items():
-            if key in store:
-                state.assign(store[key])
+        super().load_own_variables(load_states(self._random_states(), store))
 
     def get_config(self):
         config = super().get_config()

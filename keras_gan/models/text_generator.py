@@ -144,10 +144,7 @@ class TextGenerator(keras.Model):
         temperature = tf.cast(temperature, "float32")
 
         def pick(t, logits):
-            step_seed = tf.random.experimental.stateless_fold_in(seed, t)
-            token = tf.random.stateless_categorical(
-                tf.cast(logits, "float32") / temperature, 1, step_seed, dtype=tf.int32
-            )[:, 0]
+            token = _draw(logits, seed, t, temperature)
             return token, token
 
         return self._decode(num_samples, pick)
@@ -170,11 +167,7 @@ class TextGenerator(keras.Model):
         temperature = tf.cast(temperature, "float32")
 
         def pick(t, logits):
-            step_seed = tf.random.experimental.stateless_fold_in(seed, t)
-            drawn = tf.random.stateless_categorical(
-                tf.cast(logits, "float32") / temperature, 1, step_seed, dtype=tf.int32
-            )[:, 0]
-            token = ops.where(t < given, ids[:, t], drawn)
+            token = ops.where(t < given, ids[:, t], _draw(logits, seed, t, temperature))
             return token, token
 
         return self._decode(ops.shape(ids)[0], pick)
@@ -188,3 +181,11 @@ class TextGenerator(keras.Model):
             units=self.units,
         )
         return config
+
+
+def _draw(logits, seed, step, temperature):
+    """Step `step`'s tokens from softmax(logits / temperature), stateless from `seed`."""
+    step_seed = tf.random.experimental.stateless_fold_in(seed, step)
+    return tf.random.stateless_categorical(
+        tf.cast(logits, "float32") / temperature, 1, step_seed, dtype=tf.int32
+    )[:, 0]
