@@ -354,14 +354,18 @@ class TrainConfig:
         for name, value in image_only.items():
             if value:
                 _fail(name, value, f"cannot be used with --dataset={self.dataset}")
-        if self.strategy != "default" or self.mixed_precision != "float32":
-            name = "strategy" if self.strategy != "default" else "mixed_precision"
-            _fail(
-                name,
-                getattr(self, name),
-                "is not available for text runs yet (their step is tested on one device "
-                "in float32)",
-            )
+        defaults = TrainConfig()
+        for name in ("strategy", "mixed_precision", "jit_compile", "steps_per_execution"):
+            if getattr(self, name) != getattr(defaults, name):
+                _fail(
+                    name,
+                    getattr(self, name),
+                    "is not available for text runs yet (their steps are tested on one device, "
+                    "in float32, without XLA)",
+                )
+        if self.optimizer != "adam" or self.lr_decay:
+            name = "optimizer" if self.optimizer != "adam" else "lr_decay"
+            _fail(name, getattr(self, name), "is not available for text runs (they use Adam)")
         for name in (
             "embedding_dim",
             "lstm_units",

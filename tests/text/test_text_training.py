@@ -104,6 +104,8 @@ def test_a_seqgan_run_trains_and_exports(tmp_path, text_files):
         ({"gumbel_schedule": "cosine"}, "--gumbel_schedule must be one of"),
         ({"text_temperatures": (0.0,)}, "--text_temperatures must be numbers > 0"),
         ({"strategy": "mirrored"}, "--strategy is not available for text runs yet"),
+        ({"jit_compile": "true"}, "--jit_compile is not available for text runs yet"),
+        ({"optimizer": "sgd"}, "--optimizer is not available for text runs"),
     ],
 )
 def test_bad_text_flags_are_refused_before_anything_is_written(
