@@ -46,6 +46,15 @@ def load_trained_gan(source):
         gan = keras.saving.load_model(path)
     except Exception as error:  # Keras raises several types for unreadable files
         raise ValueError(f"Cannot load a model from {str(path)!r}: {error}") from error
+    from keras_gan.models.text_generator import TextGenerator
+
+    if isinstance(getattr(gan, "generator", None), TextGenerator):
+        raise ValueError(
+            f"{str(path)!r} holds a text GAN ({type(gan).__name__}); its generator is exported "
+            "with its vocabulary at the end of the run (RUN_DIR/export), or by "
+            "keras_gan.export.export_text_generator(gan.generator, export_base, vocabulary). "
+            f"Received: source={str(source)!r}"
+        )
     if not all(hasattr(gan, name) for name in ("generator", "latent_dim", "data_shape")):
         raise ValueError(
             f"{str(path)!r} holds a {type(gan).__name__}, not a keras_gan GAN. "

@@ -90,6 +90,12 @@ def test_a_seqgan_run_trains_and_exports(tmp_path, text_files):
     )
     assert type(result.gan).__name__ == "SeqGAN" and result.step == 6
     assert result.export_path and (tmp_path / "run" / "export" / "generator" / "1").is_dir()
+    # scripts/export.py's loader sends a text run to its own export instead of exporting
+    # relaxed one-hots as images.
+    from keras_gan.export import load_trained_gan
+
+    with pytest.raises(ValueError, match="holds a text GAN \\(SeqGAN\\).*export_text_generator"):
+        load_trained_gan(tmp_path / "run")
 
 
 @pytest.mark.parametrize(
