@@ -1,7 +1,10 @@
 """Tables of benchmarks/text_gan_vs_mle.py's JSON files: mean and spread over seeds.
 
 Usage:
-    python benchmarks/text_summary.py runs/text_coco
+    python benchmarks/text_summary.py runs/text_coco [--plot=docs/text_coco_curve.png]
+
+--plot draws BLEU-4 against self-BLEU-4 across temperatures, one point per seed and a
+line through the seed means of each model (Caccia et al.'s quality-diversity curve).
 """
 
 import json
@@ -38,5 +41,44 @@ def main(folder):
     print("\nminutes (MLE, GAN) per seed:", [(round(a, 1), round(b, 1)) for a, b in minutes])
 
 
+def plot(folder, path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    runs = [json.loads(p.read_text()) for p in sorted(pathlib.Path(folder).glob("seed_*.json"))]
+    figure, axes = plt.subplots(figsize=(6, 4.5))
+    for model, label, colour in (
+        ("mle", "maximum likelihood", "tab:blue"),
+        ("gan", "Gumbel GAN", "tab:red"),
+    ):
+        rows = [r[model] for r in runs]
+        x = [statistics.mean(r[i]["self_bleu4"] for r in rows) for i in range(len(rows[0]))]
+        y = [statistics.mean(r[i]["bleu4"] for r in rows) for i in range(len(rows[0]))]
+        axes.plot(x, y, "-", color=colour, label=label)
+        for r in rows:
+            axes.plot([p["self_bleu4"] for p in r], [p["bleu4"] for p in r], ".", color=colour)
+        for i, row in enumerate(rows[0]):
+            axes.annotate(
+                f"T={row['temperature']}",
+                (x[i], y[i]),
+                fontsize=7,
+                color=colour,
+                xytext=(4, -10 if model == "gan" else 4),
+                textcoords="offset points",
+            )
+    axes.set_xlabel("self-BLEU-4 (lower: more diverse)")
+    axes.set_ylabel("BLEU-4 against the test captions")
+    axes.set_title(f"COCO captions, {len(runs)} seeds, across sampling temperatures")
+    axes.legend()
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+
+
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "runs/text_coco")
+    arguments = [a for a in sys.argv[1:] if not a.startswith("--plot=")]
+    plots = [a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--plot=")]
+    main(arguments[0] if arguments else "runs/text_coco")
+    for target in plots:
+        plot(arguments[0] if arguments else "runs/text_coco", target)
