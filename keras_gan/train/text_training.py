@@ -244,7 +244,7 @@ def train_text(config, callbacks=()):
     if game_resumed is None:
         generator = _maximum_likelihood(run, config, data, pretrain_epochs)
     if mle_only:
-        step = int(generator_steps(run))
+        step = int(_pretrain_steps(run))
         scores = _score(run, config, data, generator)
         return TrainResult(
             gan=generator,
@@ -327,7 +327,7 @@ def train_text(config, callbacks=()):
     )
 
 
-def generator_steps(run):
+def _pretrain_steps(run):
     latest = run_layout.latest_checkpoint(run.path, PRETRAIN)
     return latest[1]["step"] if latest else 0
 
