@@ -1,5 +1,6 @@
 """A trained generator as a SavedModel that TensorFlow Serving loads and serves."""
 
+import contextlib
 import os
 import pathlib
 import re
@@ -97,13 +98,7 @@ def export_generator(
     Raises:
         ValueError: for a bad name, version or limit, or an existing version.
     """
-    if not _MODEL_NAME.match(model_name):
-        raise ValueError(
-            "`model_name` must be letters, digits, '_', '-' or '.'. "
-            f"Received: model_name={model_name!r}"
-        )
-    if isinstance(max_samples, bool) or not isinstance(max_samples, int) or max_samples < 1:
-        raise ValueError(f"`max_samples` must be an integer >= 1. Received: {max_samples!r}")
+    check_export_arguments(model_name, max_samples)
     model_dir = pathlib.Path(export_base) / model_name
     versions = existing_versions(model_dir)
     if version is None:
@@ -139,11 +134,7 @@ def export_generator(
             )
         sampling.check_applies(langevin, gan)
     archive = _archive(gan, max_samples, output_range, encoder, langevin)
-    model_dir.mkdir(parents=True, exist_ok=True)
-    # A non-numeric name: TF Serving ignores it, so a half-written export is never served.
-    partial = model_dir / f".partial-{version}-{os.getpid()}"
-    shutil.rmtree(partial, ignore_errors=True)
-    try:
+    with partial_version(model_dir, version) as partial:
         archive.write_out(str(partial), verbose=False)
         if warmup:
             image = len(gan.data_shape) == 3
@@ -162,10 +153,37 @@ def export_generator(
             extra = partial / "assets.extra"
             extra.mkdir(exist_ok=True)
             (extra / CLASS_NAMES_FILE).write_text("".join(f"{name}\n" for name in names))
-        os.rename(partial, final)
+    return final
+
+
+def check_export_arguments(model_name, max_samples):
+    """Raises a ValueError naming a bad `model_name` or `max_samples`."""
+    if not _MODEL_NAME.match(model_name):
+        raise ValueError(
+            "`model_name` must be letters, digits, '_', '-' or '.'. "
+            f"Received: model_name={model_name!r}"
+        )
+    if isinstance(max_samples, bool) or not isinstance(max_samples, int) or max_samples < 1:
+        raise ValueError(f"`max_samples` must be an integer >= 1. Received: {max_samples!r}")
+
+
+@contextlib.contextmanager
+def partial_version(model_dir, version):
+    """Yields a hidden folder to write version `version` into; renames it to
+    `model_dir/version` when the block ends without an error, deletes it otherwise.
+
+    The hidden, non-numeric name is ignored by TF Serving, so a half-written export
+    is never served, and an existing version is never replaced.
+    """
+    model_dir = pathlib.Path(model_dir)
+    model_dir.mkdir(parents=True, exist_ok=True)
+    partial = model_dir / f".partial-{version}-{os.getpid()}"
+    shutil.rmtree(partial, ignore_errors=True)
+    try:
+        yield partial
+        os.rename(partial, model_dir / str(version))
     finally:
         shutil.rmtree(partial, ignore_errors=True)
-    return final
 
 
 def checked_sample_count(num_samples, max_samples):
@@ -455,18 +473,18 @@ def write_warmup_requests(
 
     requests = {
         "serving_default": {"latent": tf.make_tensor_proto(tf.zeros([2, latent_dim]))},
-        "generate": _seeded_inputs(),
+        "generate": seeded_inputs(),
     }
     if image:
-        requests["generate_png"] = _seeded_inputs()
+        requests["generate_png"] = seeded_inputs()
     if truncated:
         requests["generate_truncated"] = {
-            **_seeded_inputs(),
+            **seeded_inputs(),
             "truncation": tf.make_tensor_proto(1.0, dtype=tf.float32),
         }
     if refined:
         requests["generate_refined"] = {
-            **_seeded_inputs(),
+            **seeded_inputs(),
             "steps": tf.make_tensor_proto(1, dtype=tf.int32),
         }
     if data_shape is not None:
@@ -504,7 +522,7 @@ def write_prediction_logs(version_dir, model_name, requests):
             writer.write(log.SerializeToString())
 
 
-def _seeded_inputs():
+def seeded_inputs():
     return {
         "num_samples": tf.make_tensor_proto(2, dtype=tf.int32),
         "seed": tf.make_tensor_proto(0, dtype=tf.int64),

@@ -1,16 +1,17 @@
 """A trained text generator as a SavedModel that TensorFlow Serving serves: token ids
 and the sentences, the vocabulary inside the model."""
 
-import os
 import pathlib
-import shutil
 
 import keras
 import tensorflow as tf
 
 from keras_gan.export.generator_export import DEFAULT_MAX_SAMPLES
+from keras_gan.export.generator_export import check_export_arguments
 from keras_gan.export.generator_export import checked_sample_count
 from keras_gan.export.generator_export import existing_versions
+from keras_gan.export.generator_export import partial_version
+from keras_gan.export.generator_export import seeded_inputs
 from keras_gan.export.generator_export import write_prediction_logs
 
 
@@ -48,8 +49,7 @@ def export_text_generator(
     Returns:
         The path of the new version.
     """
-    if isinstance(max_samples, bool) or not isinstance(max_samples, int) or max_samples < 1:
-        raise ValueError(f"`max_samples` must be an integer >= 1. Received: {max_samples!r}")
+    check_export_arguments(model_name, max_samples)
     if not hasattr(generator, "sample"):
         raise ValueError(f"`generator` must be a TextGenerator. Received: {generator!r}")
     model_dir = pathlib.Path(export_base) / model_name
@@ -90,30 +90,19 @@ def export_text_generator(
         generated,
         input_signature=[count_spec, seed_spec, temperature_spec],
     )
-    model_dir.mkdir(parents=True, exist_ok=True)
-    partial = model_dir / f".partial-{version}-{os.getpid()}"
-    shutil.rmtree(partial, ignore_errors=True)
-    try:
+    with partial_version(model_dir, version) as partial:
         archive.write_out(str(partial), verbose=False)
         if warmup:
-            seeded = {
-                "num_samples": tf.make_tensor_proto(2, dtype=tf.int32),
-                "seed": tf.make_tensor_proto(0, dtype=tf.int64),
-            }
             write_prediction_logs(
                 partial,
                 model_name,
                 {
-                    "serving_default": seeded,
-                    "generate": seeded,
+                    "serving_default": seeded_inputs(),
+                    "generate": seeded_inputs(),
                     "generate_at_temperature": {
-                        **seeded,
+                        **seeded_inputs(),
                         "temperature": tf.make_tensor_proto(1.0, dtype=tf.float32),
                     },
                 },
             )
-        final = model_dir / str(version)
-        os.rename(partial, final)
-    finally:
-        shutil.rmtree(partial, ignore_errors=True)
-    return final
+    return model_dir / str(version)

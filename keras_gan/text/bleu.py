@@ -5,9 +5,9 @@ Texygen (Zhu et al. 2018) and RelGAN (Nie et al. 2019) score each generated
 sentence with `nltk.translate.bleu_score.sentence_bleu(references, hypothesis,
 weights=(1/n,) * n, smoothing_function=SmoothingFunction().method1)`, every
 test sentence a reference, and average over sentences. nltk recounts every
-reference's n-grams for every hypothesis: 0.17 s per hypothesis against the
-10,000 COCO test captions, 28 minutes per BLEU order for 10,000 samples.
-`BLEU` counts the references once (each n-gram's largest count in any
+reference's n-grams for every hypothesis: 0.2 s per hypothesis and order against the
+10,000 COCO test captions, 27 minutes for BLEU-2..5 of 2,000 samples
+(benchmarks/bleu_speed.py). `BLEU` counts the references once (each n-gram's largest count in any
 reference, the set of reference lengths) and then gives, for every
 hypothesis, the number nltk gives, bit for bit (tests/text/test_bleu.py
 holds it to nltk's own function).

@@ -6,6 +6,7 @@ what RelGAN's code reports as NLL_gen (its loader reads the training file), and
 `nll_test`, the held-out sentences', which is the one that can reveal
 overfitting."""
 
+import keras
 import numpy as np
 
 from keras_gan.text.bleu import BLEU
@@ -30,8 +31,6 @@ def generated_sentences(generator, vocabulary, num_samples, seed=0, temperature=
 def nll_per_token(generator, ids, temperature=1.0, batch=500):
     """Mean per-token NLL (nats) of `ids` under softmax(logits / temperature), padding
     positions included (Texygen's and RelGAN's NLL)."""
-    import keras
-
     total, count = 0.0, 0
     for start in range(0, len(ids), batch):
         chunk = ids[start : start + batch]

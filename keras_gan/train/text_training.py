@@ -343,8 +343,6 @@ def _score(run, config, data, generator):
         return None
     rows = []
     if data.oracle is not None:
-        oracle_mle = MaximumLikelihood(data.oracle)
-        oracle_mle.compile()
         for temperature in config.text_temperatures:
             samples = generator.sample(config.text_eval_samples, [config.seed, 3], temperature)
             rows.append(

@@ -111,3 +111,8 @@ def test_without_a_vocabulary_the_text_is_the_ids(tmp_path):
     assert out["text"][0] == " ".join(map(str, first))
     # A second export is the next version; the first is never touched.
     assert export_text_generator(generator, tmp_path, None).name == "2"
+    with pytest.raises(ValueError, match="model_name='a/b'"):
+        export_text_generator(generator, tmp_path, None, model_name="a/b")
+    with pytest.raises(ValueError, match="max_samples"):
+        export_text_generator(generator, tmp_path, None, max_samples=0)
+    assert sorted(p.name for p in (tmp_path / "generator").iterdir()) == ["1", "2"]
