@@ -27,6 +27,7 @@ from keras_gan.train.run_keeper import RunKeeper
 
 PRETRAIN = "pretrain"  # checkpoints of the maximum-likelihood phase
 SCORES_FILE = "scores.json"
+PRETRAINED_SCORES_FILE = "pretrained_scores.json"  # the MLE G a game started from
 SAMPLES_FILE = "samples.txt"
 ORACLE_TEST_SAMPLES = 10_000
 SAMPLES_PER_EPOCH = 5
@@ -243,6 +244,9 @@ def train_text(config, callbacks=()):
     pretrain_epochs = config.epochs if mle_only else config.pretrain_epochs
     if game_resumed is None:
         generator = _maximum_likelihood(run, config, data, pretrain_epochs)
+        if not mle_only:
+            # The baseline the game must beat, scored as the game's result will be.
+            _score(run, config, data, generator, PRETRAINED_SCORES_FILE, "pretrained G")
     if mle_only:
         step = int(_pretrain_steps(run))
         scores = _score(run, config, data, generator)
@@ -337,10 +341,11 @@ def _latest(run, kind):
     return str(latest[0].parent) if latest else None
 
 
-def _score(run, config, data, generator):
-    """Scores at each temperature, written to RUN_DIR/scores.json; None without samples."""
+def _score(run, config, data, generator, file_name=SCORES_FILE, what="final G"):
+    """Scores at each temperature, written to RUN_DIR/`file_name`; None without samples."""
     if not config.text_eval_samples:
         return None
+    print(f"keras_gan: scoring the {what} at temperatures {config.text_temperatures}", flush=True)
     rows = []
     if data.oracle is not None:
         for temperature in config.text_temperatures:
@@ -353,6 +358,11 @@ def _score(run, config, data, generator):
                     "nll_test": nll_per_token(generator, data.test_ids, temperature),
                 }
             )
+            print(
+                f"temperature {temperature}: NLL_oracle {rows[-1]['nll_oracle']:.3f}, "
+                f"NLL test {rows[-1]['nll_test']:.3f}",
+                flush=True,
+            )
     else:
         references = data.test_sentences or data.vocabulary.decode(data.ids)
         evaluation = TextEvaluation(
@@ -361,18 +371,19 @@ def _score(run, config, data, generator):
         for temperature in config.text_temperatures:
             rows.append(evaluation(generator, data.vocabulary, temperature, seed=config.seed))
             print(_score_line(rows[-1]), flush=True)
-        sentences = generated_sentences(generator, data.vocabulary, 20, seed=config.seed)
-        run.samples.mkdir(parents=True, exist_ok=True)
-        (run.samples / "final_samples.txt").write_text(
-            "".join(f"{' '.join(s)}\n" for s in sentences)
-        )
+        if file_name == SCORES_FILE:
+            sentences = generated_sentences(generator, data.vocabulary, 20, seed=config.seed)
+            run.samples.mkdir(parents=True, exist_ok=True)
+            (run.samples / "final_samples.txt").write_text(
+                "".join(f"{' '.join(s)}\n" for s in sentences)
+            )
     if data.oracle is not None:
         # The oracle's NLL of its own held-out samples: its entropy rate, the floor.
         scores = {"oracle_entropy": nll_per_token(data.oracle, data.test_ids), "rows": rows}
     else:
         references = "text_test_file" if data.test_sentences else "text_file"
         scores = {"references": references, "rows": rows}
-    write_json(run.path / SCORES_FILE, scores)
+    write_json(run.path / file_name, scores)
     return scores
 
 

@@ -69,6 +69,17 @@ def test_a_gumbel_run_stopped_mid_game_resumes_exactly(tmp_path, text_files):
     )
 
 
+def test_a_game_run_scores_the_pretrained_generator_as_an_mle_run_would(tmp_path, text_files):
+    # The baseline a GAN must beat comes with every game run: the G it started from,
+    # scored exactly as `--model=mle` for `--pretrain_epochs` scores its result.
+    train(text_run(tmp_path / "gan", text_files, epochs=1))
+    mle = train(text_run(tmp_path / "mle", text_files, model="mle", epochs=1))
+    pretrained = json.loads((tmp_path / "gan" / "pretrained_scores.json").read_text())
+    assert pretrained == mle.scores
+    final = json.loads((tmp_path / "gan" / "scores.json").read_text())
+    assert final["rows"] != pretrained["rows"]  # the game moved G
+
+
 def test_maximum_likelihood_resumes_at_its_last_epoch_and_writes_scores(tmp_path, text_files):
     straight = train(text_run(tmp_path / "straight", text_files, model="mle", epochs=3))
     train(text_run(tmp_path / "part", text_files, model="mle", epochs=2))
