@@ -19,6 +19,13 @@ the training package.
     encoder/               scripts/train_encoder.py: encoder.keras fitted to
                            a checkpoint's generator (source.json names it)
                            and its pictures
+
+A text run (docs/text.md) also has:
+
+    pretrain/step-N/       the maximum-likelihood phase's checkpoint after
+                           every epoch (a `MaximumLikelihood` model)
+    vocabulary.txt         --dataset=text: the words of ids 2, 3, ... one per
+                           line (`keras_gan.text.Vocabulary.save`)
 """
 
 import json
@@ -32,6 +39,8 @@ BEST = "best"
 CHECKPOINT_PREFIX = "step-"
 ENCODER_DIR = "encoder"
 ENCODER_FILE = "encoder.keras"
+PRETRAIN = "pretrain"
+VOCABULARY_FILE = "vocabulary.txt"
 
 
 def checkpoint_folders(run_dir, kind=CHECKPOINTS):
@@ -66,29 +75,39 @@ def newest_whole(folders):
     return None
 
 
-def recorded_config(source):
-    """The training settings recorded for a saved GAN's run (`config.json`), or None.
+def run_directory_of(source):
+    """The run directory that saved `source`, or None.
 
     Args:
         source: a run directory, one of its checkpoint folders
-            (`checkpoints/step-N`, `best/step-N`) or their parent, or the
-            `gan.keras` inside a checkpoint folder. Anything else (a `.keras`
-            file saved elsewhere, an export) has no recorded run: None.
-
-    Returns:
-        The `config` dict of the run's `config.json` (the flags' values), or None.
+            (`checkpoints/step-N`, `best/step-N`, `pretrain/step-N`) or their
+            parent, or the `gan.keras` inside a checkpoint folder. Anything
+            else (a `.keras` file saved elsewhere, an export) has no recorded
+            run: None.
     """
     path = pathlib.Path(source)
     if path.name == MODEL_FILE:
         path = path.parent
     if path.name.startswith(CHECKPOINT_PREFIX):
         path = path.parent
-    if path.name in (CHECKPOINTS, BEST):
+    if path.name in (CHECKPOINTS, BEST, PRETRAIN):
         path = path.parent
-    config_file = path / CONFIG_FILE
-    if not config_file.is_file():
+    return path if (path / CONFIG_FILE).is_file() else None
+
+
+def recorded_config(source):
+    """The training settings recorded for a saved GAN's run (`config.json`), or None.
+
+    Args:
+        source: as for `run_directory_of`.
+
+    Returns:
+        The `config` dict of the run's `config.json` (the flags' values), or None.
+    """
+    run_dir = run_directory_of(source)
+    if run_dir is None:
         return None
-    return json.loads(config_file.read_text()).get("config")
+    return json.loads((run_dir / CONFIG_FILE).read_text()).get("config")
 
 
 def training_seconds(run_dir):

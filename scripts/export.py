@@ -5,6 +5,8 @@
 --source is a run directory (its newest checkpoint), a folder of checkpoints (RUN/best:
 the --keep_best checkpoint), a checkpoint folder or a
 `.keras` file. The model lands in <export_base>/<model_name>/<version>/.
+A text run's generator (docs/text.md) is exported with its run's vocabulary, as
+keras_gan.export.export_text_generator writes it.
 """
 
 import os
@@ -55,26 +57,54 @@ def main(argv):
     import tensorflow as tf
 
     from keras_gan.export import export_generator
+    from keras_gan.export import is_text_model
     from keras_gan.export import load_encoder
-    from keras_gan.export import load_trained_gan
+    from keras_gan.export import load_saved_model
+    from keras_gan.export.sources import checked_gan
 
     tf.get_logger().setLevel("WARNING")
     try:
         langevin = _langevin()
-        gan = load_trained_gan(_SOURCE.value)
-        encoder = load_encoder(_ENCODER.value, gan) if _ENCODER.value else None
-        path = export_generator(
-            gan,
-            _EXPORT_BASE.value,
-            model_name=_MODEL_NAME.value,
-            version=_VERSION.value,
-            max_samples=_MAX_SAMPLES.value,
-            encoder=encoder,
-            langevin=langevin,
-        )
+        model, model_path = load_saved_model(_SOURCE.value)
+        if is_text_model(model):
+            path = _export_text(model, model_path)
+        else:
+            gan = checked_gan(model, model_path, _SOURCE.value)
+            encoder = load_encoder(_ENCODER.value, gan) if _ENCODER.value else None
+            path = export_generator(
+                gan,
+                _EXPORT_BASE.value,
+                model_name=_MODEL_NAME.value,
+                version=_VERSION.value,
+                max_samples=_MAX_SAMPLES.value,
+                encoder=encoder,
+                langevin=langevin,
+            )
     except ValueError as error:
         _error(error)
     print(f"exported the generator to {path}")
+
+
+def _export_text(model, model_path):
+    """A text run's generator and its vocabulary, by keras_gan.export.export_text_generator."""
+    from keras_gan.export import export_text_generator
+    from keras_gan.export.sources import text_generator_and_vocabulary
+
+    for flag in (_ENCODER, _MAX_REFINE_STEPS):
+        if flag.present:
+            raise ValueError(
+                f"--{flag.name} does not apply to a text generator's export. Received: "
+                f"--{flag.name}={flag.value}"
+            )
+    generator, vocabulary = text_generator_and_vocabulary(model, model_path, _SOURCE.value)
+    return export_text_generator(
+        generator,
+        _EXPORT_BASE.value,
+        vocabulary,
+        model_name=_MODEL_NAME.value,
+        max_samples=_MAX_SAMPLES.value,
+        version=_VERSION.value,
+    )
 
 
 def _langevin():

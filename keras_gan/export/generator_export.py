@@ -100,17 +100,8 @@ def export_generator(
     """
     check_export_arguments(model_name, max_samples)
     model_dir = pathlib.Path(export_base) / model_name
-    versions = existing_versions(model_dir)
-    if version is None:
-        version = max(versions, default=0) + 1
-    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise ValueError(f"`version` must be a positive integer. Received: version={version!r}")
+    version = new_version(export_base, model_name, version)
     final = model_dir / str(version)
-    if final.exists():
-        raise ValueError(
-            f"Version {version} of {model_name!r} exists already and is never overwritten. "
-            f"Received: version={version}, export_base={os.fspath(export_base)!r}"
-        )
 
     if encoder is None:
         encoder = getattr(gan, "encoder", None)
@@ -165,6 +156,24 @@ def check_export_arguments(model_name, max_samples):
         )
     if isinstance(max_samples, bool) or not isinstance(max_samples, int) or max_samples < 1:
         raise ValueError(f"`max_samples` must be an integer >= 1. Received: {max_samples!r}")
+
+
+def new_version(export_base, model_name, version=None):
+    """The version number to write: `version`, or one more than the highest present.
+
+    Raises:
+        ValueError: if `version` is not a positive integer or exists already.
+    """
+    if version is None:
+        version = max(existing_versions(pathlib.Path(export_base) / model_name), default=0) + 1
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise ValueError(f"`version` must be a positive integer. Received: version={version!r}")
+    if (pathlib.Path(export_base) / model_name / str(version)).exists():
+        raise ValueError(
+            f"Version {version} of {model_name!r} exists already and is never overwritten. "
+            f"Received: version={version}, export_base={os.fspath(export_base)!r}"
+        )
+    return version
 
 
 @contextlib.contextmanager

@@ -8,25 +8,25 @@ from keras_gan import run_layout
 from keras_gan.run_layout import MODEL_FILE
 
 
-def load_trained_gan(source):
-    """Loads the GAN saved at `source`.
+def load_saved_model(source):
+    """Loads the model saved at `source`: `(model, path of its .keras file)`.
 
     Args:
-        source: a run directory (its newest checkpoint is used), a folder
-            of checkpoints (`checkpoints/`, or `best/` of a run with
-            `--keep_best`: its newest is used), one checkpoint folder
-            (`checkpoints/step-N`), or a `.keras` file.
-
-    Returns:
-        The loaded `GAN`.
+        source: a run directory (its newest checkpoint; for a text run
+            stopped before its game, its newest `pretrain/` checkpoint), a
+            folder of checkpoints (`checkpoints/`, `pretrain/`, or `best/` of
+            a run with `--keep_best`: its newest is used), one checkpoint
+            folder (`checkpoints/step-N`), or a `.keras` file.
 
     Raises:
-        ValueError: if `source` holds no saved GAN or cannot be read.
+        ValueError: if `source` holds no saved model or cannot be read.
     """
     path = pathlib.Path(source)
     if path.is_dir():
-        latest = run_layout.latest_checkpoint(path) or run_layout.newest_whole(
-            run_layout.step_folders(path)
+        latest = (
+            run_layout.latest_checkpoint(path)
+            or run_layout.latest_checkpoint(path, run_layout.PRETRAIN)
+            or run_layout.newest_whole(run_layout.step_folders(path))
         )
         if latest is not None:
             path = latest[0]
@@ -43,24 +43,87 @@ def load_trained_gan(source):
             f"file. Received: source={str(source)!r}"
         )
     try:
-        gan = keras.saving.load_model(path)
+        return keras.saving.load_model(path), path
     except Exception as error:  # Keras raises several types for unreadable files
         raise ValueError(f"Cannot load a model from {str(path)!r}: {error}") from error
+
+
+def is_text_model(model):
+    """Whether `model` is a text run's (a GAN, SeqGAN or MaximumLikelihood of a TextGenerator)."""
     from keras_gan.models.text_generator import TextGenerator
 
-    if isinstance(getattr(gan, "generator", None), TextGenerator):
+    return isinstance(getattr(model, "generator", None), TextGenerator)
+
+
+def load_trained_gan(source):
+    """Loads the GAN saved at `source` (as `load_saved_model` finds it).
+
+    Returns:
+        The loaded `GAN`.
+
+    Raises:
+        ValueError: if `source` holds no saved GAN, a text run's model, or
+            cannot be read.
+    """
+    return checked_gan(*load_saved_model(source), source)
+
+
+def checked_gan(model, path, source):
+    """`model` (loaded from `path`, found from `source`) if it is an image GAN."""
+    if is_text_model(model):
         raise ValueError(
-            f"{str(path)!r} holds a text GAN ({type(gan).__name__}); its generator is exported "
-            "with its vocabulary at the end of the run (RUN_DIR/export), or by "
-            "keras_gan.export.export_text_generator(gan.generator, export_base, vocabulary). "
+            f"{str(path)!r} holds a text model ({type(model).__name__}); its generator is "
+            "exported with its vocabulary by scripts/export.py or "
+            "keras_gan.export.load_text_generator and export_text_generator. "
             f"Received: source={str(source)!r}"
         )
-    if not all(hasattr(gan, name) for name in ("generator", "latent_dim", "data_shape")):
+    if not all(hasattr(model, name) for name in ("generator", "latent_dim", "data_shape")):
         raise ValueError(
-            f"{str(path)!r} holds a {type(gan).__name__}, not a keras_gan GAN. "
+            f"{str(path)!r} holds a {type(model).__name__}, not a keras_gan GAN. "
             f"Received: source={str(source)!r}"
         )
-    return gan
+    return model
+
+
+def load_text_generator(source):
+    """The text generator saved at `source` (as `load_saved_model` finds it) and the
+    vocabulary of its ids.
+
+    Returns:
+        `(generator, vocabulary)`: a `TextGenerator` and the
+        `keras_gan.text.Vocabulary` of the run's `vocabulary.txt`, or None for
+        a run without words (`--dataset=text_oracle`) or a `.keras` file saved
+        outside a run.
+
+    Raises:
+        ValueError: if `source` holds no text model, or a `--dataset=text`
+            run has lost its vocabulary.
+    """
+    return text_generator_and_vocabulary(*load_saved_model(source), source)
+
+
+def text_generator_and_vocabulary(model, path, source):
+    """`load_text_generator`'s answer for `model`, loaded from `path`, found from `source`."""
+    if not is_text_model(model):
+        raise ValueError(
+            f"{str(path)!r} holds a {type(model).__name__}, not a text run's model. "
+            f"Received: source={str(source)!r}"
+        )
+    run_dir = run_layout.run_directory_of(path)
+    config = run_layout.recorded_config(path) or {}
+    if run_dir is None or config.get("dataset") != "text":
+        return model.generator, None
+    from keras_gan.text import Vocabulary
+
+    vocabulary_file = run_dir / run_layout.VOCABULARY_FILE
+    if not vocabulary_file.is_file():
+        raise ValueError(
+            f"The run {str(run_dir)!r} has no {run_layout.VOCABULARY_FILE} (runs before keras_gan "
+            "0.12 did not write one): rebuild it with keras_gan.text.Corpus.from_file(the "
+            "run's --text_file).vocabulary and call export_text_generator. "
+            f"Received: source={str(source)!r}"
+        )
+    return model.generator, Vocabulary.load(vocabulary_file)
 
 
 def load_encoder(path, gan):

@@ -9,7 +9,7 @@ import tensorflow as tf
 from keras_gan.export.generator_export import DEFAULT_MAX_SAMPLES
 from keras_gan.export.generator_export import check_export_arguments
 from keras_gan.export.generator_export import checked_sample_count
-from keras_gan.export.generator_export import existing_versions
+from keras_gan.export.generator_export import new_version
 from keras_gan.export.generator_export import partial_version
 from keras_gan.export.generator_export import seeded_inputs
 from keras_gan.export.generator_export import write_prediction_logs
@@ -22,8 +22,9 @@ def export_text_generator(
     model_name="generator",
     max_samples=DEFAULT_MAX_SAMPLES,
     warmup=True,
+    version=None,
 ):
-    """Exports a `TextGenerator` to `<export_base>/<model_name>/<version>/`, the next version.
+    """Exports a `TextGenerator` to `<export_base>/<model_name>/<version>/`.
 
     Signatures:
         `serving_default` and `generate`: `num_samples` int32 scalar, `seed`
@@ -45,6 +46,7 @@ def export_text_generator(
         model_name: folder name of the model.
         max_samples: the largest `num_samples` a request may ask for.
         warmup: write `assets.extra/tf_serving_warmup_requests`.
+        version: positive integer; default one more than the highest present.
 
     Returns:
         The path of the new version.
@@ -53,7 +55,7 @@ def export_text_generator(
     if not hasattr(generator, "sample"):
         raise ValueError(f"`generator` must be a TextGenerator. Received: {generator!r}")
     model_dir = pathlib.Path(export_base) / model_name
-    version = max(existing_versions(model_dir), default=0) + 1
+    version = new_version(export_base, model_name, version)
     tokens = None if vocabulary is None else vocabulary.tokens()
 
     def checked(num_samples, temperature):

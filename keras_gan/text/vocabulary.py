@@ -1,6 +1,7 @@
 """A vocabulary of tokens: id 0 pads and ends a sequence, id 1 is unknown, words from 2."""
 
 import collections
+import pathlib
 
 import keras
 import numpy as np
@@ -45,6 +46,32 @@ class Vocabulary:
         counts = collections.Counter(token for sentence in sentences for token in sentence)
         ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
         return cls([word for word, count in ranked if count >= min_count])
+
+    def save(self, path):
+        """Writes the words to `path`, one per line in id order from 2 (UTF-8)."""
+        pathlib.Path(path).write_text("".join(f"{w}\n" for w in self.words), encoding="utf-8")
+
+    @classmethod
+    def load(cls, path):
+        """The vocabulary `save` wrote to `path`.
+
+        Raises:
+            ValueError: if `path` is missing, not UTF-8, or not a vocabulary.
+        """
+        path = pathlib.Path(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise ValueError(f"Cannot read a vocabulary from {str(path)!r}: {error}") from None
+        try:
+            return cls(text.splitlines())
+        except ValueError as error:
+            raise ValueError(f"{str(path)!r} is not a vocabulary file: {error}") from None
+
+    def __eq__(self, other):
+        return isinstance(other, Vocabulary) and self.words == other.words
+
+    __hash__ = None
 
     @property
     def size(self):

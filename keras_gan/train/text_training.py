@@ -16,7 +16,10 @@ from keras_gan.models import SeqGAN
 from keras_gan.models import TextDiscriminator
 from keras_gan.models import TextGenerator
 from keras_gan.models import text_gan
+from keras_gan.run_layout import PRETRAIN
+from keras_gan.run_layout import VOCABULARY_FILE
 from keras_gan.text import Corpus
+from keras_gan.text import Vocabulary
 from keras_gan.text import oracle_generator
 from keras_gan.text import read_sentences
 from keras_gan.text.evaluation import TextEvaluation
@@ -25,7 +28,6 @@ from keras_gan.text.evaluation import nll_per_token
 from keras_gan.train.run_directory import RunDirectory
 from keras_gan.train.run_keeper import RunKeeper
 
-PRETRAIN = "pretrain"  # checkpoints of the maximum-likelihood phase
 SCORES_FILE = "scores.json"
 PRETRAINED_SCORES_FILE = "pretrained_scores.json"  # the MLE G a game started from
 SAMPLES_FILE = "samples.txt"
@@ -237,8 +239,11 @@ def train_text(config, callbacks=()):
     run = RunDirectory(config.run_dir)
     run.check_can_start(config)
     data = load_text_data(config)
+    _check_vocabulary(run, config, data)
     keras.utils.set_random_seed(config.seed)
     run.write_config(config, _versions())
+    if data.vocabulary is not None:
+        data.vocabulary.save(run.path / VOCABULARY_FILE)
     game_resumed = run.latest_checkpoint() if config.resume else None
     mle_only = config.model == "mle"
     pretrain_epochs = config.epochs if mle_only else config.pretrain_epochs
@@ -328,6 +333,28 @@ def train_text(config, callbacks=()):
         export_path=_export(run, config, data, game.generator) if finished else None,
         mode_coverage=None,
         scores=scores,
+    )
+
+
+def _check_vocabulary(run, config, data):
+    """Refuses to resume a run whose --text_file now gives other words for its ids."""
+    saved = run.path / VOCABULARY_FILE
+    if data.vocabulary is None or not saved.is_file():
+        return
+    was, now = Vocabulary.load(saved).tokens(), data.vocabulary.tokens()
+    if was == now:
+        return
+    pairs = enumerate(zip(was, now, strict=False))
+    first = next((i for i, (a, b) in pairs if a != b), min(len(was), len(now)))
+
+    def at(tokens):
+        return repr(tokens[first]) if first < len(tokens) else "nothing"
+
+    raise ValueError(
+        f"--text_file now gives another vocabulary than the run was trained with ({saved}), "
+        f"so its ids would mean other words: {len(now)} ids now, {len(was)} in the run; id "
+        f"{first} is {at(now)} now, {at(was)} in the run. Resume with the run's training file "
+        f"or start a new --run_dir. Received: --text_file={config.text_file}"
     )
 
 

@@ -2,12 +2,19 @@
 
 import json
 import signal
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 
+from keras_gan.export import load_text_generator
+from keras_gan.text import Corpus
 from keras_gan.train import TrainConfig
 from keras_gan.train import train
+from tests.export.test_generator_export import ENV
+from tests.export.test_generator_export import REPO
+from tests.export.test_generator_export import in_fresh_tensorflow
 from tests.train.test_train_script import SignalAtStep
 from tests.train.test_trainer import _assert_same_variables
 
@@ -101,12 +108,69 @@ def test_a_seqgan_run_trains_and_exports(tmp_path, text_files):
     )
     assert type(result.gan).__name__ == "SeqGAN" and result.step == 6
     assert result.export_path and (tmp_path / "run" / "export" / "generator" / "1").is_dir()
-    # scripts/export.py's loader sends a text run to its own export instead of exporting
-    # relaxed one-hots as images.
+    # The image loader refuses a text run rather than exporting relaxed one-hots as images.
     from keras_gan.export import load_trained_gan
 
-    with pytest.raises(ValueError, match="holds a text GAN \\(SeqGAN\\).*export_text_generator"):
+    with pytest.raises(ValueError, match="holds a text model \\(SeqGAN\\).*scripts/export.py"):
         load_trained_gan(tmp_path / "run")
+
+
+def _export_script(*flags):
+    return subprocess.run(
+        [sys.executable, "scripts/export.py", *flags],
+        cwd=REPO,
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_scripts_export_serves_a_text_runs_sentences_in_its_words(tmp_path, text_files):
+    run = tmp_path / "run"
+    train(text_run(run, text_files, model="mle", epochs=1))
+    generator, vocabulary = load_text_generator(run)
+    assert vocabulary == Corpus.from_file(text_files / "train.txt").vocabulary
+    refused = _export_script(f"--source={run}", f"--export_base={tmp_path}", "--max_refine_steps=2")
+    assert refused.returncode == 1
+    assert (
+        refused.stderr.strip()
+        .splitlines()[-1]
+        .endswith(
+            "error: --max_refine_steps does not apply to a text generator's export. Received: "
+            "--max_refine_steps=2"
+        )
+    )
+    done = _export_script(f"--source={run}", f"--export_base={tmp_path}", "--version=3")
+    assert done.returncode == 0, done.stderr[-3000:]
+    out = in_fresh_tensorflow(
+        """
+        model = tf.saved_model.load(VALUES["path"])
+        count, seed = tf.constant(6), tf.constant(4, tf.int64)
+        out = model.signatures["generate"](num_samples=count, seed=seed)
+        OUT["ids"] = out["token_ids"].numpy().tolist()
+        OUT["text"] = [t.decode() for t in out["text"].numpy()]
+        """,
+        path=str(tmp_path / "generator" / "3"),
+    )
+    ids = generator.sample(6, seed=[4, 0]).numpy()
+    assert out["ids"] == ids.tolist()
+    assert out["text"] == [" ".join(s) for s in vocabulary.decode(ids)]
+    assert any(out["text"])
+
+
+def test_resuming_with_a_training_file_whose_words_changed_is_refused(tmp_path, text_files):
+    changed = tmp_path / "train.txt"
+    changed.write_text((text_files / "train.txt").read_text().replace("dogs", "wolves"))
+    run = tmp_path / "run"
+    train(text_run(run, text_files, model="mle", epochs=1, text_file=str(changed)))
+    vocabulary_file = run / "vocabulary.txt"
+    saved = vocabulary_file.read_text()
+    changed.write_text((text_files / "train.txt").read_text())  # "dogs" is back
+    with pytest.raises(ValueError, match="another vocabulary than the run was trained with"):
+        train(text_run(run, text_files, model="mle", epochs=2, text_file=str(changed), resume=True))
+    assert vocabulary_file.read_text() == saved
+    assert not (run / "pretrain" / "step-000000012").exists()
 
 
 @pytest.mark.parametrize(

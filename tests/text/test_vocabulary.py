@@ -41,6 +41,19 @@ def test_bad_words_are_refused():
         Vocabulary(["a", "[UNK]"])
 
 
+def test_a_saved_vocabulary_loads_with_the_same_ids_and_bad_files_are_named(tmp_path):
+    vocabulary = Vocabulary(["ünïcode", "cat.", "a"])
+    vocabulary.save(tmp_path / "vocabulary.txt")
+    loaded = Vocabulary.load(tmp_path / "vocabulary.txt")
+    assert loaded == vocabulary and loaded.tokens() == vocabulary.tokens()
+    assert loaded != Vocabulary(["cat.", "ünïcode", "a"])  # the same words, other ids
+    (tmp_path / "bad.txt").write_text("a\n[UNK]\n")
+    with pytest.raises(ValueError, match="bad.txt' is not a vocabulary file.*'\\[UNK\\]'"):
+        Vocabulary.load(tmp_path / "bad.txt")
+    with pytest.raises(ValueError, match="Cannot read a vocabulary from .*missing.txt"):
+        Vocabulary.load(tmp_path / "missing.txt")
+
+
 def test_corpus_reads_a_file_and_encodes_a_test_file(tmp_path):
     (tmp_path / "train.txt").write_text("a cat sat.\n\na dog\n")
     (tmp_path / "test.txt").write_text("a cow sat.\n")
