@@ -159,9 +159,9 @@ class SeqGAN(keras.Model):
     def call(self, ids, training=False):
         return self.discriminator(ids, training=training)
 
-    def train_step(self, data):
-        real = ops.cast(data[0] if isinstance(data, tuple | list) else data, "int32")
-        step_seed = tf.cast(self.seed_generator.next(), tf.int64)
+    def _discriminator_updates(self, real, step_seed):
+        """`d_steps` updates of D, each on a minibatch of `real` against G's samples;
+        returns the minibatch size."""
         size = ops.shape(real)[0] // self.d_steps
         for draw in range(self.d_steps):
             minibatch = real[draw * size : (draw + 1) * size]
@@ -175,6 +175,49 @@ class SeqGAN(keras.Model):
             variables = self.discriminator.trainable_variables
             self.d_optimizer.apply(tape.gradient(d_loss, variables), variables)
             self.d_loss_tracker.update_state(d_loss)
+        return size
+
+    def pretrain_discriminator(self, batches, steps, log_every=None):
+        """SeqGAN's pretraining of D before the game: `steps` of `train_step`'s D
+        updates (G's samples as the fakes, G unchanged) on batches of real ids.
+
+        The paper trains D this way from the MLE generator's samples before the
+        first policy-gradient step, so its first rewards mean something (an
+        untrained D rewards every sequence about 1/2).
+
+        Args:
+            batches: an iterable of `(batch, length)` real id batches (a
+                multiple of `d_steps` sequences each), at least `steps` of them.
+            steps: number of batches to train on.
+            log_every: print D's mean loss every this many steps (None: never).
+
+        Returns:
+            D's mean loss over the last `log_every` steps (all steps if None).
+        """
+        self.d_loss_tracker.reset_state()
+
+        @tf.function
+        def step(real):
+            seed = tf.cast(self.seed_generator.next(), tf.int64)
+            self._discriminator_updates(ops.cast(real, "int32"), seed)
+
+        for done, real in enumerate(batches, start=1):
+            if done > steps:
+                break
+            step(real)
+            if log_every and (done % log_every == 0 or done == steps):
+                loss = float(self.d_loss_tracker.result())
+                print(f"D pretraining: step {done} of {steps}, d_loss {loss:.4f}", flush=True)
+                if done < steps:
+                    self.d_loss_tracker.reset_state()
+        loss = float(self.d_loss_tracker.result())
+        self.d_loss_tracker.reset_state()
+        return loss
+
+    def train_step(self, data):
+        real = ops.cast(data[0] if isinstance(data, tuple | list) else data, "int32")
+        step_seed = tf.cast(self.seed_generator.next(), tf.int64)
+        size = self._discriminator_updates(real, step_seed)
         samples = self.generator.sample(
             size, seed=tf.random.experimental.stateless_fold_in(step_seed, self.d_steps)
         )

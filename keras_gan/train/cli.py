@@ -206,6 +206,13 @@ def define_flags(flag_values=flags.FLAGS):
     flags.DEFINE_integer(
         "rollouts", d.rollouts, "--model=seqgan: Monte-Carlo completions per prefix.", **fv
     )
+    flags.DEFINE_integer(
+        "d_pretrain_epochs",
+        d.d_pretrain_epochs,
+        "--model=seqgan: passes over the training data that train D alone (G's samples as "
+        "fakes) after maximum likelihood, before the game, as the paper does.",
+        **fv,
+    )
     flags.DEFINE_list(
         "text_temperatures",
         list(map(str, d.text_temperatures)),

@@ -111,6 +111,7 @@ class TrainConfig:
     gumbel_max_inverse_temperature: float = 100.0
     gumbel_schedule: str = "exp"
     rollouts: int = 16
+    d_pretrain_epochs: int = 0
     text_temperatures: tuple = (1.0,)
     text_eval_samples: int = 2000
     # The game.
@@ -374,8 +375,14 @@ class TrainConfig:
             "pretrain_batch_size",
         ):
             _at_least(name, getattr(self, name), 1)
-        for name in ("pretrain_epochs", "text_eval_samples"):
+        for name in ("pretrain_epochs", "text_eval_samples", "d_pretrain_epochs"):
             _at_least(name, getattr(self, name), 0)
+        if self.d_pretrain_epochs and self.model != "seqgan":
+            _fail(
+                "d_pretrain_epochs",
+                self.d_pretrain_epochs,
+                f"applies to --model=seqgan only (--model={self.model})",
+            )
         if not (math.isfinite(self.pretrain_learning_rate) and self.pretrain_learning_rate > 0):
             _fail("pretrain_learning_rate", self.pretrain_learning_rate, "must be > 0")
         if not self.gumbel_max_inverse_temperature >= 1:

@@ -217,6 +217,22 @@ def _build_game(config, data, generator):
     return game
 
 
+def _pretrain_discriminator(seqgan, config, data):
+    """`--d_pretrain_epochs` passes of D alone over the training ids (SeqGAN's D
+    pretraining), in batches of `--batch_size`, an order of their own. Not
+    checkpointed: a run stopped here redoes it on resume, identically."""
+    batches, steps_per_epoch = id_batches(
+        data.ids, config.batch_size, config.seed + 2, config.d_pretrain_epochs
+    )
+    steps = steps_per_epoch * config.d_pretrain_epochs
+    print(
+        f"keras_gan: pretraining D for {config.d_pretrain_epochs} epochs ({steps} steps of "
+        f"{config.d_steps} updates) on G's samples",
+        flush=True,
+    )
+    seqgan.pretrain_discriminator(batches, steps, log_every=steps_per_epoch)
+
+
 def train_text(config, callbacks=()):
     """Runs the text training `config` describes, writing into `config.run_dir`.
 
@@ -285,6 +301,8 @@ def train_text(config, callbacks=()):
         game = run.load_checkpoint(game_resumed[0])
     else:
         game = _build_game(config, data, generator)
+        if config.d_pretrain_epochs:
+            _pretrain_discriminator(game, config, data)
     total_steps = steps_per_epoch * config.epochs
     keeper = RunKeeper(
         run,

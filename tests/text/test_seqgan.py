@@ -115,6 +115,34 @@ def test_a_fit_step_trains_both_players_and_the_step_is_seeded(tmp_path):
         np.testing.assert_array_equal(a, b)
 
 
+def test_pretraining_the_discriminator_separates_real_from_generated_and_leaves_g_alone():
+    # Real sequences use only ids 2-3; G (untrained) draws from all 8, so D can learn
+    # to tell them apart before the game, as SeqGAN's D does before its first reward.
+    vocab, length = 8, 5
+    rng = np.random.default_rng(0)
+    real = rng.integers(2, 4, (64, length)).astype("int32")
+    keras.utils.set_random_seed(0)
+    seqgan = SeqGAN(
+        TextGenerator(vocab, length, embedding_dim=4, units=6),
+        TextDiscriminator(vocab, embedding_dim=4, filter_sizes=(2, 3), filters=8),
+        rollouts=2,
+        d_steps=2,
+        seed=1,
+    )
+    seqgan.compile(keras.optimizers.Adam(1e-2), keras.optimizers.Adam(1e-3))
+    g_before = [w.numpy().copy() for w in seqgan.generator.weights]
+    batches = tf.data.Dataset.from_tensor_slices(real).repeat().batch(16)
+    loss = seqgan.pretrain_discriminator(batches, steps=60, log_every=20)
+    assert loss < 0.3 < np.log(4)  # an untrained D's loss is about log 4
+    assert int(seqgan.d_optimizer.iterations.numpy()) == 120  # 60 steps x d_steps
+    for before, after in zip(g_before, seqgan.generator.weights, strict=True):
+        np.testing.assert_array_equal(before, after.numpy())
+    fake = seqgan.generator.sample(64, seed=[5, 5])
+    reward_real = float(np.mean(tf.sigmoid(seqgan.discriminator(real))))
+    reward_fake = float(np.mean(tf.sigmoid(seqgan.discriminator(fake))))
+    assert reward_real > 0.8 and reward_fake < 0.2
+
+
 def test_the_discriminator_reads_ids_as_it_reads_their_one_hots():
     discriminator = TextDiscriminator(6, embedding_dim=4, filter_sizes=(2,), filters=3)
     ids = tf.constant([[1, 2, 3, 0], [5, 4, 0, 0]])

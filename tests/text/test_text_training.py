@@ -1,5 +1,6 @@
 """Text runs from the CLI's config: exact resume of both phases, scores, refusals."""
 
+import dataclasses
 import json
 import signal
 import subprocess
@@ -103,10 +104,14 @@ def test_maximum_likelihood_resumes_at_its_last_epoch_and_writes_scores(tmp_path
 
 
 def test_a_seqgan_run_trains_and_exports(tmp_path, text_files):
-    result = train(
-        text_run(tmp_path / "run", text_files, model="seqgan", rollouts=2, epochs=1, export=True)
+    run = text_run(
+        tmp_path / "run", text_files, model="seqgan", rollouts=2, epochs=1, d_pretrain_epochs=2
     )
+    result = train(dataclasses.replace(run, export=True))
     assert type(result.gan).__name__ == "SeqGAN" and result.step == 6
+    # D's pretraining ran first: 2 epochs of 6 batches, then the game's 6, each 2 D updates.
+    assert int(result.gan.d_optimizer.iterations.numpy()) == (12 + 6) * 2
+    assert int(result.gan.g_optimizer.iterations.numpy()) == 6
     assert result.export_path and (tmp_path / "run" / "export" / "generator" / "1").is_dir()
     # The image loader refuses a text run rather than exporting relaxed one-hots as images.
     from keras_gan.export import load_trained_gan
@@ -183,6 +188,7 @@ def test_resuming_with_a_training_file_whose_words_changed_is_refused(tmp_path, 
         ({"eval_every": 1}, "--eval_every cannot be used with --dataset=text"),
         ({"gumbel_max_inverse_temperature": 0.5}, "--gumbel_max_inverse_temperature must be"),
         ({"gumbel_schedule": "cosine"}, "--gumbel_schedule must be one of"),
+        ({"d_pretrain_epochs": 2}, "--d_pretrain_epochs applies to --model=seqgan only"),
         ({"text_temperatures": (0.0,)}, "--text_temperatures must be numbers > 0"),
         ({"strategy": "mirrored"}, "--strategy is not available for text runs yet"),
         ({"jit_compile": "true"}, "--jit_compile is not available for text runs yet"),
