@@ -81,22 +81,27 @@ def test_rollout_rewards_estimate_the_expected_reward_of_each_prefix():
     assert estimate[0, -1] == pytest.approx(0.9) and estimate[1, -1] == pytest.approx(0.2)
 
 
+def tiny_seqgan(vocab, length, filters, rollouts, d_learning_rate):
+    """A seeded SeqGAN small enough for a test (2 D updates per step)."""
+    keras.utils.set_random_seed(0)
+    seqgan = SeqGAN(
+        TextGenerator(vocab, length, embedding_dim=4, units=6),
+        TextDiscriminator(vocab, embedding_dim=4, filter_sizes=(2, 3), filters=filters),
+        rollouts=rollouts,
+        d_steps=2,
+        seed=1,
+    )
+    seqgan.compile(keras.optimizers.Adam(d_learning_rate), keras.optimizers.Adam(1e-3))
+    return seqgan
+
+
 def test_a_fit_step_trains_both_players_and_the_step_is_seeded(tmp_path):
     vocab, length = 8, 5
     ids = np.random.default_rng(0).integers(2, vocab, (32, length)).astype("int32")
     ids[:, -1] = 0
 
     def make():
-        keras.utils.set_random_seed(0)
-        seqgan = SeqGAN(
-            TextGenerator(vocab, length, embedding_dim=4, units=6),
-            TextDiscriminator(vocab, embedding_dim=4, filter_sizes=(2, 3), filters=4),
-            rollouts=3,
-            d_steps=2,
-            seed=1,
-        )
-        seqgan.compile(keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3))
-        return seqgan
+        return tiny_seqgan(vocab, length, filters=4, rollouts=3, d_learning_rate=1e-3)
 
     seqgan = make()
     before = [w.numpy().copy() for w in seqgan.generator.trainable_weights]
@@ -121,15 +126,7 @@ def test_pretraining_the_discriminator_separates_real_from_generated_and_leaves_
     vocab, length = 8, 5
     rng = np.random.default_rng(0)
     real = rng.integers(2, 4, (64, length)).astype("int32")
-    keras.utils.set_random_seed(0)
-    seqgan = SeqGAN(
-        TextGenerator(vocab, length, embedding_dim=4, units=6),
-        TextDiscriminator(vocab, embedding_dim=4, filter_sizes=(2, 3), filters=8),
-        rollouts=2,
-        d_steps=2,
-        seed=1,
-    )
-    seqgan.compile(keras.optimizers.Adam(1e-2), keras.optimizers.Adam(1e-3))
+    seqgan = tiny_seqgan(vocab, length, filters=8, rollouts=2, d_learning_rate=1e-2)
     g_before = [w.numpy().copy() for w in seqgan.generator.weights]
     batches = tf.data.Dataset.from_tensor_slices(real).repeat().batch(16)
     loss = seqgan.pretrain_discriminator(batches, steps=60, log_every=20)
