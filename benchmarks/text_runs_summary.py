@@ -22,7 +22,7 @@ from benchmarks.text_summary import spread  # noqa: E402
 def groups(run_dirs):
     """`{label: [scores, ...]}` of the runs' final and pretrained scores, and `{label: seeds}`."""
     scored, seeds = collections.defaultdict(list), collections.defaultdict(list)
-    for run in map(pathlib.Path, run_dirs):
+    for run in (pathlib.Path(d) for d in run_dirs if pathlib.Path(d).is_dir()):
         config = json.loads((run / "config.json").read_text())["config"]
         if not (run / "scores.json").is_file():
             print(f"{run}: no scores.json (unfinished), left out", file=sys.stderr)
