@@ -6,9 +6,17 @@
 --model is a run directory (its newest checkpoint), a checkpoint folder, a .keras
 file, or an exported SavedModel version folder (evaluated through its `generate`
 signature, exactly as a model server would answer).
+
+A text run (docs/text.md) is scored on its own data, as training scores it, at
+--text_temperatures with --num_samples sentences; any of its checkpoints, e.g. the
+MLE generator after epoch N:
+
+    python scripts/evaluate.py --model=runs/coco/pretrain/step-000001560 \
+        --text_temperatures=0.9,1.0 --num_samples=2000
 """
 
 import importlib
+import math
 import os
 import pathlib
 import sys
@@ -121,6 +129,11 @@ _SAMPLE_FROM_EMA = flags.DEFINE_bool(
     "trained one (--nosample_from_ema). Unset: the run's own choice (the average unless it "
     "was trained with --nosample_from_ema). Not for SavedModels: their export chose.",
 )
+_TEXT_TEMPERATURES = flags.DEFINE_list(
+    "text_temperatures",
+    ["1.0"],
+    "A text run: the sampling temperatures to score at (BLEU, self-BLEU, NLL; NLL_oracle).",
+)
 _OUTPUT = flags.DEFINE_string("output", None, "JSON file to write (not overwritten).")
 _NEAREST_NEIGHBOURS = flags.DEFINE_string(
     "nearest_neighbours",
@@ -175,6 +188,12 @@ def main(argv):
             importlib.import_module(module)
         except ImportError as error:
             _error(f"--metric_modules: cannot import {module!r}: {error}")
+    from keras_gan import run_layout
+
+    recorded = run_layout.recorded_config(_MODEL.value) or {}
+    if recorded.get("dataset") in ("text", "text_oracle"):
+        _evaluate_text(output)
+        return
     from keras_gan.metrics.evaluate import evaluate
 
     if not flags.FLAGS["verbosity"].present:
@@ -253,6 +272,41 @@ def main(argv):
         from keras_gan.files import write_json
 
         write_json(output, results)
+        print(f"wrote {output}")
+
+
+def _evaluate_text(output):
+    """Scores a text run's checkpoint on its own data; image flags are refused."""
+    image_flags = [
+        name
+        for name in ("metrics", "sampler", "encoder", "nearest_neighbours", "dataset", "gcn")
+        if flags.FLAGS[name].present
+    ]
+    if image_flags:
+        _error(
+            f"--{image_flags[0]} does not apply to a text run ({_MODEL.value}), which is scored "
+            "by BLEU/NLL at --text_temperatures. Received: "
+            f"--{image_flags[0]}={flags.FLAGS[image_flags[0]].value}"
+        )
+    try:
+        temperatures = [float(t) for t in _TEXT_TEMPERATURES.value]
+    except ValueError:
+        temperatures = []
+    if not temperatures or not all(math.isfinite(t) and t > 0 for t in temperatures):
+        _error(
+            "--text_temperatures must be numbers > 0, e.g. 0.9,1.0. Received: "
+            f"--text_temperatures={','.join(_TEXT_TEMPERATURES.value)}"
+        )
+    from keras_gan.train.text_training import evaluate_text_run
+
+    try:
+        scores = evaluate_text_run(_MODEL.value, temperatures, _NUM_SAMPLES.value, _SEED.value)
+    except ValueError as error:
+        _error(error)
+    if output is not None:
+        from keras_gan.files import write_json
+
+        write_json(output, scores)
         print(f"wrote {output}")
 
 

@@ -2,6 +2,7 @@
 maximum likelihood, then the Gumbel-softmax GAN or SeqGAN, then the scores."""
 
 import dataclasses
+import json
 
 import keras
 import numpy as np
@@ -391,10 +392,81 @@ def _score(run, config, data, generator, file_name=SCORES_FILE, what="final G"):
     if not config.text_eval_samples:
         return None
     print(f"keras_gan: scoring the {what} at temperatures {config.text_temperatures}", flush=True)
+    scores = score_text_generator(
+        generator, data, config.text_temperatures, config.text_eval_samples, config.seed
+    )
+    if data.oracle is None and file_name == SCORES_FILE:
+        sentences = generated_sentences(generator, data.vocabulary, 20, seed=config.seed)
+        run.samples.mkdir(parents=True, exist_ok=True)
+        (run.samples / "final_samples.txt").write_text(
+            "".join(f"{' '.join(s)}\n" for s in sentences)
+        )
+    write_json(run.path / file_name, scores)
+    return scores
+
+
+def evaluate_text_run(source, temperatures, num_samples, seed):
+    """Scores the text generator saved at `source` on its run's data.
+
+    Args:
+        source: a text run directory (its newest game checkpoint, else its
+            newest MLE one), or one of its checkpoint folders, e.g.
+            `RUN_DIR/pretrain/step-N` for the MLE generator after an epoch.
+        temperatures, num_samples, seed: as for `score_text_generator`.
+
+    Returns:
+        `score_text_generator`'s scores, with `source` and the checkpoint's `step`.
+
+    Raises:
+        ValueError: if `source` is not a text run's checkpoint, or its data
+            files now give other words than the run was trained with.
+    """
+    from keras_gan.export.sources import load_saved_model
+    from keras_gan.export.sources import text_generator_and_vocabulary
+    from keras_gan.train.config import TrainConfig
+
+    model, path = load_saved_model(source)
+    generator, vocabulary = text_generator_and_vocabulary(model, path, source)
+    recorded = run_layout.recorded_config(path)
+    if recorded is None:
+        raise ValueError(
+            f"{str(path)!r} is not inside a run directory, so its data are unknown; score it "
+            f"with keras_gan.train.text_training.score_text_generator. Received: "
+            f"source={str(source)!r}"
+        )
+    data = load_text_data(TrainConfig.from_dict(recorded))
+    if vocabulary is not None and vocabulary != data.vocabulary:
+        raise ValueError(
+            f"--text_file {recorded['text_file']} now gives another vocabulary than the run "
+            f"{str(run_layout.run_directory_of(path))!r} was trained with. Received: "
+            f"source={str(source)!r}"
+        )
+    scores = score_text_generator(generator, data, temperatures, num_samples, seed)
+    state = path.parent / run_layout.STATE_FILE
+    step = json.loads(state.read_text())["step"] if state.is_file() else None
+    return {"source": str(path), "step": step, **scores}
+
+
+def score_text_generator(generator, data, temperatures, num_samples, seed):
+    """A text generator's scores on a run's data at each temperature, printed as they come.
+
+    Args:
+        generator: a `TextGenerator`.
+        data: the run's `TextData` (`load_text_data(config)`).
+        temperatures: sampling temperatures.
+        num_samples: sentences sampled per temperature.
+        seed: seed of the samples.
+
+    Returns:
+        For the oracle `{"oracle_entropy", "rows"}`, each row's `nll_oracle`
+        (the oracle's NLL of `num_samples` samples) and `nll_test` (G's NLL of
+        the held-out oracle sequences); for text `{"references", "rows"}`, each
+        row `TextEvaluation`'s BLEU, self-BLEU and NLLs.
+    """
     rows = []
     if data.oracle is not None:
-        for temperature in config.text_temperatures:
-            samples = generator.sample(config.text_eval_samples, [config.seed, 3], temperature)
+        for temperature in temperatures:
+            samples = generator.sample(num_samples, [seed, 3], temperature)
             rows.append(
                 {
                     "temperature": temperature,
@@ -408,28 +480,15 @@ def _score(run, config, data, generator, file_name=SCORES_FILE, what="final G"):
                 f"NLL test {rows[-1]['nll_test']:.3f}",
                 flush=True,
             )
-    else:
-        references = data.test_sentences or data.vocabulary.decode(data.ids)
-        evaluation = TextEvaluation(
-            references, data.test_ids, config.text_eval_samples, train_ids=data.ids
-        )
-        for temperature in config.text_temperatures:
-            rows.append(evaluation(generator, data.vocabulary, temperature, seed=config.seed))
-            print(_score_line(rows[-1]), flush=True)
-        if file_name == SCORES_FILE:
-            sentences = generated_sentences(generator, data.vocabulary, 20, seed=config.seed)
-            run.samples.mkdir(parents=True, exist_ok=True)
-            (run.samples / "final_samples.txt").write_text(
-                "".join(f"{' '.join(s)}\n" for s in sentences)
-            )
-    if data.oracle is not None:
         # The oracle's NLL of its own held-out samples: its entropy rate, the floor.
-        scores = {"oracle_entropy": nll_per_token(data.oracle, data.test_ids), "rows": rows}
-    else:
-        references = "text_test_file" if data.test_sentences else "text_file"
-        scores = {"references": references, "rows": rows}
-    write_json(run.path / file_name, scores)
-    return scores
+        return {"oracle_entropy": nll_per_token(data.oracle, data.test_ids), "rows": rows}
+    references = data.test_sentences or data.vocabulary.decode(data.ids)
+    evaluation = TextEvaluation(references, data.test_ids, num_samples, train_ids=data.ids)
+    for temperature in temperatures:
+        rows.append(evaluation(generator, data.vocabulary, temperature, seed=seed))
+        print(_score_line(rows[-1]), flush=True)
+    references = "text_test_file" if data.test_sentences else "text_file"
+    return {"references": references, "rows": rows}
 
 
 def _score_line(row):

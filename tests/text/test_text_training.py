@@ -13,6 +13,7 @@ from keras_gan.export import load_text_generator
 from keras_gan.text import Corpus
 from keras_gan.train import TrainConfig
 from keras_gan.train import train
+from keras_gan.train.text_training import evaluate_text_run
 from tests.export.test_generator_export import ENV
 from tests.export.test_generator_export import REPO
 from tests.export.test_generator_export import in_fresh_tensorflow
@@ -162,6 +163,42 @@ def test_scripts_export_serves_a_text_runs_sentences_in_its_words(tmp_path, text
     assert out["ids"] == ids.tolist()
     assert out["text"] == [" ".join(s) for s in vocabulary.decode(ids)]
     assert any(out["text"])
+
+
+def test_scripts_evaluate_scores_any_checkpoint_of_a_text_run_as_training_did(tmp_path, text_files):
+    run = tmp_path / "run"
+    trained = train(text_run(run, text_files, model="mle", epochs=2, text_temperatures=(0.9,)))
+    done = subprocess.run(
+        [
+            sys.executable,
+            "scripts/evaluate.py",
+            f"--model={run}",
+            "--text_temperatures=0.9",
+            "--num_samples=20",
+            f"--output={tmp_path / 'scores.json'}",
+        ],
+        cwd=REPO,
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    scores = json.loads((tmp_path / "scores.json").read_text())
+    assert scores["step"] == 12 and scores["rows"] == trained.scores["rows"]
+    # The MLE generator after its first epoch: a checkpoint folder of the same run.
+    first = evaluate_text_run(run / "pretrain" / "step-000000006", (0.9,), 20, seed=0)
+    assert first["step"] == 6 and first["rows"][0]["nll_test"] != scores["rows"][0]["nll_test"]
+    refused = subprocess.run(
+        [sys.executable, "scripts/evaluate.py", f"--model={run}", "--metrics=fid"],
+        cwd=REPO,
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert refused.returncode == 1
+    assert "error: --metrics does not apply to a text run" in refused.stderr
 
 
 def test_resuming_with_a_training_file_whose_words_changed_is_refused(tmp_path, text_files):
