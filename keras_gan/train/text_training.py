@@ -360,20 +360,29 @@ def _check_vocabulary(run, config, data):
     saved = run.path / VOCABULARY_FILE
     if data.vocabulary is None or not saved.is_file():
         return
-    was, now = Vocabulary.load(saved).tokens(), data.vocabulary.tokens()
+    difference = _vocabulary_difference(Vocabulary.load(saved), data.vocabulary)
+    if difference:
+        raise ValueError(
+            f"--text_file now gives another vocabulary than the run was trained with ({saved}), "
+            f"so its ids would mean other words: {difference}. Resume with the run's training "
+            f"file or start a new --run_dir. Received: --text_file={config.text_file}"
+        )
+
+
+def _vocabulary_difference(trained, current):
+    """None if the vocabularies are equal, else where they first differ, in words."""
+    was, now = trained.tokens(), current.tokens()
     if was == now:
-        return
+        return None
     pairs = enumerate(zip(was, now, strict=False))
     first = next((i for i, (a, b) in pairs if a != b), min(len(was), len(now)))
 
     def at(tokens):
         return repr(tokens[first]) if first < len(tokens) else "nothing"
 
-    raise ValueError(
-        f"--text_file now gives another vocabulary than the run was trained with ({saved}), "
-        f"so its ids would mean other words: {len(now)} ids now, {len(was)} in the run; id "
-        f"{first} is {at(now)} now, {at(was)} in the run. Resume with the run's training file "
-        f"or start a new --run_dir. Received: --text_file={config.text_file}"
+    return (
+        f"{len(now)} ids now, {len(was)} in the run; id {first} is {at(now)} now, "
+        f"{at(was)} in the run"
     )
 
 
@@ -435,11 +444,12 @@ def evaluate_text_run(source, temperatures, num_samples, seed):
             f"source={str(source)!r}"
         )
     data = load_text_data(TrainConfig.from_dict(recorded))
-    if vocabulary is not None and vocabulary != data.vocabulary:
+    difference = vocabulary and _vocabulary_difference(vocabulary, data.vocabulary)
+    if difference:
         raise ValueError(
             f"--text_file {recorded['text_file']} now gives another vocabulary than the run "
-            f"{str(run_layout.run_directory_of(path))!r} was trained with. Received: "
-            f"source={str(source)!r}"
+            f"{str(run_layout.run_directory_of(path))!r} was trained with ({difference}). "
+            f"Received: source={str(source)!r}"
         )
     scores = score_text_generator(generator, data, temperatures, num_samples, seed)
     state = path.parent / run_layout.STATE_FILE
