@@ -3,7 +3,8 @@
 Reads each run directory's config.json, scores.json and (game runs)
 pretrained_scores.json, the scores of the MLE generator the game started from.
 Runs are grouped by model and run length; each group's rows are the mean ±
-standard deviation over its runs at each temperature.
+standard deviation over its runs at each temperature. A game run stopped before
+its end still gives its pretrained G.
 
 Usage:
     python benchmarks/text_runs_summary.py runs/oracle/gumbel_seed* runs/oracle/seqgan_seed*
@@ -25,8 +26,7 @@ def groups(run_dirs):
     for run in (pathlib.Path(d) for d in run_dirs if pathlib.Path(d).is_dir()):
         config = json.loads((run / "config.json").read_text())["config"]
         if not (run / "scores.json").is_file():
-            print(f"{run}: no scores.json (unfinished), left out", file=sys.stderr)
-            continue
+            print(f"{run}: no scores.json (unfinished): its final G is left out", file=sys.stderr)
         if config["model"] == "mle":
             found = [(f"MLE, {config['epochs']} epochs", run / "scores.json")]
         else:
@@ -50,7 +50,11 @@ def main(run_dirs):
     if not scored:
         sys.exit(f"no finished text runs among {run_dirs}")
     first = next(iter(scored.values()))[0]
-    columns = [c for c in first["rows"][0] if c != "temperature"]
+    columns = [
+        c
+        for c, value in first["rows"][0].items()
+        if c != "temperature" and isinstance(value, int | float)
+    ]
     if "oracle_entropy" in first:
         entropies = {round(s["oracle_entropy"], 3) for runs in scored.values() for s in runs}
         print(f"oracle entropy: {sorted(entropies)}\n")

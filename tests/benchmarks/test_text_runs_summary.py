@@ -18,7 +18,7 @@ def _run(folder, seed, nll_oracle, pretrained=None, model="gumbel_gan"):
         (folder / "pretrained_scores.json").write_text(json.dumps(scores(pretrained)))
 
 
-def test_each_model_is_averaged_over_its_seeds_and_unfinished_runs_are_left_out(tmp_path, capsys):
+def test_each_model_is_averaged_over_its_seeds_and_unfinished_games_are_left_out(tmp_path, capsys):
     _run(tmp_path / "a", 0, 9.0, pretrained=9.2)
     _run(tmp_path / "b", 1, 9.1, pretrained=9.4)
     (tmp_path / "unfinished").mkdir()
@@ -30,4 +30,4 @@ def test_each_model_is_averaged_over_its_seeds_and_unfinished_runs_are_left_out(
     assert "| MLE, 40 epochs | 0,1 | 1.0 | 9.300 ± 0.141 |" in out
     assert "| gumbel_gan, 40 MLE epochs + 26 game epochs | 0,1 | 1.0 | 9.050 ± 0.071 |" in out
     assert "seqgan" not in out
-    assert "unfinished: no scores.json (unfinished), left out" in err
+    assert "unfinished: no scores.json (unfinished): its final G is left out" in err
