@@ -8,6 +8,10 @@ its end still gives its pretrained G.
 
 Usage:
     python benchmarks/text_runs_summary.py runs/oracle/gumbel_seed* runs/oracle/seqgan_seed*
+    python benchmarks/text_runs_summary.py runs/coco/* --plot=curve.png
+
+--plot draws BLEU-4 against self-BLEU-4 across temperatures for each group (text runs),
+as benchmarks/text_summary.py does.
 """
 
 import collections
@@ -17,6 +21,7 @@ import sys
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
 
+from benchmarks.text_summary import draw_curves  # noqa: E402
 from benchmarks.text_summary import spread  # noqa: E402
 
 
@@ -67,7 +72,18 @@ def main(run_dirs):
             print(f"| {label} | {listed} | {row['temperature']} | " + " | ".join(cells) + " |")
 
 
+def plot(run_dirs, path):
+    scored, seeds = groups(run_dirs)
+    curves = {
+        f"{label} ({len(runs)} seeds)": [r["rows"] for r in runs] for label, runs in scored.items()
+    }
+    draw_curves(curves, path, "BLEU-4 against self-BLEU-4 across sampling temperatures")
+
+
 if __name__ == "__main__":
-    if len(sys.argv) < 2:
+    arguments = [a for a in sys.argv[1:] if not a.startswith("--plot=")]
+    if not arguments:
         sys.exit(__doc__)
-    main(sys.argv[1:])
+    main(arguments)
+    for target in [a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--plot=")]:
+        plot(arguments, target)

@@ -42,18 +42,28 @@ def main(folder):
 
 
 def plot(folder, path):
+    runs = [json.loads(p.read_text()) for p in sorted(pathlib.Path(folder).glob("seed_*.json"))]
+    curves = {
+        "maximum likelihood": [r["mle"] for r in runs],
+        "Gumbel GAN": [r["gan"] for r in runs],
+    }
+    draw_curves(curves, path, f"COCO captions, {len(runs)} seeds, across sampling temperatures")
+
+
+COLOURS = ("tab:blue", "tab:red", "tab:green", "tab:purple", "tab:orange")
+
+
+def draw_curves(curves, path, title):
+    """BLEU-4 against self-BLEU-4: `curves` maps a label to one row list per seed (rows of
+    `TextEvaluation` at the same temperatures); a point per seed, a line through the means."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    runs = [json.loads(p.read_text()) for p in sorted(pathlib.Path(folder).glob("seed_*.json"))]
     figure, axes = plt.subplots(figsize=(6, 4.5))
-    for model, label, colour in (
-        ("mle", "maximum likelihood", "tab:blue"),
-        ("gan", "Gumbel GAN", "tab:red"),
-    ):
-        rows = [r[model] for r in runs]
+    for number, (label, rows) in enumerate(curves.items()):
+        colour = COLOURS[number % len(COLOURS)]
         x = [statistics.mean(r[i]["self_bleu4"] for r in rows) for i in range(len(rows[0]))]
         y = [statistics.mean(r[i]["bleu4"] for r in rows) for i in range(len(rows[0]))]
         axes.plot(x, y, "-", color=colour, label=label)
@@ -65,12 +75,12 @@ def plot(folder, path):
                 (x[i], y[i]),
                 fontsize=7,
                 color=colour,
-                xytext=(4, -10 if model == "gan" else 4),
+                xytext=(4, -10 if number % 2 else 4),
                 textcoords="offset points",
             )
     axes.set_xlabel("self-BLEU-4 (lower: more diverse)")
     axes.set_ylabel("BLEU-4 against the test captions")
-    axes.set_title(f"COCO captions, {len(runs)} seeds, across sampling temperatures")
+    axes.set_title(title)
     axes.legend()
     figure.tight_layout()
     figure.savefig(path, dpi=110)
