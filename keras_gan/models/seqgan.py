@@ -6,6 +6,7 @@ import tensorflow as tf
 from keras import ops
 
 from keras_gan import losses as gan_losses
+from keras_gan.models.generator_average import update_average
 from keras_gan.models.random_states import load_states
 from keras_gan.models.random_states import random_states
 from keras_gan.models.random_states import save_states
@@ -74,8 +75,8 @@ class SeqGAN(keras.Model):
     `rollout_rewards` (D's probability of `rollouts` completions), and step
     down `policy_gradient_loss`. G is a `TextGenerator`, pretrained by
     `MaximumLikelihood` as in the paper; D takes token ids
-    (`TextDiscriminator` does). The rollouts use G itself, not the paper's
-    delayed copy.
+    (`TextDiscriminator` does). The rollouts use G itself, or with
+    `rollout_update_rate` > 0 the paper's delayed copy of G (its code: 0.8).
 
     Cost: a G update decodes `batch * rollouts * (length - 1)` sequences,
     which dominates on a CPU (see docs/text.md).
@@ -86,6 +87,8 @@ class SeqGAN(keras.Model):
         rollouts: completions per prefix (the paper: 16).
         d_steps: D updates per G update; each batch must hold a multiple.
         seed: seed of the model's random streams (samples, rollouts).
+        rollout_update_rate: the rollout policy's delay: after each G update
+            its weights become rate * theirs + (1 - rate) * G's. 0: G itself.
 
     Example:
         >>> seqgan = SeqGAN(pretrained_generator, TextDiscriminator(vocab_size), seed=0)
@@ -97,17 +100,41 @@ class SeqGAN(keras.Model):
         Gradient", AAAI 2017, arXiv:1609.05473.
     """
 
-    def __init__(self, generator, discriminator, rollouts=16, d_steps=1, seed=None, **kwargs):
+    def __init__(
+        self,
+        generator,
+        discriminator,
+        rollouts=16,
+        d_steps=1,
+        seed=None,
+        rollout_update_rate=0.0,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         if not hasattr(generator, "complete"):
             raise ValueError(
                 "`generator` must be a TextGenerator (a model with `complete`). "
                 f"Received: generator={generator!r}"
             )
+        if not 0.0 <= rollout_update_rate < 1.0:
+            raise ValueError(
+                "`rollout_update_rate` must be in [0, 1) (the paper: 0.8; 0: G itself). "
+                f"Received: rollout_update_rate={rollout_update_rate!r}"
+            )
         self.generator = generator
         self.discriminator = discriminator
         self.rollouts = positive_int("rollouts", rollouts)
         self.d_steps = positive_int("d_steps", d_steps)
+        self.rollout_update_rate = float(rollout_update_rate)
+        # The paper's rollout policy: a copy of G whose weights follow G's with
+        # delay, theta_rollout <- rate * theta_rollout + (1 - rate) * theta_G after
+        # each G update. With rate 0 the rollouts use G itself.
+        self.rollout_generator = None
+        if self.rollout_update_rate:
+            self.rollout_generator = keras.saving.deserialize_keras_object(
+                keras.saving.serialize_keras_object(generator)
+            )
+            self.rollout_generator.trainable = False
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed, name="seqgan_seed")
         self.gan_loss = None
@@ -120,6 +147,9 @@ class SeqGAN(keras.Model):
         self.generator.build()
         ids = ops.zeros((2, self.generator.length), "int32")
         self.discriminator(ids)
+        if self.rollout_generator is not None:
+            self.rollout_generator.build()
+            self.rollout_generator.set_weights(self.generator.get_weights())
         self.built = True
 
     def compile(self, d_optimizer=None, g_optimizer=None, loss="non_saturating", **kwargs):
@@ -221,8 +251,11 @@ class SeqGAN(keras.Model):
         samples = self.generator.sample(
             size, seed=tf.random.experimental.stateless_fold_in(step_seed, self.d_steps)
         )
+        rollout_policy = self.generator
+        if self.rollout_generator is not None:
+            rollout_policy = self.rollout_generator
         rewards = rollout_rewards(
-            self.generator,
+            rollout_policy,
             self.discriminator,
             samples,
             self.rollouts,
@@ -234,6 +267,8 @@ class SeqGAN(keras.Model):
             )
         variables = self.generator.trainable_variables
         self.g_optimizer.apply(tape.gradient(g_loss, variables), variables)
+        if self.rollout_generator is not None:
+            update_average(self.rollout_generator, self.generator, self.rollout_update_rate)
         self.g_loss_tracker.update_state(g_loss)
         self.reward_tracker.update_state(ops.mean(rewards))
         return {m.name: m.result() for m in self.metrics}
@@ -258,6 +293,7 @@ class SeqGAN(keras.Model):
             rollouts=self.rollouts,
             d_steps=self.d_steps,
             seed=self.seed,
+            rollout_update_rate=self.rollout_update_rate,
         )
         return config
 

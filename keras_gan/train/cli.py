@@ -206,6 +206,14 @@ def define_flags(flag_values=flags.FLAGS):
     flags.DEFINE_integer(
         "rollouts", d.rollouts, "--model=seqgan: Monte-Carlo completions per prefix.", **fv
     )
+    flags.DEFINE_float(
+        "rollout_update_rate",
+        d.rollout_update_rate,
+        "--model=seqgan: the rollout policy is a copy of G that follows it with this delay "
+        "after each G update (rate * rollout + (1 - rate) * G; the paper's code: 0.8); 0: "
+        "the rollouts use G itself.",
+        **fv,
+    )
     flags.DEFINE_integer(
         "d_pretrain_epochs",
         d.d_pretrain_epochs,

@@ -112,6 +112,7 @@ class TrainConfig:
     gumbel_schedule: str = "exp"
     rollouts: int = 16
     d_pretrain_epochs: int = 0
+    rollout_update_rate: float = 0.0
     text_temperatures: tuple = (1.0,)
     text_eval_samples: int = 2000
     # The game.
@@ -377,11 +378,16 @@ class TrainConfig:
             _at_least(name, getattr(self, name), 1)
         for name in ("pretrain_epochs", "text_eval_samples", "d_pretrain_epochs"):
             _at_least(name, getattr(self, name), 0)
-        if self.d_pretrain_epochs and self.model != "seqgan":
+        for name in ("d_pretrain_epochs", "rollout_update_rate"):
+            if getattr(self, name) and self.model != "seqgan":
+                _fail(
+                    name,
+                    getattr(self, name),
+                    f"applies to --model=seqgan only (--model={self.model})",
+                )
+        if not 0 <= self.rollout_update_rate < 1:
             _fail(
-                "d_pretrain_epochs",
-                self.d_pretrain_epochs,
-                f"applies to --model=seqgan only (--model={self.model})",
+                "rollout_update_rate", self.rollout_update_rate, "must be in [0, 1) (SeqGAN: 0.8)"
             )
         if not (math.isfinite(self.pretrain_learning_rate) and self.pretrain_learning_rate > 0):
             _fail("pretrain_learning_rate", self.pretrain_learning_rate, "must be > 0")

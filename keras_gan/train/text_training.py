@@ -212,7 +212,12 @@ def _build_game(config, data, generator):
             spectral_norm=config.spectral_norm,
         )
         game = SeqGAN(
-            generator, discriminator, config.rollouts, d_steps=config.d_steps, seed=config.seed
+            generator,
+            discriminator,
+            config.rollouts,
+            d_steps=config.d_steps,
+            seed=config.seed,
+            rollout_update_rate=config.rollout_update_rate,
         )
     game.compile(d_optimizer, g_optimizer, loss=config.loss)
     return game

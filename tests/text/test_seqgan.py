@@ -81,7 +81,7 @@ def test_rollout_rewards_estimate_the_expected_reward_of_each_prefix():
     assert estimate[0, -1] == pytest.approx(0.9) and estimate[1, -1] == pytest.approx(0.2)
 
 
-def tiny_seqgan(vocab, length, filters, rollouts, d_learning_rate):
+def tiny_seqgan(vocab, length, filters, rollouts, d_learning_rate, g_learning_rate=1e-3, **kwargs):
     """A seeded SeqGAN small enough for a test (2 D updates per step)."""
     keras.utils.set_random_seed(0)
     seqgan = SeqGAN(
@@ -90,8 +90,9 @@ def tiny_seqgan(vocab, length, filters, rollouts, d_learning_rate):
         rollouts=rollouts,
         d_steps=2,
         seed=1,
+        **kwargs,
     )
-    seqgan.compile(keras.optimizers.Adam(d_learning_rate), keras.optimizers.Adam(1e-3))
+    seqgan.compile(keras.optimizers.Adam(d_learning_rate), keras.optimizers.Adam(g_learning_rate))
     return seqgan
 
 
@@ -138,6 +139,34 @@ def test_pretraining_the_discriminator_separates_real_from_generated_and_leaves_
     reward_real = float(np.mean(tf.sigmoid(seqgan.discriminator(real))))
     reward_fake = float(np.mean(tf.sigmoid(seqgan.discriminator(fake))))
     assert reward_real > 0.8 and reward_fake < 0.2
+
+
+def test_the_delayed_rollout_policy_follows_g_at_the_papers_rate_and_is_saved(tmp_path):
+    vocab, length = 8, 5
+    ids = np.random.default_rng(0).integers(2, vocab, (32, length)).astype("int32")
+    seqgan = tiny_seqgan(vocab, length, 4, 2, 1e-3, g_learning_rate=1e-1, rollout_update_rate=0.8)
+    pairs = list(zip(seqgan.generator.weights, seqgan.rollout_generator.weights, strict=True))
+    start = [g.numpy().copy() for g, _ in pairs]
+    for g, rollout in pairs:
+        np.testing.assert_array_equal(g.numpy(), rollout.numpy())
+    seqgan.fit(ids[:16], batch_size=16, epochs=1, shuffle=False, verbose=0)  # one G update
+    moved = 0
+    for first, (g, rollout) in zip(start, pairs, strict=True):
+        if g.trainable:
+            moved += not np.allclose(g.numpy(), first)
+            expected = 0.8 * first + 0.2 * g.numpy()
+            np.testing.assert_allclose(rollout.numpy(), expected, rtol=1e-5, atol=1e-6)
+        else:  # the inverse temperature, copied
+            np.testing.assert_array_equal(rollout.numpy(), g.numpy())
+    assert moved and not seqgan.rollout_generator.trainable_weights
+    seqgan.save(tmp_path / "seqgan.keras")
+    loaded = keras.saving.load_model(tmp_path / "seqgan.keras")
+    assert loaded.rollout_update_rate == 0.8
+    rollouts = seqgan.rollout_generator, loaded.rollout_generator
+    for a, b in zip(*(model.weights for model in rollouts), strict=True):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
+    with pytest.raises(ValueError, match="rollout_update_rate` must be in \\[0, 1\\)"):
+        SeqGAN(seqgan.generator, seqgan.discriminator, rollout_update_rate=1.0)
 
 
 def test_the_discriminator_reads_ids_as_it_reads_their_one_hots():

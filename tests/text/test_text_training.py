@@ -106,13 +106,20 @@ def test_maximum_likelihood_resumes_at_its_last_epoch_and_writes_scores(tmp_path
 
 def test_a_seqgan_run_trains_and_exports(tmp_path, text_files):
     run = text_run(
-        tmp_path / "run", text_files, model="seqgan", rollouts=2, epochs=1, d_pretrain_epochs=2
+        tmp_path / "run",
+        text_files,
+        model="seqgan",
+        rollouts=2,
+        epochs=1,
+        d_pretrain_epochs=2,
+        rollout_update_rate=0.8,
     )
     result = train(dataclasses.replace(run, export=True))
     assert type(result.gan).__name__ == "SeqGAN" and result.step == 6
     # D's pretraining ran first: 2 epochs of 6 batches, then the game's 6, each 2 D updates.
     assert int(result.gan.d_optimizer.iterations.numpy()) == (12 + 6) * 2
     assert int(result.gan.g_optimizer.iterations.numpy()) == 6
+    assert result.gan.rollout_update_rate == 0.8 and result.gan.rollout_generator is not None
     assert result.export_path and (tmp_path / "run" / "export" / "generator" / "1").is_dir()
     # The image loader refuses a text run rather than exporting relaxed one-hots as images.
     from keras_gan.export import load_trained_gan
@@ -226,6 +233,11 @@ def test_resuming_with_a_training_file_whose_words_changed_is_refused(tmp_path, 
         ({"gumbel_max_inverse_temperature": 0.5}, "--gumbel_max_inverse_temperature must be"),
         ({"gumbel_schedule": "cosine"}, "--gumbel_schedule must be one of"),
         ({"d_pretrain_epochs": 2}, "--d_pretrain_epochs applies to --model=seqgan only"),
+        ({"rollout_update_rate": 0.8}, "--rollout_update_rate applies to --model=seqgan only"),
+        (
+            {"model": "seqgan", "rollout_update_rate": 1.0},
+            "--rollout_update_rate must be in \\[0, 1\\)",
+        ),
         ({"text_temperatures": (0.0,)}, "--text_temperatures must be numbers > 0"),
         ({"strategy": "mirrored"}, "--strategy is not available for text runs yet"),
         ({"jit_compile": "true"}, "--jit_compile is not available for text runs yet"),
