@@ -7,6 +7,8 @@ from keras_gan import mixed_precision
 from keras_gan.latent_codes import InfoGANCodes
 from keras_gan.latent_optimization import LatentOptimization
 from keras_gan.layers.diff_augment import DiffAugment
+from keras_gan.layers.mixture_prior import MixturePrior
+from keras_gan.layers.mixture_prior import mixture_codes
 from keras_gan.models.bigan import BiGAN
 from keras_gan.models.dcgan_discriminator import DCGANDiscriminator
 from keras_gan.models.dcgan_encoder import DCGANEncoder
@@ -174,6 +176,9 @@ def _build_gan(config, data_shape, steps_per_epoch, pixel_means, class_names):
         encoder = MLPEncoder(
             latent_dim=config.latent_dim, hidden_units=config.g_units[::-1], name="encoder"
         )
+    latent_distribution = config.latent_distribution
+    if config.mixture_components:
+        generator, latent_distribution = _with_mixture_prior(generator, config)
     if config.bigan:
         gan = BiGAN(
             generator,
@@ -190,7 +195,7 @@ def _build_gan(config, data_shape, steps_per_epoch, pixel_means, class_names):
         gan = GAN(
             generator,
             discriminator,
-            latent_distribution=config.latent_distribution,
+            latent_distribution=latent_distribution,
             d_steps=config.d_steps,
             simultaneous_updates=config.simultaneous_updates,
             seed=config.seed,
@@ -204,6 +209,15 @@ def _build_gan(config, data_shape, steps_per_epoch, pixel_means, class_names):
             name="gan",
         )
     return _compile(gan, config, steps_per_epoch)
+
+
+def _with_mixture_prior(generator, config):
+    """G behind DeLiGAN's learned prior (`--mixture_components`), and the draw it reads."""
+    codes = mixture_codes(config.mixture_components, config.latent_dim)
+    prior = MixturePrior(config.mixture_components, config.latent_dim, name="mixture_prior")
+    return keras.Sequential(
+        [keras.Input((codes.latent_dim,)), prior, generator], name="generator"
+    ), codes
 
 
 def _build_infogan(config, data_shape, steps_per_epoch):

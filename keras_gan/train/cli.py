@@ -310,6 +310,14 @@ def define_flags(flag_values=flags.FLAGS):
     flags.DEFINE_float(
         "logan_rate", d.logan_rate, "LOGAN: the share of each batch whose z is moved.", **fv
     )
+    flags.DEFINE_integer(
+        "mixture_components",
+        d.mixture_components,
+        "A learned mixture-of-Gaussians prior (DeLiGAN) in front of G: z = mu_k + sigma_k * eps "
+        "with this many components, their means and scales trained with G (DeLiGAN's MNIST: "
+        "50); eps is normal whatever --latent_distribution says. 0: off.",
+        **fv,
+    )
     # Optimizers.
     flags.DEFINE_string(
         "optimizer", d.optimizer, "adam, sgd, or paper_sgd (the paper's schedules).", **fv

@@ -131,6 +131,7 @@ class TrainConfig:
     logan_alpha: float = 0.0
     logan_beta: float = 5.0
     logan_rate: float = 1.0
+    mixture_components: int = 0
     # Optimizers.
     optimizer: str = "adam"
     d_learning_rate: float = 2e-4
@@ -285,6 +286,7 @@ class TrainConfig:
                     _fail("logan_alpha", self.logan_alpha, f"cannot be used with --{name}")
             if self.model == "infogan":
                 _fail("logan_alpha", self.logan_alpha, "cannot be used with --model=infogan")
+        self._validate_mixture()
         for name in ("beta_1", "beta_2", "momentum"):
             if not 0.0 <= getattr(self, name) < 1.0:
                 _fail(name, getattr(self, name), "must be in [0, 1)")
@@ -347,6 +349,7 @@ class TrainConfig:
             "diffaugment": self.diffaugment,
             "output_bias_from_data": self.output_bias_from_data,
             "logan_alpha": self.logan_alpha,
+            "mixture_components": self.mixture_components,
             "simultaneous_updates": self.simultaneous_updates,
             "gradient_penalty": self.gradient_penalty,
             "r1_gamma": self.r1_gamma,
@@ -406,6 +409,28 @@ class TrainConfig:
                 "text_temperatures",
                 ",".join(map(str, temperatures)),
                 "must be numbers > 0, e.g. 0.8,0.9,1.0",
+            )
+
+    def _validate_mixture(self):
+        """DeLiGAN's prior sits in front of an unconditional G of the plain game."""
+        _at_least("mixture_components", self.mixture_components, 0)
+        if not self.mixture_components:
+            return
+        excluded = {
+            "conditional": self.conditional,
+            "bigan": self.bigan,
+            "logan_alpha": self.logan_alpha,  # it would move the one-hot component codes
+        }
+        for name, value in excluded.items():
+            if value:
+                _fail(
+                    "mixture_components", self.mixture_components, f"cannot be used with --{name}"
+                )
+        if self.model == "infogan" or self.model.startswith("paper_cifar10"):
+            _fail(
+                "mixture_components",
+                self.mixture_components,
+                f"cannot be used with --model={self.model} (its z is fixed)",
             )
 
     def _validate_bigan(self):

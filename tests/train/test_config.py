@@ -146,6 +146,15 @@ BAD = [
     ({"logan_alpha": -0.5}, r"--logan_alpha must be a number >= 0 \(0: off\)"),
     ({"logan_alpha": 0.9, "logan_rate": 1.5}, r"--logan_rate must be in \(0, 1\]"),
     ({"logan_alpha": 0.9, "bigan": True}, "--logan_alpha cannot be used with --bigan"),
+    ({"mixture_components": -1}, "--mixture_components must be .*-1"),
+    (
+        {"mixture_components": 5, "logan_alpha": 0.9},
+        "--mixture_components cannot be used with --logan_alpha",
+    ),
+    (
+        {"mixture_components": 5, "model": "infogan"},
+        "--mixture_components cannot be used with --model=infogan",
+    ),
     (
         {"model": "infogan", "conditional": True, "dataset": "grid"},
         "--conditional cannot be used with --model=infogan",

@@ -537,6 +537,19 @@ def test_bad_conditional_flags_are_named_before_anything_is_written(tmp_path, ch
     assert not (tmp_path / "run").exists()
 
 
+def test_a_mixture_prior_run_learns_its_components_resumes_and_exports(tmp_path):
+    # --mixture_components puts DeLiGAN's learned prior in front of G.
+    straight = train(tiny(tmp_path / "straight", mixture_components=3, export=True))
+    prior = straight.gan.generator.get_layer("mixture_prior")
+    assert prior.components == 3 and tuple(prior.means.shape) == (3, 4)
+    assert straight.gan.latent_dim == 4 + 3  # [eps | one-hot k]
+    assert not np.allclose(prior.scales.numpy(), 0.2)  # trained (and pulled by the penalty)
+    train(tiny(tmp_path / "resumed", epochs=1, mixture_components=3))
+    resumed = train(tiny(tmp_path / "resumed", resume=True, mixture_components=3))
+    _assert_same_variables(straight.gan, resumed.gan, rtol=0, atol=0)
+    assert (tmp_path / "straight/export/generator/1/saved_model.pb").is_file()
+
+
 def test_an_auxiliary_classifier_run_builds_ac_gan_and_resumes(tmp_path):
     images = _class_folder(tmp_path / "images", per_class=20)
     config = dict(
