@@ -128,9 +128,9 @@ def test_a_seqgan_run_trains_and_exports(tmp_path, text_files):
         load_trained_gan(tmp_path / "run")
 
 
-def _export_script(*flags):
+def _script(name, *flags):
     return subprocess.run(
-        [sys.executable, "scripts/export.py", *flags],
+        [sys.executable, f"scripts/{name}", *flags],
         cwd=REPO,
         env=ENV,
         capture_output=True,
@@ -144,7 +144,9 @@ def test_scripts_export_serves_a_text_runs_sentences_in_its_words(tmp_path, text
     train(text_run(run, text_files, model="mle", epochs=1))
     generator, vocabulary = load_text_generator(run)
     assert vocabulary == Corpus.from_file(text_files / "train.txt").vocabulary
-    refused = _export_script(f"--source={run}", f"--export_base={tmp_path}", "--max_refine_steps=2")
+    refused = _script(
+        "export.py", f"--source={run}", f"--export_base={tmp_path}", "--max_refine_steps=2"
+    )
     assert refused.returncode == 1
     assert (
         refused.stderr.strip()
@@ -154,7 +156,7 @@ def test_scripts_export_serves_a_text_runs_sentences_in_its_words(tmp_path, text
             "--max_refine_steps=2"
         )
     )
-    done = _export_script(f"--source={run}", f"--export_base={tmp_path}", "--version=3")
+    done = _script("export.py", f"--source={run}", f"--export_base={tmp_path}", "--version=3")
     assert done.returncode == 0, done.stderr[-3000:]
     out = in_fresh_tensorflow(
         """
@@ -175,20 +177,12 @@ def test_scripts_export_serves_a_text_runs_sentences_in_its_words(tmp_path, text
 def test_scripts_evaluate_scores_any_checkpoint_of_a_text_run_as_training_did(tmp_path, text_files):
     run = tmp_path / "run"
     trained = train(text_run(run, text_files, model="mle", epochs=2, text_temperatures=(0.9,)))
-    done = subprocess.run(
-        [
-            sys.executable,
-            "scripts/evaluate.py",
-            f"--model={run}",
-            "--text_temperatures=0.9",
-            "--num_samples=20",
-            f"--output={tmp_path / 'scores.json'}",
-        ],
-        cwd=REPO,
-        env=ENV,
-        capture_output=True,
-        text=True,
-        timeout=300,
+    done = _script(
+        "evaluate.py",
+        f"--model={run}",
+        "--text_temperatures=0.9",
+        "--num_samples=20",
+        f"--output={tmp_path / 'scores.json'}",
     )
     assert done.returncode == 0, done.stderr[-3000:]
     scores = json.loads((tmp_path / "scores.json").read_text())
@@ -196,14 +190,7 @@ def test_scripts_evaluate_scores_any_checkpoint_of_a_text_run_as_training_did(tm
     # The MLE generator after its first epoch: a checkpoint folder of the same run.
     first = evaluate_text_run(run / "pretrain" / "step-000000006", (0.9,), 20, seed=0)
     assert first["step"] == 6 and first["rows"][0]["nll_test"] != scores["rows"][0]["nll_test"]
-    refused = subprocess.run(
-        [sys.executable, "scripts/evaluate.py", f"--model={run}", "--metrics=fid"],
-        cwd=REPO,
-        env=ENV,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    refused = _script("evaluate.py", f"--model={run}", "--metrics=fid")
     assert refused.returncode == 1
     assert "error: --metrics does not apply to a text run" in refused.stderr
 
