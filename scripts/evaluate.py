@@ -32,7 +32,8 @@ _DATASET = flags.DEFINE_string("dataset", "mnist", "Data set name, as for traini
 _METRICS = flags.DEFINE_list(
     "metrics",
     ["parzen"],
-    "Any of: parzen, fid, kid, prd (precision/recall), mode_coverage; for conditional "
+    "Any of: parzen, fid, kid, prd (precision/recall), mode_coverage, class_balance (MNIST: "
+    "the digits' shares in the samples against the test set's); for conditional "
     "generators class_accuracy (MNIST) and intra_fid; with an encoder reconstruction and "
     "nn_accuracy; for an InfoGAN code_accuracy (its categorical code as a classifier); "
     "with --fid_inception_weights fid_inception (the standard FID, against "

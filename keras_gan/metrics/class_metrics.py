@@ -1,4 +1,7 @@
-"""Metrics of a conditional generator: are the samples of class c of class c, and like it?"""
+"""Class metrics: are a conditional generator's samples of class c of class c, and like it?
+
+And, for any generator, are its samples' classes in the data's proportions?
+"""
 
 import numpy as np
 
@@ -25,12 +28,7 @@ def class_accuracy(classifier, samples, labels, num_classes, batch_size=500):
         raise ValueError(
             f"`labels` must hold one class per sample ({len(samples)}). Received: {len(labels)}"
         )
-    predicted = np.concatenate(
-        [
-            np.argmax(np.asarray(classifier(samples[i : i + batch_size], training=False)), -1)
-            for i in range(0, len(samples), batch_size)
-        ]
-    )
+    predicted = predicted_classes(classifier, samples, batch_size)
     per_class = [
         float(np.mean(predicted[labels == c] == c)) if np.any(labels == c) else float("nan")
         for c in range(num_classes)
@@ -38,6 +36,51 @@ def class_accuracy(classifier, samples, labels, num_classes, batch_size=500):
     return {
         "class_accuracy": float(np.nanmean(per_class)),
         "class_accuracy_per_class": per_class,
+    }
+
+
+def predicted_classes(classifier, samples, batch_size=500):
+    """The classifier's argmax class of each sample, `(N,)` ints."""
+    return np.concatenate(
+        [
+            np.argmax(np.asarray(classifier(samples[i : i + batch_size], training=False)), -1)
+            for i in range(0, len(samples), batch_size)
+        ]
+    )
+
+
+def class_balance(classifier, samples, reference_labels, num_classes, batch_size=500):
+    """The shares of the classes a classifier sees in the samples, against the data's.
+
+    A generator that drops or favours some classes (or a sampler that keeps the
+    samples of some classes more often) shows here, where FID only grows.
+
+    Args:
+        classifier: a Keras model from samples to class logits (or probabilities).
+        samples: generated samples.
+        reference_labels: the labels of real data, `(M,)` ints: the shares to match.
+        num_classes: the number of classes.
+        batch_size: samples per classifier call.
+
+    Returns:
+        `{"class_shares": [share of the samples classified c, ...],
+        "class_shares_reference": [share of reference_labels equal to c, ...],
+        "class_balance_tv": the total variation distance between the two,
+        half the sum of |difference| (0: the data's proportions; 1: disjoint)}`.
+    """
+    predicted = predicted_classes(classifier, samples, batch_size)
+    shares = np.bincount(predicted, minlength=num_classes) / len(predicted)
+    reference_labels = np.asarray(reference_labels).reshape(-1)
+    reference = np.bincount(reference_labels, minlength=num_classes) / len(reference_labels)
+    if len(shares) != num_classes or len(reference) != num_classes:
+        raise ValueError(
+            f"Classes must be in [0, {num_classes}). Received: predicted up to "
+            f"{len(shares) - 1}, reference labels up to {len(reference) - 1}"
+        )
+    return {
+        "class_shares": shares.tolist(),
+        "class_shares_reference": reference.tolist(),
+        "class_balance_tv": float(0.5 * np.abs(shares - reference).sum()),
     }
 
 

@@ -12,6 +12,7 @@ from keras_gan.data.contrast_normalization import global_contrast_normalize
 from keras_gan.data.datasets import MODES
 from keras_gan.latent_codes import best_mapping_accuracy
 from keras_gan.metrics.class_metrics import class_accuracy
+from keras_gan.metrics.class_metrics import class_balance
 from keras_gan.metrics.class_metrics import intra_fid
 from keras_gan.metrics.feature_distances import frechet_distance
 from keras_gan.metrics.feature_distances import frechet_distance_of_moments
@@ -92,6 +93,15 @@ class ModeCoverage(Metric):
         return mode_coverage(inputs.samples, modes, std=std)
 
 
+def _check_mnist(name, inputs):
+    """Refuses a data set other than MNIST for a metric of the shipped MNIST classifier."""
+    if inputs.dataset != "mnist":
+        raise ValueError(
+            f"{name} uses the shipped MNIST classifier, so it needs --dataset=mnist. "
+            f"Received: dataset={inputs.dataset}"
+        )
+
+
 @register("class_accuracy")
 class ClassAccuracy(Metric):
     """The shipped MNIST classifier's accuracy on each class's samples, and their mean."""
@@ -99,11 +109,7 @@ class ClassAccuracy(Metric):
     needs = ("classes", "samples", "sample_labels", "mnist_classifier")
 
     def check(self, inputs):
-        if inputs.dataset != "mnist":
-            raise ValueError(
-                "class_accuracy uses the shipped MNIST classifier, so it needs --dataset=mnist. "
-                f"Received: dataset={inputs.dataset}"
-            )
+        _check_mnist(self.name, inputs)
 
     def compute(self, inputs):
         return class_accuracy(
@@ -112,6 +118,23 @@ class ClassAccuracy(Metric):
             inputs.sample_labels,
             inputs.generator.num_classes,
         )
+
+
+@register("class_balance")
+class ClassBalance(Metric):
+    """The shares of the digits the shipped MNIST classifier sees in the samples, and their
+    total variation distance to the test set's (any MNIST generator, conditional or not).
+
+    Keys: `class_shares`, `class_shares_reference`, `class_balance_tv`.
+    """
+
+    needs = ("samples", "test_labels", "mnist_classifier")
+
+    def check(self, inputs):
+        _check_mnist(self.name, inputs)
+
+    def compute(self, inputs):
+        return class_balance(inputs.mnist_classifier, inputs.samples, inputs.test_labels, 10)
 
 
 @register("intra_fid")
