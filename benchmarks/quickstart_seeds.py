@@ -14,6 +14,9 @@ interleaved (seed 0 of each, then seed 1 of each, ...), so that a busy machine s
 them alike. Each row reports the training seconds (the sum of Keras's per-epoch times,
 without start-up and the final evaluation), so that variants of unequal cost per step
 can be set to equal wall time with `--epochs` in their FLAGS.
+
+--picture=PNG puts each variant's last sample picture of seed --picture_seed side by
+side (after the runs, or alone with --seeds=0 on runs already made).
 """
 
 import argparse
@@ -74,6 +77,29 @@ def summary(name, rows, modes, seeds):
     )
 
 
+def side_by_side(out, names, seed, path):
+    """One row: each variant's last `samples/epoch_NNNN.png` of `seed`, titled by variant."""
+    from matplotlib.figure import Figure
+    from matplotlib.image import imread
+
+    pictures = []
+    for name in names:
+        run = pathlib.Path(out, name if len(names) > 1 else "", f"seed_{seed}")
+        found = sorted(run.glob("samples/epoch_*.png"))
+        if not found:
+            raise SystemExit(f"--picture: no samples/epoch_*.png in {run}")
+        pictures.append(imread(found[-1]))
+    figure = Figure(figsize=(4 * len(names), 4.2))
+    axes = figure.subplots(1, len(names), squeeze=False)[0]
+    for ax, name, picture in zip(axes, names, pictures, strict=True):
+        ax.imshow(picture)
+        ax.set_title(f"{name}, seed {seed}")
+        ax.axis("off")
+    figure.tight_layout()
+    figure.savefig(path, dpi=100)
+    print(f"wrote {path}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=10)
@@ -82,6 +108,8 @@ def main():
     parser.add_argument("--out", default="runs/quickstart_seeds")
     parser.add_argument("--flags", default="", help="flags given to every variant")
     parser.add_argument("--variant", action="append", help="NAME=FLAGS; repeatable")
+    parser.add_argument("--picture", help="PNG of the variants' last samples side by side")
+    parser.add_argument("--picture_seed", type=int, default=0)
     args = parser.parse_args()
     common = shlex.split(args.flags)
     variants = [parse_variant(v) for v in args.variant or ["quickstart="]]
@@ -102,7 +130,10 @@ def main():
                 flush=True,
             )
     for name, _ in variants:
-        print(summary(name, rows[name], modes, args.seeds))
+        if rows[name]:
+            print(summary(name, rows[name], modes, args.seeds))
+    if args.picture:
+        side_by_side(args.out, [name for name, _ in variants], args.picture_seed, args.picture)
 
 
 if __name__ == "__main__":

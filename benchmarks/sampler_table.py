@@ -35,11 +35,20 @@ def row_label(result):
     return " ".join([sampler["name"], *settings])
 
 
+def order(result):
+    """Plain first, then by sampler name, and each sampler's rows by falling settings."""
+    sampler = result.get("sampler")
+    if sampler is None:
+        return (0, "", ())
+    numbers = [v for k, v in sampler.items() if isinstance(v, int | float) and k != "batch_size"]
+    return (1, sampler["name"], tuple(-v for v in numbers))
+
+
 def load(paths):
-    """`{label: [result, ...]}` in the order the labels first appear."""
+    """`{label: [result, ...]}`, rows in `order`."""
     rows = collections.defaultdict(list)
-    for path in paths:
-        result = json.loads(pathlib.Path(path).read_text())
+    results = [json.loads(pathlib.Path(path).read_text()) for path in paths]
+    for result in sorted(results, key=order):
         rows[row_label(result)].append(result)
     return rows
 
@@ -84,15 +93,16 @@ def plot_truncation(rows, metrics, path):
     if len(points) < 2:
         raise SystemExit(f"--plot wants truncation rows (and plain); found {len(points)}")
     points.sort(key=lambda point: point[0])
-    finite = [t for t, _ in points if math.isfinite(t)]
-    none_at = max(finite) * 1.25
-    xs = [t if math.isfinite(t) else none_at for t, _ in points]
+    # Evenly spaced, as categories: thresholds such as 0.25, 0.5, ... 2 and none.
+    xs = range(len(points))
     figure = Figure(figsize=(3.2 * len(metrics), 3.0))
     axes = figure.subplots(1, len(metrics), squeeze=False)[0]
     for ax, metric in zip(axes, metrics, strict=True):
         means = [statistics.mean(r[metric] for r in results) for _, results in points]
         ax.plot(xs, means, "o-")
         ax.set_xticks(xs, [f"{t:g}" if math.isfinite(t) else "none" for t, _ in points])
+        if metric.startswith("fid"):
+            ax.set_yscale("log")
         ax.set_xlabel("truncation threshold")
         ax.set_title(metric)
         ax.grid(alpha=0.3)
