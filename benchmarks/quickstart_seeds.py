@@ -89,13 +89,12 @@ def side_by_side(out, names, seed, path):
         if not found:
             raise SystemExit(f"--picture: no samples/epoch_*.png in {run}")
         pictures.append(imread(found[-1]))
-    figure = Figure(figsize=(4 * len(names), 4.2))
+    figure = Figure(figsize=(4 * len(names), 4.4), layout="constrained")
     axes = figure.subplots(1, len(names), squeeze=False)[0]
     for ax, name, picture in zip(axes, names, pictures, strict=True):
         ax.imshow(picture)
         ax.set_title(f"{name}, seed {seed}")
         ax.axis("off")
-    figure.tight_layout()
     figure.savefig(path, dpi=100)
     print(f"wrote {path}")
 
