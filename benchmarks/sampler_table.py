@@ -2,7 +2,8 @@
 
 Each JSON is one evaluation; rows are grouped by the sampler and its settings (plain
 G(z) when the JSON has no sampler), and every metric column is the mean over the
-JSONs of that row, ± the standard deviation when several runs (seeds) give it.
+JSONs of that row that have it, ± the standard deviation when several runs (seeds)
+give it. So evaluations of other metrics of the same samplers merge into their rows.
 
 Usage:
     python benchmarks/sampler_table.py runs/paper_mnist_ema/samplers/*.json \
@@ -78,7 +79,9 @@ def table(rows, metrics):
             else f"{cost['generator_calls_per_sample']:.3g} / "
             f"{cost['discriminator_calls_per_sample']:.3g}"
         )
-        lines.append(f"| {label} | {len(results)} | " + " | ".join(cells) + f" | {calls} |")
+        # Files with other metrics of the same sampler (a second evaluation) merge into its row.
+        runs = max(sum(metric in r for r in results) for metric in metrics)
+        lines.append(f"| {label} | {runs} | " + " | ".join(cells) + f" | {calls} |")
     return "\n".join(lines)
 
 
@@ -98,7 +101,9 @@ def plot_truncation(rows, metrics, path):
     figure = Figure(figsize=(3.2 * len(metrics), 3.0))
     axes = figure.subplots(1, len(metrics), squeeze=False)[0]
     for ax, metric in zip(axes, metrics, strict=True):
-        means = [statistics.mean(r[metric] for r in results) for _, results in points]
+        means = [
+            statistics.mean(r[metric] for r in results if metric in r) for _, results in points
+        ]
         ax.plot(xs, means, "o-")
         ax.set_xticks(xs, [f"{t:g}" if math.isfinite(t) else "none" for t, _ in points])
         if metric.startswith("fid"):
