@@ -126,4 +126,11 @@ def _prepared_builder(name, data_dir, manual_dir, file_format=None):
             f"download, which failed (no network?). Pass manual_dir= a folder holding the "
             f"original files. Received: manual_dir={manual_dir!r}"
         ) from error
+    except FileExistsError:
+        # Two processes (say two training runs started together) prepared it into the same
+        # data_dir: TFDS prepares into a temporary folder and renames it into place, and the
+        # second rename fails. The first one's copy is complete: use it.
+        builder = tfds.builder(name, data_dir=data_dir, file_format=file_format)
+        if not builder.is_prepared():
+            raise
     return builder

@@ -81,3 +81,21 @@ def test_mnist_with_labels_gives_its_supervised_labels_and_class_names(mnist_dat
         974,
         1009,
     ]
+
+
+def test_a_data_set_another_process_prepared_at_the_same_time_is_used(
+    mnist_data_dir, tmp_path, monkeypatch
+):
+    import tensorflow_datasets as tfds
+
+    def lose_the_race(builder, *args, **kwargs):
+        # What TFDS raises in the second of two processes preparing into one data_dir.
+        raise FileExistsError(f"Cannot rename incomplete folder: {builder.data_dir} exists")
+
+    monkeypatch.setattr(tfds.core.DatasetBuilder, "download_and_prepare", lose_the_race)
+    dataset = load_tfds_images("mnist", split="test[:10]", data_dir=mnist_data_dir)
+    images, _ = next(iter(dataset.batch(10)))
+    assert images.shape == (10, 28, 28, 1)
+    # Nothing prepared there: the error is not swallowed.
+    with pytest.raises(FileExistsError, match="Cannot rename"):
+        load_tfds_images("mnist", data_dir=tmp_path / "empty")
