@@ -62,6 +62,13 @@ def cell(values, digits):
     return f"{statistics.mean(values):.{digits}f} ± {statistics.stdev(values):.{digits}f}"
 
 
+def calls_range(costs, network):
+    """The network's calls per sample over runs: one number, or "lowest-highest"."""
+    values = [cost[f"{network}_calls_per_sample"] for cost in costs]
+    low, high = min(values), max(values)
+    return f"{low:.3g}" if low == high else f"{low:.3g}-{high:.3g}"
+
+
 def table(rows, metrics):
     lines = [
         "| sampler | runs | " + " | ".join(metrics) + " | G / D calls per sample |",
@@ -72,12 +79,11 @@ def table(rows, metrics):
         for metric in metrics:
             values = [r[metric] for r in results if metric in r]
             cells.append(cell(values, 1 if metric in ("parzen_ll", "fid_inception") else 3))
-        cost = results[0].get("sampler_cost")
+        costs = [r["sampler_cost"] for r in results if "sampler_cost" in r]
         calls = (
             "1 / 0"
-            if cost is None
-            else f"{cost['generator_calls_per_sample']:.3g} / "
-            f"{cost['discriminator_calls_per_sample']:.3g}"
+            if not costs
+            else f"{calls_range(costs, 'generator')} / {calls_range(costs, 'discriminator')}"
         )
         # Files with other metrics of the same sampler (a second evaluation) merge into its row.
         runs = max(sum(metric in r for r in results) for metric in metrics)
