@@ -13,7 +13,9 @@ machine would give. Each seed is its own `scripts/train.py` process.
 interleaved (seed 0 of each, then seed 1 of each, ...), so that a busy machine slows
 them alike. Each row reports the training seconds (the sum of Keras's per-epoch times,
 without start-up and the final evaluation), so that variants of unequal cost per step
-can be set to equal wall time with `--epochs` in their FLAGS.
+can be set to equal wall time with `--epochs` in their FLAGS. Keras prints each
+epoch's time in whole seconds, so the sum is only good for epochs of several seconds
+(the quickstart's are 3-5 s), and a speed ratio wants an idle machine.
 
 --picture=PNG puts each variant's last sample picture of seed --picture_seed side by
 side (after the runs, or alone with --seeds=0 on runs already made).

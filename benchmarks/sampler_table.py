@@ -41,7 +41,9 @@ def order(result):
     sampler = result.get("sampler")
     if sampler is None:
         return (0, "", ())
-    numbers = [v for k, v in sampler.items() if isinstance(v, int | float) and k != "batch_size"]
+    numbers = [
+        v for k, v in sampler.items() if isinstance(v, int | float) and k not in NOT_A_SETTING
+    ]
     return (1, sampler["name"], tuple(-v for v in numbers))
 
 
