@@ -3,6 +3,7 @@
 import keras
 from keras import ops
 
+from keras_gan.layers.spectral_normalization import SpectralNormalization
 from keras_gan.validation import positive_int
 
 
@@ -75,5 +76,85 @@ class ConditionalBatchNormalization(keras.layers.Layer):
             "num_classes": self.num_classes,
             "momentum": self.momentum,
             "epsilon": self.epsilon,
+            "synchronized": self.synchronized,
+        }
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
+class VectorConditionalBatchNormalization(keras.layers.Layer):
+    """Batch normalisation whose scale and shift are linear in a condition vector.
+
+    `layer([x, y])` normalises `x` as `ConditionalBatchNormalization` does,
+    then computes `(1 + y W_gain) * x_hat + y W_bias`: BigGAN's conditional
+    batch norm, where `y` is the shared class embedding joined to a chunk of
+    z (or the chunk alone, unconditional). The two projections have no bias;
+    a new layer with `W = 0` would be plain batch norm, and its random start
+    (Glorot) makes each sample's scale its own from the first step.
+
+    Args:
+        momentum: momentum of the moving statistics (BigGAN's code: 0.9 in
+            Keras' terms, PyTorch's 0.1).
+        epsilon: added to the variance (StudioGAN's BigGAN: 1e-4).
+        spectral_norm: spectrally normalise the two projections (BigGAN: yes).
+        synchronized: average the batch statistics across replicas.
+        **kwargs: base layer arguments.
+
+    Reference:
+        Brock, Donahue & Simonyan, "Large Scale GAN Training for High
+        Fidelity Natural Image Synthesis", ICLR 2019, arXiv:1809.11096,
+        section 3 and appendix B; StudioGAN's `ConditionalBatchNorm2d`
+        (src/utils/ops.py).
+    """
+
+    def __init__(
+        self, momentum=0.9, epsilon=1e-4, spectral_norm=True, synchronized=False, **kwargs
+    ):
+        super().__init__(**kwargs)
+        self.momentum = float(momentum)
+        self.epsilon = float(epsilon)
+        self.spectral_norm = bool(spectral_norm)
+        self.synchronized = bool(synchronized)
+        self.normalization = keras.layers.BatchNormalization(
+            momentum=self.momentum,
+            epsilon=self.epsilon,
+            center=False,
+            scale=False,
+            synchronized=self.synchronized,
+            name="normalization",
+        )
+
+    def build(self, input_shape):
+        x_shape, y_shape = input_shape
+        if len(y_shape) != 2:
+            raise ValueError(
+                "VectorConditionalBatchNormalization is called on [x, y] with y of shape "
+                f"(batch, features). Received: y of shape {tuple(y_shape)}"
+            )
+        self.normalization.build(x_shape)
+        wrap = SpectralNormalization if self.spectral_norm else (lambda layer: layer)
+        channels = x_shape[-1]
+        self.gain = wrap(keras.layers.Dense(channels, use_bias=False, name="gain"))
+        self.bias = wrap(keras.layers.Dense(channels, use_bias=False, name="bias"))
+        self.gain.build(y_shape)
+        self.bias.build(y_shape)
+
+    def call(self, inputs, training=None):
+        x, y = inputs
+        normalized = self.normalization(x, training=training)
+        broadcast = (-1,) + (1,) * (len(x.shape) - 2) + (x.shape[-1],)
+        y = ops.cast(y, normalized.dtype)
+        gain = ops.reshape(self.gain(y, training=training), broadcast)
+        bias = ops.reshape(self.bias(y, training=training), broadcast)
+        return (1.0 + gain) * normalized + bias
+
+    def compute_output_shape(self, input_shape):
+        return input_shape[0]
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "momentum": self.momentum,
+            "epsilon": self.epsilon,
+            "spectral_norm": self.spectral_norm,
             "synchronized": self.synchronized,
         }

@@ -1,6 +1,7 @@
 """Generators, discriminators, and the `GAN` model that trains them."""
 
 from keras_gan.models.bigan import BiGAN
+from keras_gan.models.biggan import BigGANGenerator
 from keras_gan.models.dcgan_discriminator import DCGANDiscriminator
 from keras_gan.models.dcgan_encoder import DCGANEncoder
 from keras_gan.models.dcgan_generator import DCGANGenerator
@@ -25,6 +26,7 @@ from keras_gan.models.text_generator import TextGenerator
 
 __all__ = [
     "BiGAN",
+    "BigGANGenerator",
     "DCGANDiscriminator",
     "DCGANEncoder",
     "DCGANGenerator",

@@ -4,6 +4,8 @@ import keras
 from keras import ops
 
 from keras_gan.layers.conditional_batch_normalization import ConditionalBatchNormalization
+from keras_gan.layers.conditional_batch_normalization import VectorConditionalBatchNormalization
+from keras_gan.layers.self_attention import SelfAttention
 from keras_gan.layers.spectral_normalization import SpectralNormalization
 from keras_gan.models import labels as class_labels
 from keras_gan.validation import positive_int
@@ -11,12 +13,53 @@ from keras_gan.validation import positive_int
 BOTTOM = 4  # the generator starts from 4x4
 
 
-def _norm(num_classes, name):
+def _norm(
+    num_classes, name, condition_dim=None, epsilon=2e-5, spectral_norm=False, synchronized=False
+):
     """BatchNorm as the reference code sets it (Chainer: decay 0.9, eps 2e-5), per class if
-    conditional."""
+    conditional, or linear in a condition vector (BigGAN)."""
+    if condition_dim is not None:
+        return VectorConditionalBatchNormalization(
+            momentum=0.9,
+            epsilon=epsilon,
+            spectral_norm=spectral_norm,
+            synchronized=synchronized,
+            name=name,
+        )
     if num_classes is None:
-        return keras.layers.BatchNormalization(momentum=0.9, epsilon=2e-5, name=name)
-    return ConditionalBatchNormalization(num_classes, momentum=0.9, epsilon=2e-5, name=name)
+        return keras.layers.BatchNormalization(momentum=0.9, epsilon=epsilon, name=name)
+    return ConditionalBatchNormalization(num_classes, momentum=0.9, epsilon=epsilon, name=name)
+
+
+def _block_at_side(blocks, sides, side):
+    """The first block whose output maps have `side` pixels a side (attention follows it);
+    `sides` are the blocks' output sides."""
+    for block, current in zip(blocks, sides, strict=True):
+        if current == side:
+            return block
+    raise ValueError(
+        f"`attention` must be a side the network's blocks produce: {sorted(set(sides))}. "
+        f"Received: attention={side}"
+    )
+
+
+def _discriminator_sides(blocks, data_shape):
+    sides, current = [], data_shape[0]
+    for block in blocks:
+        current = current // 2 if block.downsample else current
+        sides.append(current)
+    return sides
+
+
+def _attention_side(attention, data_shape):
+    """None (no attention: None or 0), or the side at which attention sits."""
+    if attention is None or attention == 0:
+        return None
+    return positive_int("attention", attention)
+
+
+def _spectral_norm_if(enabled):
+    return SpectralNormalization if enabled else (lambda layer: layer)
 
 
 def _blocks_for(data_shape):
@@ -35,22 +78,54 @@ class GeneratorBlock(keras.layers.Layer):
     """Pre-activation residual block that doubles the resolution (nearest neighbour).
 
     x -> BN, ReLU, upsample, conv3x3, BN, ReLU, conv3x3; plus upsample, conv1x1 of x.
-    With `num_classes`, called on `[x, labels]` and its batch norms are per class.
+    With `num_classes`, called on `[x, labels]` and its batch norms are per
+    class; with `condition_dim`, called on `[x, y]` with y a vector of that
+    size, and its batch norms' scale and shift are linear in y (BigGAN).
+    `spectral_norm` wraps its convolutions (and those projections; BigGAN);
+    `synchronized` averages the batch statistics across replicas (BigGAN's).
     """
 
-    def __init__(self, channels, num_classes=None, **kwargs):
+    def __init__(
+        self,
+        channels,
+        num_classes=None,
+        condition_dim=None,
+        spectral_norm=False,
+        epsilon=2e-5,
+        synchronized=False,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         self.channels = int(channels)
         self.num_classes = num_classes
-        self.norm_1 = _norm(num_classes, "norm_1")
-        self.norm_2 = _norm(num_classes, "norm_2")
+        self.condition_dim = None if condition_dim is None else int(condition_dim)
+        self.spectral_norm = bool(spectral_norm)
+        self.epsilon = float(epsilon)
+        self.synchronized = bool(synchronized)
+        if self.synchronized and self.condition_dim is None:
+            raise ValueError(
+                "`synchronized` batch norm is built for the vector-conditioned blocks (BigGAN) "
+                "only. Received: synchronized=True, condition_dim=None"
+            )
+        norm = dict(
+            condition_dim=self.condition_dim,
+            epsilon=self.epsilon,
+            spectral_norm=self.spectral_norm,
+            synchronized=self.synchronized,
+        )
+        self.norm_1 = _norm(num_classes, "norm_1", **norm)
+        self.norm_2 = _norm(num_classes, "norm_2", **norm)
+        wrap = _spectral_norm_if(self.spectral_norm)
         self.upsample = keras.layers.UpSampling2D(2, interpolation="nearest")
-        self.conv_1 = keras.layers.Conv2D(self.channels, 3, padding="same", name="conv_1")
-        self.conv_2 = keras.layers.Conv2D(self.channels, 3, padding="same", name="conv_2")
-        self.shortcut = keras.layers.Conv2D(self.channels, 1, name="shortcut")
+        self.conv_1 = wrap(keras.layers.Conv2D(self.channels, 3, padding="same", name="conv_1"))
+        self.conv_2 = wrap(keras.layers.Conv2D(self.channels, 3, padding="same", name="conv_2"))
+        self.shortcut = wrap(keras.layers.Conv2D(self.channels, 1, name="shortcut"))
 
     def build(self, input_shape):
-        shape = class_labels.input_shape_of(input_shape)
+        if self.condition_dim is not None:
+            shape = input_shape[0]
+        else:
+            shape = class_labels.input_shape_of(input_shape)
         self._build_norm(self.norm_1, shape)
         up = (shape[0], 2 * shape[1], 2 * shape[2], shape[3])
         self.conv_1.build(up)
@@ -60,22 +135,37 @@ class GeneratorBlock(keras.layers.Layer):
         self.shortcut.build(up)
 
     def _build_norm(self, norm, shape):
-        norm.build(shape if self.num_classes is None else [shape, (None,)])
+        if self.condition_dim is not None:
+            norm.build([shape, (None, self.condition_dim)])
+        else:
+            norm.build(shape if self.num_classes is None else [shape, (None,)])
 
     def call(self, inputs, training=None):
-        x, labels = class_labels.split_inputs(inputs, self.num_classes, "GeneratorBlock")
+        if self.condition_dim is not None:
+            x, condition = inputs
+        else:
+            x, condition = class_labels.split_inputs(inputs, self.num_classes, "GeneratorBlock")
 
         def normalize(norm, h):
-            return norm(h if labels is None else [h, labels], training=training)
+            return norm(h if condition is None else [h, condition], training=training)
 
         h = self.upsample(ops.relu(normalize(self.norm_1, x)))
-        h = self.conv_1(h)
-        h = self.conv_2(ops.relu(normalize(self.norm_2, h)))
-        return h + self.shortcut(self.upsample(x))
+        h = self.conv_1(h, training=training)
+        h = self.conv_2(ops.relu(normalize(self.norm_2, h)), training=training)
+        return h + self.shortcut(self.upsample(x), training=training)
 
     def get_config(self):
         config = super().get_config()
-        config.update({"channels": self.channels, "num_classes": self.num_classes})
+        config.update(
+            {
+                "channels": self.channels,
+                "num_classes": self.num_classes,
+                "condition_dim": self.condition_dim,
+                "spectral_norm": self.spectral_norm,
+                "epsilon": self.epsilon,
+                "synchronized": self.synchronized,
+            }
+        )
         return config
 
 
@@ -244,10 +334,17 @@ class ResNetDiscriminator(keras.Model):
     """
 
     def __init__(
-        self, channels=128, data_shape=(32, 32, 3), num_classes=None, spectral_norm=True, **kwargs
+        self,
+        channels=128,
+        data_shape=(32, 32, 3),
+        num_classes=None,
+        spectral_norm=True,
+        attention=None,
+        **kwargs,
     ):
         super().__init__(**kwargs)
         self.channels = positive_int("channels", channels)
+        self.attention = _attention_side(attention, data_shape)
         self.data_shape = tuple(int(d) for d in data_shape)
         self.num_classes = None if num_classes is None else positive_int("num_classes", num_classes)
         self.spectral_norm = bool(spectral_norm)
@@ -272,7 +369,13 @@ class ResNetDiscriminator(keras.Model):
                     name=f"block_{i}",
                 )
             )
-        wrap = SpectralNormalization if self.spectral_norm else (lambda layer: layer)
+        self.self_attention = self._attention_after = None
+        if self.attention is not None:
+            self._attention_after = _block_at_side(
+                self.blocks, _discriminator_sides(self.blocks, self.data_shape), self.attention
+            )
+            self.self_attention = SelfAttention(self.spectral_norm, name="self_attention")
+        wrap = _spectral_norm_if(self.spectral_norm)
         self.logit = wrap(keras.layers.Dense(1, name="logit"))
         self.projection = None
         if self.num_classes is not None:
@@ -286,6 +389,8 @@ class ResNetDiscriminator(keras.Model):
             block.build(shape)
             side = shape[1] // 2 if block.downsample else shape[1]
             shape = (None, side, side, self.channels)
+            if block is self._attention_after:
+                self.self_attention.build(shape)
         self.logit.build((None, self.channels))
         if self.projection is not None:
             self.projection.build((None, self.num_classes))
@@ -294,6 +399,8 @@ class ResNetDiscriminator(keras.Model):
         x, labels = class_labels.split_inputs(inputs, self.num_classes, "ResNetDiscriminator")
         for block in self.blocks:
             x = block(x, training=training)
+            if block is self._attention_after:
+                x = self.self_attention(x, training=training)
         features = ops.sum(ops.relu(x), axis=(1, 2))  # global sum pooling
         logits = self.logit(features, training=training)
         if self.projection is not None and labels is not None:
@@ -313,6 +420,7 @@ class ResNetDiscriminator(keras.Model):
                 "data_shape": self.data_shape,
                 "num_classes": self.num_classes,
                 "spectral_norm": self.spectral_norm,
+                "attention": self.attention,
             }
         )
         return config

@@ -10,6 +10,7 @@ from keras_gan.layers.diff_augment import DiffAugment
 from keras_gan.layers.mixture_prior import MixturePrior
 from keras_gan.layers.mixture_prior import mixture_codes
 from keras_gan.models.bigan import BiGAN
+from keras_gan.models.biggan import BigGANGenerator
 from keras_gan.models.dcgan_discriminator import DCGANDiscriminator
 from keras_gan.models.dcgan_encoder import DCGANEncoder
 from keras_gan.models.dcgan_generator import DCGANGenerator
@@ -100,25 +101,19 @@ def _build_gan(config, data_shape, steps_per_epoch, pixel_means, class_names):
         generator, discriminator = paper_cifar10_networks(config.model.rsplit("_", 1)[1])
     elif config.model == "infogan":
         return _build_infogan(config, data_shape, steps_per_epoch)
-    elif config.model == "resnet":
+    elif config.model in ("resnet", "biggan"):
         if not image:
             raise ValueError(
-                "--model=resnet needs images (height, width, channels). Received: "
+                f"--model={config.model} needs images (height, width, channels). Received: "
                 f"--dataset={config.dataset} with samples of shape {tuple(data_shape)}"
             )
-        generator = ResNetGenerator(
-            latent_dim=config.latent_dim,
-            channels=2 * config.filters,
-            data_shape=data_shape,
-            num_classes=num_classes,
-            output_activation=output_activation,
-            name="generator",
-        )
+        generator = _resnet_generator(config, data_shape, num_classes, output_activation)
         discriminator = ResNetDiscriminator(
             channels=config.filters,
             data_shape=data_shape,
             num_classes=num_classes,
             spectral_norm=config.spectral_norm,
+            attention=config.attention,
             name="discriminator",
         )
     elif config.model == "dcgan":
@@ -293,6 +288,31 @@ def _penalties(config):
     if config.r2_gamma:
         penalties.append(R2(gamma=config.r2_gamma, every=every))
     return penalties
+
+
+def _resnet_generator(config, data_shape, num_classes, output_activation):
+    """SNGAN's or BigGAN's generator, with twice D's channels."""
+    if config.model == "resnet":
+        return ResNetGenerator(
+            latent_dim=config.latent_dim,
+            channels=2 * config.filters,
+            data_shape=data_shape,
+            num_classes=num_classes,
+            output_activation=output_activation,
+            name="generator",
+        )
+    return BigGANGenerator(
+        latent_dim=config.latent_dim,
+        channels=2 * config.filters,
+        data_shape=data_shape,
+        num_classes=num_classes,
+        shared_dim=config.shared_dim,
+        attention=config.attention,
+        orthogonal_regularization=config.orthogonal_reg,
+        output_activation=output_activation,
+        synchronized_batch_norm=config.sync_batch_norm,
+        name="generator",
+    )
 
 
 def _augmentation(config, data_shape):

@@ -84,10 +84,11 @@ def define_flags(flag_values=flags.FLAGS):
         "mlp (the paper's MLP/maxout pair), dcgan, the paper's CIFAR-10 pairs "
         "paper_cifar10_fc and paper_cifar10_conv (fixed 2014 networks for 32x32x3 images), "
         "infogan (the InfoGAN paper's MNIST nets; z = --latent_dim noise and the "
-        "--info_categorical and --info_continuous codes), or resnet (SNGAN's ResNet pair for "
-        "32x32 images: D has --filters channels, G twice as many); for --dataset=text or "
-        "text_oracle: mle (maximum likelihood alone), gumbel_gan (the Gumbel-softmax GAN) "
-        "or seqgan (REINFORCE with Monte-Carlo rollouts).",
+        "--info_categorical and --info_continuous codes), resnet (SNGAN's ResNet pair for "
+        "32x32 images: D has --filters channels, G twice as many) or biggan (BigGAN's G with "
+        "hierarchical z and a shared class embedding, and the ResNet D; channels as resnet's); "
+        "for --dataset=text or text_oracle: mle (maximum likelihood alone), gumbel_gan (the "
+        "Gumbel-softmax GAN) or seqgan (REINFORCE with Monte-Carlo rollouts).",
         **fv,
     )
     flags.DEFINE_integer("latent_dim", d.latent_dim, "Size of the noise vector z.", **fv)
@@ -105,10 +106,30 @@ def define_flags(flag_values=flags.FLAGS):
         **fv,
     )
     flags.DEFINE_bool(
-        "sync_batch_norm", d.sync_batch_norm, "dcgan: BatchNorm synced across replicas.", **fv
+        "sync_batch_norm",
+        d.sync_batch_norm,
+        "dcgan, biggan: G's BatchNorm synced across replicas.",
+        **fv,
     )
     flags.DEFINE_bool(
         "spectral_norm", d.spectral_norm, "Spectral normalisation of D's layers (SN-GAN).", **fv
+    )
+    flags.DEFINE_integer(
+        "attention",
+        d.attention,
+        "resnet, biggan: self-attention after the block that makes maps of this side "
+        "(BigGAN's CIFAR-10: 16; in D for resnet, in G and D for biggan); 0: none.",
+        **fv,
+    )
+    flags.DEFINE_integer(
+        "shared_dim", d.shared_dim, "biggan: size of G's shared class embedding.", **fv
+    )
+    flags.DEFINE_float(
+        "orthogonal_reg",
+        d.orthogonal_reg,
+        "biggan: beta of BigGAN's orthogonal regularisation of G's kernels (paper: 1e-4; "
+        "0: off, as the reference codes train CIFAR-10).",
+        **fv,
     )
     flags.DEFINE_bool(
         "conditional",

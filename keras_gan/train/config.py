@@ -13,7 +13,15 @@ from keras_gan.layers.diff_augment import TRANSFORMS as DIFFAUGMENT_TRANSFORMS
 from keras_gan.models.dcgan_discriminator import CONDITIONINGS
 from keras_gan.models.labels import LABEL_DISTRIBUTIONS
 
-IMAGE_MODELS = ("mlp", "dcgan", "paper_cifar10_fc", "paper_cifar10_conv", "infogan", "resnet")
+IMAGE_MODELS = (
+    "mlp",
+    "dcgan",
+    "paper_cifar10_fc",
+    "paper_cifar10_conv",
+    "infogan",
+    "resnet",
+    "biggan",
+)
 # Token sequences (--dataset=text or text_oracle): maximum likelihood alone, the
 # Gumbel-softmax GAN, SeqGAN.
 TEXT_MODELS = ("mle", "gumbel_gan", "seqgan")
@@ -89,6 +97,9 @@ class TrainConfig:
     output_bias_from_data: bool = False
     sync_batch_norm: bool = False
     spectral_norm: bool = False
+    attention: int = 0
+    shared_dim: int = 128
+    orthogonal_reg: float = 0.0
     conditional: bool = False
     label_distribution: str = "data"
     auxiliary_classifier: float = 0.0
@@ -213,8 +224,11 @@ class TrainConfig:
             self._validate_paper_cifar10()
         if self.model == "infogan":
             self._validate_infogan()
-        if self.model == "resnet" and self.bigan:
-            _fail("bigan", self.bigan, "cannot be used with --model=resnet (it has no encoder)")
+        if self.model in ("resnet", "biggan") and self.bigan:
+            _fail(
+                "bigan", self.bigan, f"cannot be used with --model={self.model} (it has no encoder)"
+            )
+        self._validate_resnets()
         if not (math.isfinite(self.gcn) and self.gcn >= 0):
             _fail("gcn", self.gcn, "must be a number >= 0 (0: off; the paper's CIFAR-10: 55)")
         if self.gcn:
@@ -464,6 +478,20 @@ class TrainConfig:
         for name in ("conditional", "bigan", "spectral_norm", "output_bias_from_data"):
             if getattr(self, name):
                 _fail(name, getattr(self, name), f"cannot be used with --model={self.model}")
+
+    def _validate_resnets(self):
+        """The ResNet families' own flags: attention (both), BigGAN's embedding and
+        orthogonal regularisation."""
+        if self.attention < 0:
+            _fail("attention", self.attention, "must be a side in pixels, or 0 (off)")
+        if self.attention and self.model not in ("resnet", "biggan"):
+            _fail("attention", self.attention, "needs --model=resnet or --model=biggan")
+        if not (math.isfinite(self.orthogonal_reg) and self.orthogonal_reg >= 0):
+            _fail("orthogonal_reg", self.orthogonal_reg, "must be a number >= 0 (0: off)")
+        if self.orthogonal_reg and self.model != "biggan":
+            _fail("orthogonal_reg", self.orthogonal_reg, "needs --model=biggan")
+        if self.shared_dim < 1:
+            _fail("shared_dim", self.shared_dim, "must be >= 1")
 
     def _validate_infogan(self):
         """InfoGAN's codes: unconditional, alternating steps, images in [0, 1]."""

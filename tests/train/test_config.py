@@ -81,8 +81,8 @@ BAD = [
     ({"run_dir": ""}, "--run_dir is required"),
     (
         {"model": "stylegan"},
-        "--model must be one of dcgan, gumbel_gan, infogan, mle, mlp, paper_cifar10_conv, "
-        "paper_cifar10_fc, resnet, seqgan. Received: --model=stylegan",
+        "--model must be one of biggan, dcgan, gumbel_gan, infogan, mle, mlp, "
+        "paper_cifar10_conv, paper_cifar10_fc, resnet, seqgan. Received: --model=stylegan",
     ),
     ({"loss": "wgan"}, "--loss must be one of hinge, least_squares, minimax, non_saturating"),
     ({"r1_gamma": -1.0}, r"--r1_gamma must be a number >= 0 \(0: off\). Received: --r1_gamma=-1.0"),
@@ -142,6 +142,12 @@ BAD = [
     ),
     ({"model": "infogan", "info_weight": -1.0}, "--info_weight must be a number >= 0"),
     ({"model": "resnet", "bigan": True}, "--bigan cannot be used with --model=resnet"),
+    ({"model": "biggan", "bigan": True}, "--bigan cannot be used with --model=biggan"),
+    ({"model": "dcgan", "attention": 16}, "--attention needs --model=resnet or --model=biggan"),
+    ({"model": "biggan", "attention": -16}, "--attention must be a side in pixels, or 0"),
+    ({"model": "resnet", "orthogonal_reg": 1e-4}, "--orthogonal_reg needs --model=biggan"),
+    ({"model": "biggan", "orthogonal_reg": -1.0}, r"--orthogonal_reg must be a number >= 0"),
+    ({"model": "biggan", "shared_dim": 0}, "--shared_dim must be >= 1. Received: --shared_dim=0"),
     ({"beta_2": 1.0}, r"--beta_2 must be in \[0, 1\)"),
     ({"logan_alpha": -0.5}, r"--logan_alpha must be a number >= 0 \(0: off\)"),
     ({"logan_alpha": 0.9, "logan_rate": 1.5}, r"--logan_rate must be in \(0, 1\]"),
@@ -313,6 +319,29 @@ def test_the_sngan_config_builds_the_papers_cifar10_setting():
     assert gan.d_optimizer._learning_rate.decay_steps == 320 * 156 * 5
     with pytest.raises(ValueError, match=r"--model=resnet needs images"):
         build_gan(config, (2,), 10)
+
+
+def test_the_biggan_config_builds_studiogans_cifar10_setting():
+    from keras_gan.models import BigGANGenerator
+    from keras_gan.models import ResNetDiscriminator
+
+    config = parse(f"--flagfile={REPO / 'configs/biggan_cifar10.cfg'}").validate()
+    classes = [str(i) for i in range(10)]
+    gan = build_gan(config, (32, 32, 3), 156, class_names=classes)
+    generator, discriminator = gan.generator, gan.discriminator
+    assert isinstance(generator, BigGANGenerator) and generator.channels == 384
+    assert (generator.latent_dim, generator.shared_dim, generator.attention) == (80, 128, 16)
+    assert generator.num_classes == 10 and generator.orthogonal_regularization == 0.0
+    assert isinstance(discriminator, ResNetDiscriminator) and discriminator.channels == 192
+    assert discriminator.attention == 16 and discriminator.spectral_norm
+    assert discriminator.num_classes == 10
+    assert gan.gan_loss.name == "hinge" and gan.d_steps == 5
+    assert (gan.d_optimizer.beta_1, gan.d_optimizer.beta_2) == (0.5, 0.999)
+    assert gan.generator_ema == 0.9999
+    # A side no block makes is refused when the networks are built, before training.
+    config = parse(f"--flagfile={REPO / 'configs/biggan_cifar10.cfg'}", "--attention=12")
+    with pytest.raises(ValueError, match=r"\[8, 16, 32\]. Received: attention=12"):
+        build_gan(config.validate(), (32, 32, 3), 156, class_names=classes)
 
 
 def test_the_cifar10_config_builds_the_dcgan_pair_with_the_modern_objectives():
