@@ -40,7 +40,8 @@ class DiffAugment(keras.layers.Layer):
             the paper's DiffAugment). With `adaptive_target` it is the start.
         adaptive_target: None, or the target of ADA's overfitting heuristic
             r_t = E[sign(D(x))] on data (0.6 in the ADA paper); the
-            probability then rises while r_t is above it and falls below.
+            probability then rises while r_t is above it and falls below,
+            and `GAN.fit` logs it as `augment_p` (its mean over the epoch).
         adaptive_images: images for the probability to go from 0 to 1 at the
             fastest (ADA: 500,000).
         translation_ratio: largest shift, as a fraction of height and width.
@@ -112,6 +113,11 @@ class DiffAugment(keras.layers.Layer):
             aggregation="mean",
             name="probability",
         )
+        # ADA's p in the training logs (`augment_p`, its mean over the epoch), as the ADA
+        # code prints it; a metric, so not among the weights a .keras file holds.
+        self.probability_tracker = None
+        if self.adaptive_target is not None:
+            self.probability_tracker = keras.metrics.Mean(name="augment_p")
 
     def build(self, input_shape):
         if len(input_shape) != 4:
@@ -145,7 +151,9 @@ class DiffAugment(keras.layers.Layer):
         if context is not None and context.num_replicas_in_sync > 1:
             signs, batch = context.all_reduce("sum", [signs, batch])
         step = ops.sign(signs / batch - self.adaptive_target) * batch / self.adaptive_images
-        self.probability.assign(ops.clip(self.probability + step, 0.0, 1.0))
+        probability = ops.clip(self.probability + step, 0.0, 1.0)
+        self.probability.assign(probability)
+        self.probability_tracker.update_state(probability)
 
     def _draw(self, images, shape, low=0.0, high=1.0):
         """Uniform draws, `shape[0]` per sample: this replica's slice of the global batch's.

@@ -281,11 +281,15 @@ class GAN(keras.Model):
     def metrics(self):
         # Listing the trackers here makes Keras reset them every epoch and show
         # their running means (not the last batch) in the progress bar.
+        # An augmentation's own (ADA's augment_p) follow.
+        augmentation = getattr(self, "augmentation", None)
+        augmentation = [] if augmentation is None else augmentation.metrics
         return [
             self.d_loss_tracker,
             self.g_loss_tracker,
             self.d_real_tracker,
             self.d_fake_tracker,
+            *augmentation,
         ]
 
     def compile(

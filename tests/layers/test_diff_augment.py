@@ -80,6 +80,50 @@ def test_adaptive_probability_rises_when_d_is_sure_of_the_data():
     assert float(fixed.probability) == 0.5
 
 
+def test_through_fit_p_rises_while_d_memorises_a_tiny_set_and_falls_when_it_cannot():
+    def fit(discriminator, d_learning_rate):
+        keras.utils.set_random_seed(0)  # the weights' initial draws
+        gan = GAN(
+            DCGANGenerator(latent_dim=4, data_shape=(8, 8, 1), base_filters=4),
+            discriminator,
+            seed=0,
+            augmentation=DiffAugment(
+                "translation", probability=0.5, adaptive_target=0.6, adaptive_images=400, seed=1
+            ),
+        )
+        # G does not learn: the game is D's alone.
+        gan.compile(
+            d_optimizer=keras.optimizers.Adam(d_learning_rate),
+            g_optimizer=keras.optimizers.SGD(0.0),
+        )
+        history = gan.fit(images(16), batch_size=8, epochs=10, verbose=0).history
+        return history["augment_p"], float(gan.augmentation.probability)
+
+    # 16 images against a G that never improves: D is soon sure of every one (r_t -> 1).
+    logged, final = fit(DCGANDiscriminator(data_shape=(8, 8, 1), base_filters=4), 1e-2)
+    assert final > 0.6 and logged[-1] > logged[0]
+    # A D that calls everything fake (logit -1, frozen): r_t = -1, p falls by 8/400 a step.
+    frozen = keras.Sequential(
+        [
+            keras.layers.Flatten(),
+            keras.layers.Dense(1, kernel_initializer="zeros", bias_initializer="ones"),
+            keras.layers.Lambda(lambda logits: -logits),
+        ]
+    )
+    logged, final = fit(frozen, 0.0)
+    assert final == pytest.approx(0.5 - 20 * 8 / 400)
+    assert logged == sorted(logged, reverse=True) and logged[0] < 0.5
+    # A fixed probability logs nothing.
+    gan = GAN(
+        DCGANGenerator(latent_dim=4, data_shape=(8, 8, 1), base_filters=4),
+        DCGANDiscriminator(data_shape=(8, 8, 1), base_filters=4),
+        seed=0,
+        augmentation=DiffAugment("translation", seed=1),
+    )
+    gan.compile()
+    assert "augment_p" not in gan.fit(images(8), batch_size=8, epochs=1, verbose=0).history
+
+
 def test_saved_with_the_gan(tmp_path):
     gan = GAN(
         DCGANGenerator(latent_dim=4, data_shape=(8, 8, 1), base_filters=4),
