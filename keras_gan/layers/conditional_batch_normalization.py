@@ -37,14 +37,7 @@ class ConditionalBatchNormalization(keras.layers.Layer):
         self.momentum = float(momentum)
         self.epsilon = float(epsilon)
         self.synchronized = bool(synchronized)
-        self.normalization = keras.layers.BatchNormalization(
-            momentum=self.momentum,
-            epsilon=self.epsilon,
-            center=False,
-            scale=False,
-            synchronized=self.synchronized,
-            name="normalization",
-        )
+        self.normalization = _unscaled_batch_norm(self.momentum, self.epsilon, self.synchronized)
 
     def build(self, input_shape):
         x_shape = input_shape[0]
@@ -61,10 +54,8 @@ class ConditionalBatchNormalization(keras.layers.Layer):
         x, labels = inputs
         normalized = self.normalization(x, training=training)
         labels = ops.reshape(ops.cast(labels, "int32"), (-1,))
-        # (batch, channels), broadcast over the spatial axes.
-        broadcast = (-1,) + (1,) * (len(x.shape) - 2) + (x.shape[-1],)
-        gamma = ops.reshape(ops.take(self.gamma, labels, axis=0), broadcast)
-        beta = ops.reshape(ops.take(self.beta, labels, axis=0), broadcast)
+        gamma = _per_sample(ops.take(self.gamma, labels, axis=0), x)
+        beta = _per_sample(ops.take(self.beta, labels, axis=0), x)
         return ops.cast(gamma, normalized.dtype) * normalized + ops.cast(beta, normalized.dtype)
 
     def compute_output_shape(self, input_shape):
@@ -114,14 +105,7 @@ class VectorConditionalBatchNormalization(keras.layers.Layer):
         self.epsilon = float(epsilon)
         self.spectral_norm = bool(spectral_norm)
         self.synchronized = bool(synchronized)
-        self.normalization = keras.layers.BatchNormalization(
-            momentum=self.momentum,
-            epsilon=self.epsilon,
-            center=False,
-            scale=False,
-            synchronized=self.synchronized,
-            name="normalization",
-        )
+        self.normalization = _unscaled_batch_norm(self.momentum, self.epsilon, self.synchronized)
 
     def build(self, input_shape):
         x_shape, y_shape = input_shape
@@ -141,10 +125,9 @@ class VectorConditionalBatchNormalization(keras.layers.Layer):
     def call(self, inputs, training=None):
         x, y = inputs
         normalized = self.normalization(x, training=training)
-        broadcast = (-1,) + (1,) * (len(x.shape) - 2) + (x.shape[-1],)
         y = ops.cast(y, normalized.dtype)
-        gain = ops.reshape(self.gain(y, training=training), broadcast)
-        bias = ops.reshape(self.bias(y, training=training), broadcast)
+        gain = _per_sample(self.gain(y, training=training), x)
+        bias = _per_sample(self.bias(y, training=training), x)
         return (1.0 + gain) * normalized + bias
 
     def compute_output_shape(self, input_shape):
@@ -158,3 +141,20 @@ class VectorConditionalBatchNormalization(keras.layers.Layer):
             "spectral_norm": self.spectral_norm,
             "synchronized": self.synchronized,
         }
+
+
+def _unscaled_batch_norm(momentum, epsilon, synchronized):
+    """Batch norm without its own scale and shift: the conditional ones replace them."""
+    return keras.layers.BatchNormalization(
+        momentum=momentum,
+        epsilon=epsilon,
+        center=False,
+        scale=False,
+        synchronized=synchronized,
+        name="normalization",
+    )
+
+
+def _per_sample(values, x):
+    """(batch, channels) values shaped to broadcast over `x`'s spatial axes."""
+    return ops.reshape(values, (-1,) + (1,) * (len(x.shape) - 2) + (x.shape[-1],))
