@@ -62,7 +62,8 @@ def make_epoch_pipeline(
         seed: the run's seed.
         epochs: the run's total number of epochs.
         start_step: batches already trained on.
-        steps_per_epoch: batches per epoch (None: every full batch).
+        steps_per_epoch: batches per epoch (None: every full batch; more
+            than that reads further passes, `epoch_index_batches`).
         output_range: as for `make_pipeline`.
         labels: None, or one int32 class id per sample: the batches are then
             `(samples, labels)` pairs, for a conditional GAN.
@@ -71,8 +72,8 @@ def make_epoch_pipeline(
         `(dataset, steps_per_epoch)`.
 
     Raises:
-        ValueError: if a batch or `steps_per_epoch` does not fit in the data,
-            or the labels are not one per sample.
+        ValueError: if a batch does not fit in the data, `steps_per_epoch` is
+            not a positive integer, or the labels are not one per sample.
     """
     samples = to_array(samples)
     num_samples = len(samples)
@@ -97,18 +98,27 @@ def make_epoch_pipeline(
     return batches.prefetch(tf.data.AUTOTUNE), steps_per_epoch
 
 
+# Pass k >= 1 of an epoch (an epoch of more steps than one pass has) shuffles with the
+# seed (run seed, epoch + k * PASS_STRIDE): never an epoch's own (seed, epoch).
+PASS_STRIDE = 2**32
+
+
 def epoch_index_batches(num_samples, batch_size, seed, epochs, start_step=0, steps_per_epoch=None):
     """The sample indices of each batch of a run from `start_step` on.
 
     The one order both the in-memory and the streaming pipelines read: epoch
     `e` is the permutation `stateless_shuffle(range(num_samples), (seed, e))`
     cut into batches, whatever process asks and however many epochs it read.
+    An epoch of more steps than the data's full batches (a small data set)
+    reads further passes, each a permutation of its own, cut the same way;
+    its first pass is the one-pass epoch's order.
 
     Returns:
         `(dataset of int32 index batches, steps_per_epoch)`.
 
     Raises:
-        ValueError: if a batch or `steps_per_epoch` does not fit in the data.
+        ValueError: if a batch does not fit in the data, or `steps_per_epoch`
+            is not a positive integer.
     """
     batch_size = positive_int("batch_size", batch_size)
     available = num_samples // batch_size
@@ -117,21 +127,20 @@ def epoch_index_batches(num_samples, batch_size, seed, epochs, start_step=0, ste
             f"`batch_size` is larger than the data set ({num_samples} samples), so no "
             f"full batch can be formed. Received: batch_size={batch_size}"
         )
-    if steps_per_epoch is None:
-        steps_per_epoch = available
-    elif not 1 <= steps_per_epoch <= available:
-        raise ValueError(
-            f"`steps_per_epoch` must be in 1..{available}, the full batches of {batch_size} "
-            f"in {num_samples} samples. Received: steps_per_epoch={steps_per_epoch}"
-        )
+    steps_per_epoch = available if steps_per_epoch is None else steps_per_epoch
+    steps_per_epoch = positive_int("steps_per_epoch", steps_per_epoch)
+    passes = -(-steps_per_epoch // available)
     run_seed = tf.constant(int(seed), tf.int64)
 
     def epoch(index):
-        order = tf.random.experimental.stateless_shuffle(
-            tf.range(num_samples), seed=tf.stack([run_seed, index])
-        )
-        indices = tf.data.Dataset.from_tensor_slices(order[: steps_per_epoch * batch_size])
-        return indices.batch(batch_size, drop_remainder=True)
+        def one_pass(k):
+            order = tf.random.experimental.stateless_shuffle(
+                tf.range(num_samples), seed=tf.stack([run_seed, index + k * PASS_STRIDE])
+            )
+            indices = tf.data.Dataset.from_tensor_slices(order[: available * batch_size])
+            return indices.batch(batch_size, drop_remainder=True)
+
+        return tf.data.Dataset.range(passes).flat_map(one_pass).take(steps_per_epoch)
 
     first_epoch, skip = divmod(int(start_step), steps_per_epoch)
     batches = tf.data.Dataset.range(first_epoch, epochs).flat_map(epoch).skip(skip)

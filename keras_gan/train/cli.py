@@ -357,7 +357,13 @@ def define_flags(flag_values=flags.FLAGS):
     # Run length and randomness.
     flags.DEFINE_integer("batch_size", d.batch_size, "Global batch size (all replicas).", **fv)
     flags.DEFINE_integer("epochs", d.epochs, "Epochs to train.", **fv)
-    flags.DEFINE_integer("steps", d.steps, "Steps per epoch; 0: one pass over the data.", **fv)
+    flags.DEFINE_integer(
+        "steps",
+        d.steps,
+        "Steps per epoch; 0: one pass over the data. More than one pass has reads further "
+        "passes, each a new permutation (a small data set's epoch, checkpoint and pictures).",
+        **fv,
+    )
     flags.DEFINE_integer("seed", d.seed, "Seed of weights, noise and data order.", **fv)
     # Hardware.
     flags.DEFINE_string(

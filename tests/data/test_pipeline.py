@@ -70,8 +70,31 @@ def test_epoch_pipeline_steps_per_epoch_takes_the_first_batches_of_each_epoch():
     short, steps = make_epoch_pipeline(samples, 4, seed=0, epochs=2, steps_per_epoch=3)
     assert steps == 3
     assert _order(short) == full[:12] + full[40:52]
-    with pytest.raises(ValueError, match=r"must be in 1..10, the full batches of 4 in 40 samples"):
-        make_epoch_pipeline(samples, 4, seed=0, epochs=2, steps_per_epoch=11)
+    with pytest.raises(
+        ValueError,
+        match=r"`steps_per_epoch` must be a positive integer. Received: steps_per_epoch=0",
+    ):
+        make_epoch_pipeline(samples, 4, seed=0, epochs=2, steps_per_epoch=0)
+
+
+def test_an_epoch_longer_than_the_data_reads_further_passes_and_resumes_exactly():
+    samples = np.arange(40, dtype="float32")[:, None]
+    one_pass = _order(make_epoch_pipeline(samples, 4, seed=0, epochs=2)[0])
+    long, steps = make_epoch_pipeline(samples, 4, seed=0, epochs=2, steps_per_epoch=25)
+    assert steps == 25
+    full = _order(long)
+    assert len(full) == 2 * 100
+    for epoch in range(2):
+        mine = full[epoch * 100 : (epoch + 1) * 100]
+        # The first pass is the one-pass epoch's; then two more passes, each a permutation.
+        assert mine[:40] == one_pass[epoch * 40 : (epoch + 1) * 40]
+        assert sorted(mine[40:80]) == list(range(40)) and mine[40:80] != mine[:40]
+        assert len(set(mine[80:])) == 20  # the first half of a third permutation
+    for start_step in (9, 11, 31):
+        resumed, _ = make_epoch_pipeline(
+            samples, 4, seed=0, epochs=2, start_step=start_step, steps_per_epoch=25
+        )
+        assert _order(resumed) == full[start_step * 4 :]
 
 
 def test_epoch_pipeline_keeps_each_label_with_its_sample():

@@ -161,7 +161,7 @@ def test_a_folder_that_is_not_a_run_is_refused(tmp_path):
         ({"dataset": "npz", "data_dir": "/no/such.npz"}, "The .npz file does not exist"),
         ({"model": "dcgan"}, "--model=dcgan needs images"),
         ({"batch_size": 2000}, "`batch_size` is larger than the data set \\(1000 samples\\)"),
-        ({"steps": 11}, "must be in 1..10"),
+        ({"steps": -1}, "--steps must be an integer >= 0. Received: --steps=-1"),
         ({"epochs": 0}, "--epochs must be an integer >= 1"),
     ],
 )
