@@ -15,7 +15,8 @@ Settings:
   - pairs: each convolutional flagfile the package ships (configs/cifar10.cfg
     first: the DCGAN pair with hinge loss, spectral norm and the averaged G;
     configs/dcgan_mnist.cfg; configs/paper_cifar10_conv.cfg; configs/sngan_cifar10.cfg,
-    SNGAN's ResNet pair, whose step is 5 D updates and one G update), built by
+    SNGAN's ResNet pair, whose step is 5 D updates and one G update;
+    configs/biggan_cifar10.cfg, class-conditional, on random labels), built by
     `build_gan` exactly as `scripts/train.py` builds them, on random data;
   - precisions: `float32` and `mixed_bfloat16` (Keras dtype policies; for the
     mirror, `torch.autocast("cpu", torch.bfloat16)`);
@@ -52,6 +53,7 @@ PAIRS = {
     "dcgan_mnist": ("dcgan_mnist.cfg", (28, 28, 1)),
     "paper_cifar10_conv": ("paper_cifar10_conv.cfg", (32, 32, 3)),
     "sngan_cifar10": ("sngan_cifar10.cfg", (32, 32, 3)),
+    "biggan_cifar10": ("biggan_cifar10.cfg", (32, 32, 3)),
 }
 PRECISIONS = ("float32", "mixed_bfloat16")
 IMPLEMENTATIONS = ("fit", "torch")
@@ -197,7 +199,10 @@ def _build(pair, precision, batch_size=0):
 
     config = dataclasses.replace(_config(pair, batch_size), mixed_precision=precision)
     shape = PAIRS[pair][1]
-    gan = build_gan(config, shape, steps_per_epoch=500, pixel_means=np.full(shape, 0.5))
+    classes = [str(i) for i in range(10)] if config.conditional else None
+    gan = build_gan(
+        config, shape, steps_per_epoch=500, pixel_means=np.full(shape, 0.5), class_names=classes
+    )
     return gan, config.batch_size, shape
 
 
@@ -210,11 +215,15 @@ def _images(batch_size, shape):
 
 def _time_fit(pair, precision):
     import keras
+    import numpy as np
     import tensorflow as tf
 
     gan, batch_size, shape = _build(pair, precision, _BATCH_SIZE.value)
+    images = _images(batch_size, shape)
+    if gan.num_classes is not None:  # random class ids beside the random images
+        images = (images, np.arange(len(images), dtype="int32") % gan.num_classes)
     dataset = (
-        tf.data.Dataset.from_tensor_slices(_images(batch_size, shape))
+        tf.data.Dataset.from_tensor_slices(images)
         .repeat()
         .batch(batch_size, drop_remainder=True)
         .prefetch(tf.data.AUTOTUNE)
