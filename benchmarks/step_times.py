@@ -288,6 +288,8 @@ def step_flops(pair, batch_size=0):
 
     gan, batch_size, shape = _build(pair, "float32", batch_size)
     spec = tf.TensorSpec((batch_size, *shape), tf.float32)
+    if gan.num_classes is not None:  # (images, class ids), as the timed steps read
+        spec = (spec, tf.TensorSpec((batch_size,), tf.int32))
     graph = tf.function(gan.train_step).get_concrete_function(spec).graph
     kept = {tensor.op.name for tensor in graph.outputs}
     kept |= {op.name for op in graph.get_operations() if op._is_stateful}
