@@ -3,7 +3,7 @@
 import keras
 from keras import ops
 
-from keras_gan.layers.spectral_normalization import SpectralNormalization
+from keras_gan.layers.spectral_normalization import spectral_norm_if
 from keras_gan.validation import positive_int
 
 
@@ -115,7 +115,7 @@ class VectorConditionalBatchNormalization(keras.layers.Layer):
                 f"(batch, features). Received: y of shape {tuple(y_shape)}"
             )
         self.normalization.build(x_shape)
-        wrap = SpectralNormalization if self.spectral_norm else (lambda layer: layer)
+        wrap = spectral_norm_if(self.spectral_norm)
         channels = x_shape[-1]
         self.gain = wrap(keras.layers.Dense(channels, use_bias=False, name="gain"))
         self.bias = wrap(keras.layers.Dense(channels, use_bias=False, name="bias"))

@@ -3,7 +3,7 @@
 import keras
 from keras import ops
 
-from keras_gan.layers.spectral_normalization import SpectralNormalization
+from keras_gan.layers.spectral_normalization import spectral_norm_if
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
@@ -45,7 +45,7 @@ class SelfAttention(keras.layers.Layer):
                 f"inputs of shape {tuple(input_shape)}"
             )
         channels = input_shape[-1]
-        wrap = SpectralNormalization if self.spectral_norm else (lambda layer: layer)
+        wrap = spectral_norm_if(self.spectral_norm)
 
         def conv(units, name):
             return wrap(keras.layers.Conv2D(units, 1, use_bias=False, name=name))

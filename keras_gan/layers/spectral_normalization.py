@@ -96,3 +96,8 @@ class SpectralNormalization(keras.layers.Wrapper):
 
 def _normalize(vector):
     return vector / (ops.sqrt(ops.sum(ops.square(vector))) + 1e-12)
+
+
+def spectral_norm_if(enabled):
+    """`SpectralNormalization` as a wrapper when `enabled`, else the identity on layers."""
+    return SpectralNormalization if enabled else (lambda layer: layer)

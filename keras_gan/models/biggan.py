@@ -11,6 +11,7 @@ from keras_gan.models.resnet import BOTTOM
 from keras_gan.models.resnet import GeneratorBlock
 from keras_gan.models.resnet import _block_at_side
 from keras_gan.models.resnet import _blocks_for
+from keras_gan.models.resnet import attention_side
 from keras_gan.regularizers import BigGANOrthogonalRegularizer
 from keras_gan.regularizers import regularize_kernels
 from keras_gan.validation import positive_int
@@ -78,7 +79,7 @@ class BigGANGenerator(keras.Model):
         self.data_shape = tuple(int(d) for d in data_shape)
         self.num_classes = None if num_classes is None else positive_int("num_classes", num_classes)
         self.shared_dim = positive_int("shared_dim", shared_dim)
-        self.attention = None if not attention else positive_int("attention", attention)
+        self.attention = attention_side(attention)
         self.orthogonal_regularization = float(orthogonal_regularization)
         if not self.orthogonal_regularization >= 0:
             raise ValueError(

@@ -6,7 +6,7 @@ from keras import ops
 from keras_gan.layers.conditional_batch_normalization import ConditionalBatchNormalization
 from keras_gan.layers.conditional_batch_normalization import VectorConditionalBatchNormalization
 from keras_gan.layers.self_attention import SelfAttention
-from keras_gan.layers.spectral_normalization import SpectralNormalization
+from keras_gan.layers.spectral_normalization import spectral_norm_if
 from keras_gan.models import labels as class_labels
 from keras_gan.validation import positive_int
 
@@ -51,15 +51,11 @@ def _discriminator_sides(blocks, data_shape):
     return sides
 
 
-def _attention_side(attention, data_shape):
+def attention_side(attention):
     """None (no attention: None or 0), or the side at which attention sits."""
     if attention is None or attention == 0:
         return None
     return positive_int("attention", attention)
-
-
-def _spectral_norm_if(enabled):
-    return SpectralNormalization if enabled else (lambda layer: layer)
 
 
 def _blocks_for(data_shape):
@@ -115,7 +111,7 @@ class GeneratorBlock(keras.layers.Layer):
         )
         self.norm_1 = _norm(num_classes, "norm_1", **norm)
         self.norm_2 = _norm(num_classes, "norm_2", **norm)
-        wrap = _spectral_norm_if(self.spectral_norm)
+        wrap = spectral_norm_if(self.spectral_norm)
         self.upsample = keras.layers.UpSampling2D(2, interpolation="nearest")
         self.conv_1 = wrap(keras.layers.Conv2D(self.channels, 3, padding="same", name="conv_1"))
         self.conv_2 = wrap(keras.layers.Conv2D(self.channels, 3, padding="same", name="conv_2"))
@@ -185,7 +181,7 @@ class DiscriminatorBlock(keras.layers.Layer):
         self.downsample = bool(downsample)
         self.optimized = bool(optimized)
         self.spectral_norm = bool(spectral_norm)
-        wrap = SpectralNormalization if self.spectral_norm else (lambda layer: layer)
+        wrap = spectral_norm_if(self.spectral_norm)
         self.conv_1 = wrap(keras.layers.Conv2D(self.channels, 3, padding="same", name="conv_1"))
         self.conv_2 = wrap(keras.layers.Conv2D(self.channels, 3, padding="same", name="conv_2"))
         self.shortcut = None
@@ -344,7 +340,7 @@ class ResNetDiscriminator(keras.Model):
     ):
         super().__init__(**kwargs)
         self.channels = positive_int("channels", channels)
-        self.attention = _attention_side(attention, data_shape)
+        self.attention = attention_side(attention)
         self.data_shape = tuple(int(d) for d in data_shape)
         self.num_classes = None if num_classes is None else positive_int("num_classes", num_classes)
         self.spectral_norm = bool(spectral_norm)
@@ -375,7 +371,7 @@ class ResNetDiscriminator(keras.Model):
                 self.blocks, _discriminator_sides(self.blocks, self.data_shape), self.attention
             )
             self.self_attention = SelfAttention(self.spectral_norm, name="self_attention")
-        wrap = _spectral_norm_if(self.spectral_norm)
+        wrap = spectral_norm_if(self.spectral_norm)
         self.logit = wrap(keras.layers.Dense(1, name="logit"))
         self.projection = None
         if self.num_classes is not None:
