@@ -3,19 +3,27 @@
 from keras_gan.layers.conditional_batch_normalization import ConditionalBatchNormalization
 from keras_gan.layers.conditional_batch_normalization import VectorConditionalBatchNormalization
 from keras_gan.layers.diff_augment import DiffAugment
+from keras_gan.layers.equalized import EqualizedConv2D
+from keras_gan.layers.equalized import EqualizedDense
 from keras_gan.layers.maxout import Maxout
 from keras_gan.layers.maxout import MaxoutConv2D
+from keras_gan.layers.minibatch_std import MinibatchStandardDeviation
 from keras_gan.layers.mixture_prior import MixturePrior
 from keras_gan.layers.mixture_prior import mixture_codes
+from keras_gan.layers.modulated_conv import ModulatedConv2D
 from keras_gan.layers.self_attention import SelfAttention
 from keras_gan.layers.spectral_normalization import SpectralNormalization
 
 __all__ = [
     "ConditionalBatchNormalization",
     "DiffAugment",
+    "EqualizedConv2D",
+    "EqualizedDense",
     "Maxout",
     "MaxoutConv2D",
+    "MinibatchStandardDeviation",
     "MixturePrior",
+    "ModulatedConv2D",
     "SelfAttention",
     "SpectralNormalization",
     "VectorConditionalBatchNormalization",
