@@ -20,6 +20,9 @@ from keras_gan.models.paper_mnist import paper_mnist_gan
 from keras_gan.models.resnet import ResNetDiscriminator
 from keras_gan.models.resnet import ResNetGenerator
 from keras_gan.models.seqgan import SeqGAN
+from keras_gan.models.stylegan2 import MappingNetwork
+from keras_gan.models.stylegan2 import StyleGAN2Discriminator
+from keras_gan.models.stylegan2 import StyleGAN2Generator
 from keras_gan.models.text_discriminator import TextDiscriminator
 from keras_gan.models.text_gan import text_gan
 from keras_gan.models.text_generator import TextGenerator
@@ -36,12 +39,15 @@ __all__ = [
     "InfoGANGenerator",
     "LatentRegression",
     "MLPEncoder",
+    "MappingNetwork",
     "MaximumLikelihood",
     "MLPGenerator",
     "MaxoutDiscriminator",
     "ResNetDiscriminator",
     "ResNetGenerator",
     "SeqGAN",
+    "StyleGAN2Discriminator",
+    "StyleGAN2Generator",
     "TextDiscriminator",
     "TextGenerator",
     "paper_cifar10_gan",
