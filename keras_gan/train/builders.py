@@ -25,6 +25,8 @@ from keras_gan.models.paper_cifar10 import IMAGE_SHAPE
 from keras_gan.models.paper_cifar10 import paper_cifar10_networks
 from keras_gan.models.resnet import ResNetDiscriminator
 from keras_gan.models.resnet import ResNetGenerator
+from keras_gan.models.stylegan2 import StyleGAN2Discriminator
+from keras_gan.models.stylegan2 import StyleGAN2Generator
 from keras_gan.optimizers.scheduled_momentum_sgd import paper_mnist_sgd
 from keras_gan.penalties import R1
 from keras_gan.penalties import R2
@@ -115,6 +117,10 @@ def _build_gan(config, data_shape, steps_per_epoch, pixel_means, class_names):
             spectral_norm=config.spectral_norm,
             attention=config.attention,
             name="discriminator",
+        )
+    elif config.model == "stylegan2":
+        generator, discriminator = _stylegan2_networks(
+            config, data_shape, num_classes, output_activation
         )
     elif config.model == "dcgan":
         if not image:
@@ -313,6 +319,37 @@ def _resnet_generator(config, data_shape, num_classes, output_activation):
         synchronized_batch_norm=config.sync_batch_norm,
         name="generator",
     )
+
+
+def _stylegan2_networks(config, data_shape, num_classes, output_activation):
+    """StyleGAN2's pair; --filters caps the channels and 64 x --filters is their
+    base (StyleGAN2: 512 and 32768)."""
+    if not is_image_shape(data_shape):
+        raise ValueError(
+            "--model=stylegan2 needs images (height, width, channels). Received: "
+            f"--dataset={config.dataset} with samples of shape {tuple(data_shape)}"
+        )
+    widths = {"channel_base": 64 * config.filters, "channel_max": config.filters}
+    generator = StyleGAN2Generator(
+        latent_dim=config.latent_dim,
+        data_shape=data_shape,
+        num_classes=num_classes,
+        mapping_layers=config.mapping_layers,
+        style_mixing=config.style_mixing,
+        output_activation=output_activation,
+        seed=config.seed,
+        name="generator",
+        **widths,
+    )
+    discriminator = StyleGAN2Discriminator(
+        data_shape=data_shape,
+        num_classes=num_classes,
+        architecture=config.d_architecture,
+        mbstd_group_size=config.mbstd_group_size,
+        name="discriminator",
+        **widths,
+    )
+    return generator, discriminator
 
 
 def _augmentation(config, data_shape):

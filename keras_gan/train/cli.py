@@ -86,7 +86,9 @@ def define_flags(flag_values=flags.FLAGS):
         "infogan (the InfoGAN paper's MNIST nets; z = --latent_dim noise and the "
         "--info_categorical and --info_continuous codes), resnet (SNGAN's ResNet pair for "
         "32x32 images: D has --filters channels, G twice as many) or biggan (BigGAN's G with "
-        "hierarchical z and a shared class embedding, and the ResNet D; channels as resnet's); "
+        "hierarchical z and a shared class embedding, and the ResNet D; channels as resnet's) or "
+        "stylegan2 (StyleGAN2's mapping network, modulated convolutions and skip G, and its D; "
+        "--filters is the channel cap, 512 in the paper, and 64 x --filters its base); "
         "for --dataset=text or text_oracle: mle (maximum likelihood alone), gumbel_gan (the "
         "Gumbel-softmax GAN) or seqgan (REINFORCE with Monte-Carlo rollouts).",
         **fv,
@@ -129,6 +131,31 @@ def define_flags(flag_values=flags.FLAGS):
         d.orthogonal_reg,
         "biggan: beta of BigGAN's orthogonal regularisation of G's kernels (paper: 1e-4; "
         "0: off, as the reference codes train CIFAR-10).",
+        **fv,
+    )
+    flags.DEFINE_integer(
+        "mapping_layers",
+        d.mapping_layers,
+        "stylegan2: dense layers of G's mapping network (StyleGAN2: 8; its CIFAR-10: 2).",
+        **fv,
+    )
+    flags.DEFINE_integer(
+        "mbstd_group_size",
+        d.mbstd_group_size,
+        "stylegan2: D's minibatch standard deviation group (StyleGAN2: 4; its CIFAR-10: 32).",
+        **fv,
+    )
+    flags.DEFINE_string(
+        "d_architecture",
+        d.d_architecture,
+        "stylegan2: D's blocks, resnet (StyleGAN2) or orig (no skip path; its CIFAR-10).",
+        **fv,
+    )
+    flags.DEFINE_float(
+        "style_mixing",
+        d.style_mixing,
+        "stylegan2: probability of mixing two z's styles in training (StyleGAN2: 0.9; "
+        "its CIFAR-10: 0).",
         **fv,
     )
     flags.DEFINE_bool(

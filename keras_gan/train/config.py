@@ -21,7 +21,9 @@ IMAGE_MODELS = (
     "infogan",
     "resnet",
     "biggan",
+    "stylegan2",
 )
+STYLEGAN2_D_ARCHITECTURES = ("resnet", "orig")
 # Token sequences (--dataset=text or text_oracle): maximum likelihood alone, the
 # Gumbel-softmax GAN, SeqGAN.
 TEXT_MODELS = ("mle", "gumbel_gan", "seqgan")
@@ -100,6 +102,10 @@ class TrainConfig:
     attention: int = 0
     shared_dim: int = 128
     orthogonal_reg: float = 0.0
+    mapping_layers: int = 8
+    mbstd_group_size: int = 4
+    d_architecture: str = "resnet"
+    style_mixing: float = 0.0
     conditional: bool = False
     label_distribution: str = "data"
     auxiliary_classifier: float = 0.0
@@ -224,11 +230,12 @@ class TrainConfig:
             self._validate_paper_cifar10()
         if self.model == "infogan":
             self._validate_infogan()
-        if self.model in ("resnet", "biggan") and self.bigan:
+        if self.model in ("resnet", "biggan", "stylegan2") and self.bigan:
             _fail(
                 "bigan", self.bigan, f"cannot be used with --model={self.model} (it has no encoder)"
             )
         self._validate_resnets()
+        self._validate_stylegan2()
         if not (math.isfinite(self.gcn) and self.gcn >= 0):
             _fail("gcn", self.gcn, "must be a number >= 0 (0: off; the paper's CIFAR-10: 55)")
         if self.gcn:
@@ -492,6 +499,33 @@ class TrainConfig:
             _fail("orthogonal_reg", self.orthogonal_reg, "needs --model=biggan")
         if self.shared_dim < 1:
             _fail("shared_dim", self.shared_dim, "must be >= 1")
+
+    def _validate_stylegan2(self):
+        """StyleGAN2's own flags: only with --model=stylegan2, each in its range."""
+        if self.model != "stylegan2":
+            for name in ("mapping_layers", "mbstd_group_size", "d_architecture", "style_mixing"):
+                if getattr(self, name) != getattr(TrainConfig, name):
+                    _fail(name, getattr(self, name), "needs --model=stylegan2")
+            return
+        if self.mapping_layers < 1:
+            _fail("mapping_layers", self.mapping_layers, "must be >= 1 (StyleGAN2: 8)")
+        if self.mbstd_group_size < 1:
+            _fail("mbstd_group_size", self.mbstd_group_size, "must be >= 1 (StyleGAN2: 4)")
+        if self.batch_size % min(self.mbstd_group_size, self.batch_size):
+            _fail(
+                "mbstd_group_size",
+                self.mbstd_group_size,
+                f"must divide --batch_size={self.batch_size} (or exceed it)",
+            )
+        _choice("d_architecture", self.d_architecture, STYLEGAN2_D_ARCHITECTURES)
+        if not 0.0 <= self.style_mixing <= 1.0:
+            _fail("style_mixing", self.style_mixing, "must be a probability in [0, 1]")
+        if self.spectral_norm:
+            _fail(
+                "spectral_norm",
+                self.spectral_norm,
+                "cannot be used with --model=stylegan2 (its D is regularised by R1: --r1_gamma)",
+            )
 
     def _validate_infogan(self):
         """InfoGAN's codes: unconditional, alternating steps, images in [0, 1]."""

@@ -7,17 +7,32 @@ from keras_gan import GAN
 from keras_gan.export import export_generator
 from keras_gan.models import DCGANDiscriminator
 from keras_gan.models import DCGANGenerator
+from keras_gan.models import StyleGAN2Discriminator
+from keras_gan.models import StyleGAN2Generator
 from tests.export.test_generator_export import REPLAY_WARMUP
 from tests.export.test_generator_export import in_fresh_tensorflow
 
 CLASS_NAMES = ["zero", "one", "two"]
 
 
-@pytest.fixture(scope="module")
-def export(tmp_path_factory):
-    gan = GAN(
+def _networks(family):
+    if family == "stylegan2":
+        # Per-pixel noise is fixed outside training, so the served G is a function of z.
+        widths = {"channel_base": 64, "channel_max": 8}
+        return (
+            StyleGAN2Generator(16, (8, 8, 1), num_classes=3, mapping_layers=2, seed=3, **widths),
+            StyleGAN2Discriminator((8, 8, 1), num_classes=3, label_mapping_layers=2, **widths),
+        )
+    return (
         DCGANGenerator(latent_dim=16, data_shape=(8, 8, 1), base_filters=8, num_classes=3),
         DCGANDiscriminator(data_shape=(8, 8, 1), base_filters=8, num_classes=3),
+    )
+
+
+@pytest.fixture(scope="module", params=["dcgan", "stylegan2"])
+def export(tmp_path_factory, request):
+    gan = GAN(
+        *_networks(request.param),
         latent_distribution="normal",
         seed=1,
         num_classes=3,

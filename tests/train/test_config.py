@@ -82,7 +82,8 @@ BAD = [
     (
         {"model": "stylegan"},
         "--model must be one of biggan, dcgan, gumbel_gan, infogan, mle, mlp, "
-        "paper_cifar10_conv, paper_cifar10_fc, resnet, seqgan. Received: --model=stylegan",
+        "paper_cifar10_conv, paper_cifar10_fc, resnet, seqgan, stylegan2. Received: "
+        "--model=stylegan",
     ),
     ({"loss": "wgan"}, "--loss must be one of hinge, least_squares, minimax, non_saturating"),
     ({"r1_gamma": -1.0}, r"--r1_gamma must be a number >= 0 \(0: off\). Received: --r1_gamma=-1.0"),
@@ -148,6 +149,17 @@ BAD = [
     ({"model": "resnet", "orthogonal_reg": 1e-4}, "--orthogonal_reg needs --model=biggan"),
     ({"model": "biggan", "orthogonal_reg": -1.0}, r"--orthogonal_reg must be a number >= 0"),
     ({"model": "biggan", "shared_dim": 0}, "--shared_dim must be >= 1. Received: --shared_dim=0"),
+    ({"model": "dcgan", "mapping_layers": 2}, "--mapping_layers needs --model=stylegan2"),
+    ({"model": "resnet", "d_architecture": "orig"}, "--d_architecture needs --model=stylegan2"),
+    ({"model": "stylegan2", "mapping_layers": 0}, "--mapping_layers must be >= 1"),
+    (
+        {"model": "stylegan2", "mbstd_group_size": 24, "batch_size": 64},
+        "--mbstd_group_size must divide --batch_size=64 .or exceed it.. Received: "
+        "--mbstd_group_size=24",
+    ),
+    ({"model": "stylegan2", "d_architecture": "skip"}, "--d_architecture must be one of orig"),
+    ({"model": "stylegan2", "style_mixing": 1.5}, "--style_mixing must be a probability"),
+    ({"model": "stylegan2", "spectral_norm": True}, "its D is regularised by R1"),
     ({"beta_2": 1.0}, r"--beta_2 must be in \[0, 1\)"),
     ({"logan_alpha": -0.5}, r"--logan_alpha must be a number >= 0 \(0: off\)"),
     ({"logan_alpha": 0.9, "logan_rate": 1.5}, r"--logan_rate must be in \(0, 1\]"),
@@ -342,6 +354,33 @@ def test_the_biggan_config_builds_studiogans_cifar10_setting():
     config = parse(f"--flagfile={REPO / 'configs/biggan_cifar10.cfg'}", "--attention=12")
     with pytest.raises(ValueError, match=r"\[8, 16, 32\]. Received: attention=12"):
         build_gan(config.validate(), (32, 32, 3), 156, class_names=classes)
+
+
+def test_the_stylegan2_config_builds_the_reference_networks_and_recipe():
+    """configs/stylegan2_cifar10.cfg: StyleGAN2-ADA's `cifar` networks (parameter counts in
+    tests/models/test_stylegan2.py) and its loss, lazy R1, ADA, optimiser and batch."""
+    from keras_gan.models import StyleGAN2Discriminator
+    from keras_gan.models import StyleGAN2Generator
+
+    config = parse(f"--flagfile={REPO / 'configs/stylegan2_cifar10.cfg'}").validate()
+    gan = build_gan(config, (32, 32, 3), 781, class_names=[str(i) for i in range(10)])
+    generator, discriminator = gan.generator, gan.discriminator
+    assert isinstance(generator, StyleGAN2Generator)
+    assert isinstance(discriminator, StyleGAN2Discriminator)
+    generator.build()
+    discriminator.build()
+    trainable = [
+        sum(int(np.prod(w.shape)) for w in m.trainable_weights) for m in (generator, discriminator)
+    ]
+    assert trainable == [20_215_315, 23_089_664]
+    assert discriminator.mbstd_group_size == 32 and discriminator.architecture == "orig"
+    assert generator.style_mixing == 0.0 and generator.mapping_layers == 2
+    assert gan.gan_loss.name == "non_saturating"
+    assert [(type(p).__name__, p.gamma, p.every) for p in gan.penalties] == [("R1", 0.01, 16)]
+    assert gan.augmentation.adaptive_target == 0.6
+    assert (gan.d_optimizer.beta_1, gan.d_optimizer.beta_2) == (0.0, 0.99)
+    assert float(gan.g_optimizer.learning_rate) == pytest.approx(0.0025)
+    assert gan.generator_ema == 0.99991 and gan.sample_from_average
 
 
 def test_the_cifar10_config_builds_the_dcgan_pair_with_the_modern_objectives():

@@ -196,7 +196,8 @@ def _main(flag_args):
         (
             ["--model=stylegan"],
             "--model must be one of biggan, dcgan, gumbel_gan, infogan, mle, mlp, "
-            "paper_cifar10_conv, paper_cifar10_fc, resnet, seqgan. Received: --model=stylegan",
+            "paper_cifar10_conv, paper_cifar10_fc, resnet, seqgan, stylegan2. Received: "
+            "--model=stylegan",
         ),
         (["--epochs=0"], "--epochs must be an integer >= 1. Received: --epochs=0"),
         (["--dataset=npz", "--data_dir=/no/such.npz"], "The .npz file does not exist"),
