@@ -20,6 +20,7 @@ from keras_gan.models.generator_average import update_average
 from keras_gan.models.random_states import load_states
 from keras_gan.models.random_states import random_states
 from keras_gan.models.random_states import save_states
+from keras_gan.penalties.path_length import get as generator_penalty
 from keras_gan.validation import positive_int
 
 
@@ -299,6 +300,7 @@ class GAN(keras.Model):
         loss="non_saturating",
         penalties=(),
         d_loss_weight=1.0,
+        generator_penalties=(),
         jit_compile="auto",
         latent_optimization=None,
         **kwargs,
@@ -322,6 +324,9 @@ class GAN(keras.Model):
             penalties: regularisers of the discriminator
                 (`keras_gan.penalties.GradientPenalty`, `R1`, `R2`), added to
                 its loss in every discriminator update (or every `every`-th).
+            generator_penalties: regularisers of the generator
+                (`keras_gan.penalties.PathLength`), added to its loss in every
+                generator update (or every `every`-th).
             d_loss_weight: factor on the discriminator loss before its
                 gradients (the paper's code used 0.5). Logged `d_loss` is not
                 weighted.
@@ -344,13 +349,18 @@ class GAN(keras.Model):
         if unsupported:
             raise ValueError(
                 "GAN.compile takes d_optimizer, g_optimizer, loss, penalties, d_loss_weight, "
-                "jit_compile, latent_optimization, "
+                "generator_penalties, jit_compile, latent_optimization, "
                 f"run_eagerly and steps_per_execution. Received: {unsupported}"
             )
         gan_loss = gan_losses.get(loss)
         if isinstance(penalties, gan_penalties.Penalty | dict):
             penalties = [penalties]
         penalties = [gan_penalties.get(penalty) for penalty in penalties]
+        if isinstance(generator_penalties, gan_penalties.GeneratorPenalty | dict):
+            generator_penalties = [generator_penalties]
+        generator_penalties = [generator_penalty(p) for p in generator_penalties]
+        for penalty in generator_penalties:
+            penalty.check(self.generator)
         d_optimizer = _get_optimizer(d_optimizer, self.discriminator)
         g_optimizer = _get_optimizer(g_optimizer, self.generator)
         if _inner(d_optimizer) is _inner(g_optimizer):
@@ -365,6 +375,7 @@ class GAN(keras.Model):
         self.g_optimizer = g_optimizer
         self.gan_loss = gan_loss
         self.penalties = penalties
+        self.generator_penalties = generator_penalties
         self.d_loss_weight = float(d_loss_weight)
         if isinstance(latent_optimization, dict):
             latent_optimization = keras.saving.deserialize_keras_object(latent_optimization)
@@ -386,6 +397,9 @@ class GAN(keras.Model):
             "loss": keras.saving.serialize_keras_object(gan_loss),
             "penalties": [keras.saving.serialize_keras_object(p) for p in penalties],
             "d_loss_weight": self.d_loss_weight,
+            "generator_penalties": [
+                keras.saving.serialize_keras_object(p) for p in generator_penalties
+            ],
             "jit_compile": self.jit_compile,
             "latent_optimization": (
                 None
@@ -566,6 +580,7 @@ class GAN(keras.Model):
         with tf.GradientTape() as tape:
             fake = self._generate(z, labels, training=True)
             regularization = _sum(self.generator.losses)
+            regularization += self._generator_penalty(z, labels, step_seed, draw)
             fake_logits, _, head_loss = self._discriminate(
                 fake, self._fake_condition(z, labels), training=True
             )
@@ -583,6 +598,7 @@ class GAN(keras.Model):
         with tf.GradientTape(persistent=True) as tape:
             fake = self._generate(z, labels, training=True)
             g_regularization = _sum(self.generator.losses)
+            g_regularization += self._generator_penalty(z, labels, step_seed, draw=0)
             d_loss, real_logits, fake_logits, d_regularization, fake_class_loss = (
                 self._discriminator_loss(
                     minibatch, (fake, self._fake_condition(z, labels)), step_seed, draw=0
@@ -631,24 +647,27 @@ class GAN(keras.Model):
 
     def _penalty(self, real, fake, labels, step_seed, draw):
         """The sum of the penalties due at this D update, lazy ones scaled by `every`."""
-        total = 0.0
         critic = _Critic(self, self.d_optimizer, labels)
         # Penalties draw from their own fold of the step seed, apart from the noise's.
         seed = tf.random.experimental.stateless_fold_in(step_seed, 1_000_000 + draw)
-        for number, penalty in enumerate(self.penalties):
-            own_seed = tf.random.experimental.stateless_fold_in(seed, number)
+        return _due_penalties(
+            self.penalties,
+            self.d_optimizer.iterations,
+            seed,
+            lambda penalty, own_seed: penalty(critic, real, fake, own_seed),
+        )
 
-            def value(penalty=penalty, own_seed=own_seed):
-                return ops.cast(penalty(critic, real, fake, own_seed), "float32")
-
-            if penalty.every == 1:
-                total += value()
-            else:
-                due = ops.equal(self.d_optimizer.iterations % penalty.every, 0)
-                total += tf.cond(
-                    due, lambda value=value, every=penalty.every: every * value(), lambda: 0.0
-                )
-        return total
+    def _generator_penalty(self, z, labels, step_seed, draw):
+        """The sum of the generator penalties due at this G update, lazy ones scaled."""
+        if not self.generator_penalties:
+            return 0.0
+        seed = tf.random.experimental.stateless_fold_in(step_seed, 4_000_000 + draw)
+        return _due_penalties(
+            self.generator_penalties,
+            self.g_optimizer.iterations,
+            seed,
+            lambda penalty, own_seed: penalty(self.generator, z, labels, own_seed),
+        )
 
     def _generator_loss(self, fake_logits, minibatch, real_logits=None):
         if not self.gan_loss.needs_real_logits:
@@ -978,6 +997,26 @@ def _per_replica(loss):
     # over the global batch (what Keras' own losses do internally).
     replicas = tf.distribute.get_strategy().num_replicas_in_sync
     return loss / replicas if replicas > 1 else loss
+
+
+def _due_penalties(penalties, iterations, seed, call):
+    """The sum of `call(penalty, seed)` over the penalties due at this update
+    (`iterations` of its optimizer), lazy ones (`every` > 1) times `every`."""
+    total = 0.0
+    for number, penalty in enumerate(penalties):
+        own_seed = tf.random.experimental.stateless_fold_in(seed, number)
+
+        def value(penalty=penalty, own_seed=own_seed):
+            return ops.cast(call(penalty, own_seed), "float32")
+
+        if penalty.every == 1:
+            total += value()
+        else:
+            due = ops.equal(iterations % penalty.every, 0)
+            total += tf.cond(
+                due, lambda value=value, every=penalty.every: every * value(), lambda: 0.0
+            )
+    return total
 
 
 def _sum(values):

@@ -301,6 +301,10 @@ class StyleGAN2Generator(keras.Model):
             initializer=keras.initializers.RandomNormal(stddev=1.0),
             name="const",
         )
+        # The running mean of path lengths, kept for keras_gan.penalties.PathLength.
+        self.path_length_mean = self.add_weight(
+            shape=(), initializer="zeros", trainable=False, aggregation="mean", name="pl_mean"
+        )
         w_shape = (None, self.latent_dim)
         previous = self.channels[BOTTOM]
         for side, block, to_rgb in zip(self.sides, self._blocks(), self.to_rgb, strict=True):

@@ -14,6 +14,9 @@ from keras_gan.layers.equalized import upsample_2d
 from keras_gan.models import StyleGAN2Discriminator
 from keras_gan.models import StyleGAN2Generator
 from keras_gan.penalties import R1
+from keras_gan.penalties import GeneratorPenalty
+from keras_gan.penalties import PathLength
+from keras_gan.penalties import path_lengths
 
 SMALL = {"channel_base": 256, "channel_max": 16}
 
@@ -252,3 +255,83 @@ def test_a_small_conditional_stylegan2_trains_with_lazy_r1_saves_and_loads(tmp_p
     np.testing.assert_array_equal(
         numpy(loaded.generator.mapping.w_avg), numpy(gan.generator.mapping.w_avg)
     )
+
+
+class LinearStyles:
+    """A G whose image is a fixed linear map A of its styles: J_w^T y = A^T y exactly."""
+
+    def __init__(self, layers=3, w_dim=4, shape=(4, 4, 2), seed=0):
+        rng = np.random.default_rng(seed)
+        self.shape, self.layers, self.w_dim = shape, layers, w_dim
+        self.matrix = rng.normal(size=(layers * w_dim, int(np.prod(shape)))).astype("float32")
+        self.path_length_mean = keras.Variable(0.5, trainable=False)
+
+    def map(self, z, training=None):
+        return keras.ops.repeat(z[:, None, :], self.layers, axis=1)
+
+    def synthesize(self, ws, training=None):
+        flat = keras.ops.reshape(ws, (-1, self.layers * self.w_dim))
+        return keras.ops.reshape(keras.ops.matmul(flat, self.matrix), (-1, *self.shape))
+
+
+def test_path_length_penalty_on_a_linear_generator_is_the_length_of_a_transposed_step():
+    generator = LinearStyles()
+    z = np.random.default_rng(1).normal(size=(6, 4)).astype("float32")
+    seed = tf.constant([3, 4], tf.int64)
+    penalty = PathLength(weight=2.0, decay=0.01, batch_shrink=2)
+    value = float(penalty(generator, tf.constant(z), None, seed))
+    # The first half of the batch; y ~ N(0, I) / sqrt(H W) from the same stateless seed.
+    y = numpy(tf.random.stateless_normal((3, 4, 4, 2), seed)).reshape(3, -1) / np.sqrt(16)
+    pulled = (y @ generator.matrix.T).reshape(3, 3, 4)  # (sample, layer, w)
+    lengths = np.sqrt((pulled**2).sum(axis=2).mean(axis=1))
+    np.testing.assert_allclose(
+        numpy(path_lengths(generator, generator.map(z[:3]), seed)), lengths, rtol=1e-5
+    )
+    mean = 0.5 + 0.01 * (lengths.mean() - 0.5)
+    np.testing.assert_allclose(float(generator.path_length_mean.numpy()), mean, rtol=1e-6)
+    np.testing.assert_allclose(value, 2.0 * ((lengths - mean) ** 2).mean(), rtol=1e-5)
+
+
+class CountingPenalty(GeneratorPenalty):
+    """Counts the G updates it is applied in (tf.cond runs only the due branch)."""
+
+    def __init__(self, every):
+        super().__init__(every=every)
+        self.calls = keras.Variable(0, dtype="int32", trainable=False)
+
+    def __call__(self, generator, z, labels, seed):
+        self.calls.assign_add(1)
+        return 0.0
+
+
+def test_path_length_trains_a_stylegan2_lazily_and_refuses_a_generator_without_styles(tmp_path):
+    from keras_gan.models import DCGANDiscriminator
+    from keras_gan.models import DCGANGenerator
+
+    gan = GAN(
+        small_generator(),
+        StyleGAN2Discriminator((16, 16, 3), **SMALL),
+        latent_distribution="normal",
+        seed=0,
+    )
+    every_2nd, every = CountingPenalty(2), CountingPenalty(1)
+    gan.compile(loss="non_saturating", generator_penalties=[PathLength(every=2), every_2nd, every])
+    images = np.random.default_rng(0).uniform(size=(16, 16, 16, 3)).astype("float32")
+    gan.fit(images, batch_size=8, epochs=3, verbose=0)  # 6 G updates
+    assert (int(every_2nd.calls.numpy()), int(every.calls.numpy())) == (3, 6)
+    assert float(numpy(gan.generator.path_length_mean)) > 0
+    gan.compile(loss="non_saturating", generator_penalties=[PathLength(every=2)])
+    gan.save(tmp_path / "pl.keras")
+    loaded = keras.saving.load_model(tmp_path / "pl.keras")
+    assert [p.get_config() for p in loaded.generator_penalties] == [
+        {"weight": 2.0, "decay": 0.01, "batch_shrink": 2, "every": 2}
+    ]
+    assert float(numpy(loaded.generator.path_length_mean)) == float(
+        numpy(gan.generator.path_length_mean)
+    )
+    dcgan = GAN(
+        DCGANGenerator(latent_dim=8, data_shape=(8, 8, 1), base_filters=8),
+        DCGANDiscriminator(data_shape=(8, 8, 1), base_filters=8),
+    )
+    with pytest.raises(ValueError, match="Received: DCGANGenerator, which lacks map, synthesize"):
+        dcgan.compile(generator_penalties=[PathLength()])
