@@ -31,6 +31,7 @@ from keras_gan.optimizers.scheduled_momentum_sgd import paper_mnist_sgd
 from keras_gan.penalties import R1
 from keras_gan.penalties import R2
 from keras_gan.penalties import GradientPenalty
+from keras_gan.penalties import PathLength
 from keras_gan.train.config import JIT_COMPILE
 
 
@@ -255,6 +256,7 @@ def _compile(gan, config, steps_per_epoch):
         g_optimizer=_optimizer(config, config.g_learning_rate, steps_per_epoch),
         loss=config.loss,
         penalties=_penalties(config),
+        generator_penalties=_generator_penalties(config),
         latent_optimization=(
             LatentOptimization(config.logan_alpha, config.logan_beta, rate=config.logan_rate)
             if config.logan_alpha
@@ -319,6 +321,13 @@ def _resnet_generator(config, data_shape, num_classes, output_activation):
         synchronized_batch_norm=config.sync_batch_norm,
         name="generator",
     )
+
+
+def _generator_penalties(config):
+    """StyleGAN2's path length regularisation, lazily every 4th G update as there."""
+    if not config.path_length_weight:
+        return []
+    return [PathLength(weight=config.path_length_weight, every=4)]
 
 
 def _stylegan2_networks(config, data_shape, num_classes, output_activation):

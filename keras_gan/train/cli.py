@@ -158,6 +158,13 @@ def define_flags(flag_values=flags.FLAGS):
         "its CIFAR-10: 0).",
         **fv,
     )
+    flags.DEFINE_float(
+        "path_length_weight",
+        d.path_length_weight,
+        "stylegan2: weight of path length regularisation of G, applied every 4th G update "
+        "(StyleGAN2: 2; its CIFAR-10: 0, off).",
+        **fv,
+    )
     flags.DEFINE_bool(
         "conditional",
         d.conditional,

@@ -106,6 +106,7 @@ class TrainConfig:
     mbstd_group_size: int = 4
     d_architecture: str = "resnet"
     style_mixing: float = 0.0
+    path_length_weight: float = 0.0
     conditional: bool = False
     label_distribution: str = "data"
     auxiliary_classifier: float = 0.0
@@ -503,7 +504,13 @@ class TrainConfig:
     def _validate_stylegan2(self):
         """StyleGAN2's own flags: only with --model=stylegan2, each in its range."""
         if self.model != "stylegan2":
-            for name in ("mapping_layers", "mbstd_group_size", "d_architecture", "style_mixing"):
+            for name in (
+                "mapping_layers",
+                "mbstd_group_size",
+                "d_architecture",
+                "style_mixing",
+                "path_length_weight",
+            ):
                 if getattr(self, name) != getattr(TrainConfig, name):
                     _fail(name, getattr(self, name), "needs --model=stylegan2")
             return
@@ -520,6 +527,8 @@ class TrainConfig:
         _choice("d_architecture", self.d_architecture, STYLEGAN2_D_ARCHITECTURES)
         if not 0.0 <= self.style_mixing <= 1.0:
             _fail("style_mixing", self.style_mixing, "must be a probability in [0, 1]")
+        if not (math.isfinite(self.path_length_weight) and self.path_length_weight >= 0):
+            _fail("path_length_weight", self.path_length_weight, "must be a number >= 0 (0: off)")
         if self.spectral_norm:
             _fail(
                 "spectral_norm",

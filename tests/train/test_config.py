@@ -160,6 +160,8 @@ BAD = [
     ({"model": "stylegan2", "d_architecture": "skip"}, "--d_architecture must be one of orig"),
     ({"model": "stylegan2", "style_mixing": 1.5}, "--style_mixing must be a probability"),
     ({"model": "stylegan2", "spectral_norm": True}, "its D is regularised by R1"),
+    ({"model": "dcgan", "path_length_weight": 2.0}, "--path_length_weight needs --model=stylegan2"),
+    ({"model": "stylegan2", "path_length_weight": -1.0}, "--path_length_weight must be a number"),
     ({"beta_2": 1.0}, r"--beta_2 must be in \[0, 1\)"),
     ({"logan_alpha": -0.5}, r"--logan_alpha must be a number >= 0 \(0: off\)"),
     ({"logan_alpha": 0.9, "logan_rate": 1.5}, r"--logan_rate must be in \(0, 1\]"),
@@ -375,6 +377,7 @@ def test_the_stylegan2_config_builds_the_reference_networks_and_recipe():
     assert trainable == [20_215_315, 23_089_664]
     assert discriminator.mbstd_group_size == 32 and discriminator.architecture == "orig"
     assert generator.style_mixing == 0.0 and generator.mapping_layers == 2
+    assert gan.generator_penalties == []  # path length regularisation is off for CIFAR-10
     assert gan.gan_loss.name == "non_saturating"
     assert [(type(p).__name__, p.gamma, p.every) for p in gan.penalties] == [("R1", 0.01, 16)]
     assert gan.augmentation.adaptive_target == 0.6
