@@ -55,6 +55,17 @@ def export_generator(
             ...))` with the export's step size and calibration. The
             discriminator is in the SavedModel only then. `steps` outside
             0..`langevin.steps` is an InvalidArgument error.
+        `generate_w_truncated` (StyleGAN2's generator): `num_samples`, `seed`
+            and `psi` float32 scalar -> `samples`: z as `generate` draws it,
+            its w pulled to the running mean, w_avg + psi (w - w_avg)
+            (`generator(z, truncation_psi=psi)`). A non-finite `psi` is an
+            InvalidArgument error.
+        `mix_styles` (StyleGAN2's generator): `latent` and `mix_latent`
+            float32 `[batch, latent_dim]` and `cutoff` int32 scalar ->
+            `samples`: the style layers before `cutoff` take `latent`'s w,
+            the rest `mix_latent`'s (0: all from `mix_latent`; `num_ws`:
+            none). A `cutoff` outside 0..num_ws or unequal batches is an
+            InvalidArgument error.
 
     A conditional GAN's signatures take one more input, `labels` int32
     (`[batch]` for `serving_default`, `[num_samples]` for the others): the
@@ -138,6 +149,7 @@ def export_generator(
                 data_shape=gan.data_shape if encoder is not None else None,
                 refined=langevin is not None,
                 truncated=not is_structured(gan.latent_distribution),
+                styled=_styled(gan.sampler),
             )
         if gan.num_classes is not None:
             names = gan.class_names or [str(i) for i in range(gan.num_classes)]
@@ -228,15 +240,19 @@ def _archive(gan, max_samples, output_range, encoder=None, langevin=None):
 
     num_classes = gan.num_classes
 
-    def samples_of(latent, labels=None):
-        if labels is not None:
-            # The training step's check: one id in [0, num_classes) per sample.
-            labels = check_batch_labels(labels, num_classes, tf.shape(latent)[0])
-            latent = [latent, labels]
-        samples = generator(latent, training=False)
+    def checked_input(latent, labels):
+        if labels is None:
+            return latent
+        # The training step's check: one id in [0, num_classes) per sample.
+        return [latent, check_batch_labels(labels, num_classes, tf.shape(latent)[0])]
+
+    def in_range(samples):
         if image and (low, high) != (0.0, 1.0):
             samples = (samples - low) / (high - low)
         return tf.cast(samples, tf.float32)
+
+    def samples_of(latent, labels=None, **call_arguments):
+        return in_range(generator(checked_input(latent, labels), training=False, **call_arguments))
 
     def checked_count(num_samples):
         return checked_sample_count(num_samples, max_samples)
@@ -332,6 +348,8 @@ def _archive(gan, max_samples, output_range, encoder=None, langevin=None):
                 },
                 input_signature=[_images_spec()],
             )
+        if _styled(generator):
+            _add_style_endpoints(archive, generator, latent_of, checked_input, in_range, None)
         return archive
 
     archive.add_endpoint(
@@ -370,7 +388,73 @@ def _archive(gan, max_samples, output_range, encoder=None, langevin=None):
             },
             input_signature=[count_spec, seed_spec, steps_spec, labels_spec],
         )
+    if _styled(generator):
+        _add_style_endpoints(archive, generator, latent_of, checked_input, in_range, labels_spec)
     return archive
+
+
+def _styled(generator):
+    """Whether G maps z to per-layer styles it renders (StyleGAN2): then w's
+    truncation and style mixing are served too."""
+    return all(hasattr(generator, name) for name in ("map", "synthesize", "truncate", "mix"))
+
+
+def _add_style_endpoints(archive, generator, latent_of, checked_input, in_range, labels_spec):
+    """`generate_w_truncated` (psi) and `mix_styles` (cutoff), with `labels` when conditional."""
+    latent_spec = tf.TensorSpec([None, generator.latent_dim], tf.float32, name="latent")
+    mix_spec = tf.TensorSpec([None, generator.latent_dim], tf.float32, name="mix_latent")
+    count_spec = tf.TensorSpec([], tf.int32, name="num_samples")
+    seed_spec = tf.TensorSpec([], tf.int64, name="seed")
+    psi_spec = tf.TensorSpec([], tf.float32, name="psi")
+    cutoff_spec = tf.TensorSpec([], tf.int32, name="cutoff")
+    layers = generator.num_ws
+
+    def truncated(num_samples, seed, psi, labels=None):
+        check = tf.debugging.Assert(
+            tf.math.is_finite(psi), ["psi must be a finite number; received", psi]
+        )
+        with tf.control_dependencies([check]):
+            psi = tf.identity(psi)
+        inputs = checked_input(latent_of(num_samples, seed), labels)
+        return {"samples": in_range(generator(inputs, training=False, truncation_psi=psi))}
+
+    def mixed(latent, mix_latent, cutoff, labels=None):
+        check = tf.debugging.Assert(
+            tf.logical_and(
+                tf.logical_and(cutoff >= 0, cutoff <= layers),
+                tf.equal(tf.shape(latent)[0], tf.shape(mix_latent)[0]),
+            ),
+            [
+                f"cutoff must be in 0..{layers} (the style layers) and latent and mix_latent "
+                "must hold as many rows; received cutoff, rows, rows:",
+                cutoff,
+                tf.shape(latent)[0],
+                tf.shape(mix_latent)[0],
+            ],
+        )
+        with tf.control_dependencies([check]):
+            cutoff = tf.identity(cutoff)
+        ws = generator.map(checked_input(latent, labels), training=False)
+        other = generator.map(checked_input(mix_latent, labels), training=False)
+        mixed_ws = generator.mix(ws, other, cutoff)
+        return {"samples": in_range(generator.synthesize(mixed_ws, training=False))}
+
+    if labels_spec is None:
+        archive.add_endpoint(
+            "generate_w_truncated", truncated, input_signature=[count_spec, seed_spec, psi_spec]
+        )
+        archive.add_endpoint(
+            "mix_styles", mixed, input_signature=[latent_spec, mix_spec, cutoff_spec]
+        )
+        return
+    archive.add_endpoint(
+        "generate_w_truncated",
+        truncated,
+        input_signature=[count_spec, seed_spec, psi_spec, labels_spec],
+    )
+    archive.add_endpoint(
+        "mix_styles", mixed, input_signature=[latent_spec, mix_spec, cutoff_spec, labels_spec]
+    )
 
 
 def _langevin_in_chunks(gan, langevin, z, seed, labels, steps):
@@ -469,12 +553,15 @@ def write_warmup_requests(
     data_shape=None,
     refined=False,
     truncated=True,
+    styled=False,
 ):
     """Writes a TFRecord of PredictionLogs that TF Serving replays when it loads.
 
     Every signature is asked for two samples; with `truncated` (an export of
     a uniform or normal z), `generate_truncated` at truncation 1 and, with
-    `refined`, `generate_refined` with one step.
+    `refined`, `generate_refined` with one step; with `styled` (a StyleGAN2),
+    `generate_w_truncated` at psi 1 and `mix_styles` of two zero latents at
+    cutoff 1.
 
     With `data_shape` (an export with an encoder), `encode` and `reconstruct`
     requests of two blank samples are replayed too.
@@ -495,6 +582,17 @@ def write_warmup_requests(
         requests["generate_refined"] = {
             **seeded_inputs(),
             "steps": tf.make_tensor_proto(1, dtype=tf.int32),
+        }
+    if styled:
+        requests["generate_w_truncated"] = {
+            **seeded_inputs(),
+            "psi": tf.make_tensor_proto(1.0, dtype=tf.float32),
+        }
+        zeros = tf.make_tensor_proto(tf.zeros([2, latent_dim]))
+        requests["mix_styles"] = {
+            "latent": zeros,
+            "mix_latent": zeros,
+            "cutoff": tf.make_tensor_proto(1, dtype=tf.int32),
         }
     if data_shape is not None:
         blank = tf.make_tensor_proto(tf.zeros([2, *data_shape]))

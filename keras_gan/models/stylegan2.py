@@ -328,7 +328,7 @@ class StyleGAN2Generator(keras.Model):
         ws = ops.repeat(w[:, None, :], self.num_ws, axis=1)
         if training and self.style_mixing > 0:
             ws = self._mix(ws, z, labels)
-        if truncation_psi != 1.0:
+        if not (isinstance(truncation_psi, int | float) and truncation_psi == 1.0):
             ws = self.truncate(ws, truncation_psi, truncation_cutoff)
         return ws
 
@@ -340,13 +340,17 @@ class StyleGAN2Generator(keras.Model):
         cutoff = keras.random.randint((), 1, self.num_ws, seed=self.seed_generator)
         mix = keras.random.uniform((), seed=self.seed_generator) < self.style_mixing
         cutoff = ops.where(mix, cutoff, self.num_ws)
-        from_second = ops.arange(self.num_ws) >= cutoff
-        return ops.where(from_second[None, :, None], w2[:, None, :], ws)
+        return self.mix(ws, ops.repeat(w2[:, None, :], self.num_ws, axis=1), cutoff)
+
+    def mix(self, ws, other, cutoff):
+        """Style mixing: the layers from `cutoff` on take their w from `other`."""
+        from_other = ops.arange(self.num_ws) >= ops.cast(cutoff, "int32")
+        return ops.where(from_other[None, :, None], other, ws)
 
     def truncate(self, ws, psi, cutoff=None):
         """w_avg + psi (w - w_avg) on the first `cutoff` layers (all if None)."""
         centre = ops.cast(self.mapping.w_avg, ws.dtype)
-        pulled = centre + psi * (ws - centre)
+        pulled = centre + ops.cast(psi, ws.dtype) * (ws - centre)
         if cutoff is None:
             return pulled
         layers = ops.arange(self.num_ws)[None, :, None] < cutoff

@@ -13,6 +13,18 @@ from tests.export.test_generator_export import REPLAY_WARMUP
 from tests.export.test_generator_export import in_fresh_tensorflow
 
 CLASS_NAMES = ["zero", "one", "two"]
+# What a StyleGAN2 export serves beyond every generator's signatures.
+STYLE_SIGNATURES = {
+    False: {},
+    True: {
+        "generate_w_truncated": ["labels", "num_samples", "psi", "seed"],
+        "mix_styles": ["cutoff", "labels", "latent", "mix_latent"],
+    },
+}
+
+
+def styled(gan):
+    return isinstance(gan.generator, StyleGAN2Generator)
 
 
 def _networks(family):
@@ -79,6 +91,7 @@ def test_signatures_take_labels_and_give_the_classes_asked_for(export, tmp_path)
         "generate": ["labels", "num_samples", "seed"],
         "generate_png": ["labels", "num_samples", "seed"],
         "generate_truncated": ["labels", "num_samples", "seed", "truncation"],
+        **STYLE_SIGNATURES[styled(gan)],
     }
     labels = np.array([2, 0, 1], "int32")
     expected = gan.generator([latent, labels], training=False)
@@ -124,7 +137,7 @@ def test_bad_labels_fail_with_invalid_argument_and_the_model_still_answers(expor
 
 
 def test_warmup_records_ask_for_classes_and_are_accepted(export):
-    _, path = export
+    gan, path = export
     out = in_fresh_tensorflow(REPLAY_WARMUP, path=path)
     assert out["answered"] == [
         ["digits", "serving_default", ["labels", "latent"], ["samples"]],
@@ -136,8 +149,76 @@ def test_warmup_records_ask_for_classes_and_are_accepted(export):
             ["labels", "num_samples", "seed", "truncation"],
             ["samples"],
         ],
+        *[
+            ["digits", name, inputs, ["samples"]]
+            for name, inputs in STYLE_SIGNATURES[styled(gan)].items()
+        ],
     ]
     assert out["labels"] == {
         name: [0, 2]
-        for name in ("serving_default", "generate", "generate_png", "generate_truncated")
+        for name in (
+            "serving_default",
+            "generate",
+            "generate_png",
+            "generate_truncated",
+            *STYLE_SIGNATURES[styled(gan)],
+        )
     }
+
+
+def test_a_stylegan2_serves_w_truncation_and_style_mixing_for_the_classes_asked_for(
+    export, tmp_path
+):
+    gan, path = export
+    if not styled(gan):
+        pytest.skip("w truncation and style mixing are StyleGAN2's")
+    rng = np.random.default_rng(8)
+    latent, mix = (rng.normal(size=(3, 16)).astype("float32") for _ in range(2))
+    np.save(tmp_path / "latent.npy", latent)
+    np.save(tmp_path / "mix.npy", mix)
+    out = in_fresh_tensorflow(
+        """
+        model = tf.saved_model.load(VALUES["path"])
+        labels = tf.constant([2, 0, 1], tf.int32)
+        truncated = model.signatures["generate_w_truncated"]
+        OUT["truncated"] = truncated(
+            num_samples=tf.constant(3), seed=tf.constant(4, tf.int64), psi=tf.constant(0.5),
+            labels=labels,
+        )["samples"].numpy().tolist()
+        mix = model.signatures["mix_styles"]
+        latent, other = tf.constant(np.load(VALUES["latent"])), tf.constant(np.load(VALUES["mix"]))
+        OUT["mixed"] = [
+            mix(latent=latent, mix_latent=other, cutoff=tf.constant(c), labels=labels)[
+                "samples"
+            ].numpy().tolist()
+            for c in (0, 2, 4)
+        ]
+        OUT["errors"] = []
+        for cutoff, rows in ((-1, 3), (5, 3), (2, 2)):
+            try:
+                mix(latent=latent, mix_latent=other[:rows], cutoff=tf.constant(cutoff),
+                    labels=labels)
+                OUT["errors"].append(None)
+            except tf.errors.InvalidArgumentError as error:
+                OUT["errors"].append(str(error)[:400])
+        """,
+        path=path,
+        latent=tmp_path / "latent.npy",
+        mix=tmp_path / "mix.npy",
+    )
+    generator, labels = gan.sampler, np.array([2, 0, 1], "int32")
+    z = gan.sample_latent(3, seed=4)
+    expected = generator([z, labels], training=False, truncation_psi=0.5)
+    np.testing.assert_allclose(out["truncated"], np.asarray(expected), atol=1e-5)
+    ws = generator.map([latent, labels])
+    other = generator.map([mix, labels])
+    for cutoff, mixed in zip((0, 2, 4), out["mixed"], strict=True):
+        expected = generator.synthesize(generator.mix(ws, other, cutoff))
+        np.testing.assert_allclose(mixed, np.asarray(expected), atol=1e-5)
+    # All from mix_latent at 0, all from latent at num_ws (4 at 8x8): the plain decodes.
+    assert generator.num_ws == 4
+    np.testing.assert_allclose(out["mixed"][0], np.asarray(generator([mix, labels])), atol=1e-5)
+    np.testing.assert_allclose(out["mixed"][2], np.asarray(generator([latent, labels])), atol=1e-5)
+    assert all(error and "cutoff must be in 0..4" in error for error in out["errors"]), out[
+        "errors"
+    ]
