@@ -50,14 +50,14 @@ _SAMPLER = flags.DEFINE_string(
     "sampler",
     None,
     "Draw the scored samples with a keras_gan.sampling sampler instead of plain G(z): "
-    "truncation, rejection, metropolis_hastings, langevin or optimal_transport (a saved GAN, "
-    "not an export).",
+    "truncation, w_truncation (StyleGAN2's), rejection, metropolis_hastings, langevin or "
+    "optimal_transport (a saved GAN, not an export).",
 )
 _SAMPLER_ARGS = flags.DEFINE_list(
     "sampler_args",
     [],
-    "The sampler's settings as name=value, e.g. threshold=0.7 (truncation), chain_length=20 "
-    "(metropolis_hastings), steps=50,step_size=0.01 (langevin).",
+    "The sampler's settings as name=value, e.g. threshold=0.7 (truncation), psi=0.7 "
+    "(w_truncation), chain_length=20 (metropolis_hastings), steps=50,step_size=0.01 (langevin).",
 )
 _CALIBRATION_SPLIT = flags.DEFINE_string(
     "calibration_split",

@@ -16,6 +16,7 @@ from keras_gan.sampling.metropolis_hastings import MetropolisHastings
 from keras_gan.sampling.optimal_transport import OptimalTransport
 from keras_gan.sampling.rejection import RejectionSampling
 from keras_gan.sampling.truncation import Truncation
+from keras_gan.sampling.truncation import WTruncation
 
 __all__ = [
     "LangevinSampling",
@@ -24,6 +25,7 @@ __all__ = [
     "OptimalTransport",
     "RejectionSampling",
     "Truncation",
+    "WTruncation",
     "calibrate",
     "check_applies",
     "draw",

@@ -104,3 +104,49 @@ class Truncation(LatentSampler):
         self.cost = {"generator_calls_per_sample": 1.0, "discriminator_calls_per_sample": 0.0}
         # One call on the whole batch, as `GAN.generate` makes it.
         return generator_outputs(gan, z, labels).numpy()
+
+
+@register("w_truncation")
+class WTruncation(LatentSampler):
+    """StyleGAN's truncation: z as `GAN.generate` draws it, its w pulled towards
+    the running mean of w, w_avg + psi (w - w_avg), in the first `cutoff`
+    style layers (all if None). psi 1 gives `GAN.generate(n, seed)`'s samples;
+    psi 0 one image per class. An export's `generate_w_truncated` signature
+    gives the same samples. Needs a generator with a mapping network
+    (`StyleGAN2Generator`).
+
+    Args:
+        psi: the pull; finite (StyleGAN: 0.5-0.7 for typical samples).
+        cutoff: style layers truncated, None: all.
+
+    Reference:
+        Karras et al., "A Style-Based Generator Architecture for Generative
+        Adversarial Networks", CVPR 2019, arXiv:1812.04948, Section 3.3.
+    """
+
+    def __init__(self, psi=0.7, cutoff=None):
+        self.psi = float(psi)
+        if not math.isfinite(self.psi):
+            raise ValueError(f"`psi` must be a finite number. Received: psi={psi}")
+        self.cutoff = None if cutoff is None else int(cutoff)
+        if self.cutoff is not None and self.cutoff < 0:
+            raise ValueError(f"`cutoff` must be >= 0 or None. Received: cutoff={cutoff}")
+
+    def get_config(self):
+        return {"psi": self.psi, "cutoff": self.cutoff}
+
+    def generate(self, gan, num_samples, seed, labels=None):
+        generator = gan.sampler
+        if not hasattr(generator, "truncate"):
+            raise ValueError(
+                "The 'w_truncation' sampler pulls w, the output of a mapping network, towards its "
+                "mean; this generator has none (StyleGAN2Generator has). Received: a "
+                f"{type(generator).__name__}"
+            )
+        z = gan.sample_latent(num_samples, seed=seed_of(seed))
+        inputs = z if labels is None else [z, tf.convert_to_tensor(labels, tf.int32)]
+        self.cost = {"generator_calls_per_sample": 1.0, "discriminator_calls_per_sample": 0.0}
+        samples = generator(
+            inputs, training=False, truncation_psi=self.psi, truncation_cutoff=self.cutoff
+        )
+        return tf.cast(samples, tf.float32).numpy()

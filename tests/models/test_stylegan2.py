@@ -335,3 +335,35 @@ def test_path_length_trains_a_stylegan2_lazily_and_refuses_a_generator_without_s
     )
     with pytest.raises(ValueError, match="Received: DCGANGenerator, which lacks map, synthesize"):
         dcgan.compile(generator_penalties=[PathLength()])
+
+
+def test_the_w_truncation_sampler_is_the_generators_truncation_and_refuses_other_generators():
+    from keras_gan import sampling
+    from keras_gan.models import DCGANDiscriminator
+    from keras_gan.models import DCGANGenerator
+
+    gan = GAN(
+        small_generator(num_classes=3),
+        StyleGAN2Discriminator((16, 16, 3), num_classes=3, **SMALL),
+        latent_distribution="normal",
+        num_classes=3,
+    )
+    gan.generator.build()
+    gan.generator.mapping.w_avg.assign(np.full(16, 0.3))
+    labels = np.array([0, 1, 2, 0])
+    z = gan.sample_latent(4, seed=9)
+    samples = gan.generate(4, seed=9, labels=labels, sampler=sampling.WTruncation(psi=0.5))
+    expected = gan.generator([z, labels], truncation_psi=0.5)
+    np.testing.assert_allclose(samples, numpy(expected), atol=1e-6)
+    plain = gan.generate(4, seed=9, labels=labels, sampler=sampling.get("w_truncation", psi=1.0))
+    np.testing.assert_allclose(plain, gan.generate(4, seed=9, labels=labels), atol=1e-6)
+    centre = gan.generate(4, seed=9, labels=labels, sampler=sampling.WTruncation(psi=0.0))
+    np.testing.assert_allclose(centre[0], centre[3], atol=1e-6)  # one image per class
+    dcgan = GAN(
+        DCGANGenerator(latent_dim=8, data_shape=(8, 8, 1), base_filters=8),
+        DCGANDiscriminator(data_shape=(8, 8, 1), base_filters=8),
+    )
+    with pytest.raises(ValueError, match="Received: a DCGANGenerator"):
+        dcgan.generate(2, seed=0, sampler="w_truncation")
+    with pytest.raises(ValueError, match="Received: psi=nan"):
+        sampling.WTruncation(psi=float("nan"))
