@@ -331,14 +331,17 @@ def _generator_penalties(config):
 
 
 def _stylegan2_networks(config, data_shape, num_classes, output_activation):
-    """StyleGAN2's pair; --filters caps the channels and 64 x --filters is their
-    base (StyleGAN2: 512 and 32768)."""
+    """StyleGAN2's pair; --filters caps the channels and --channel_base (by default
+    64 x --filters) sets them at each side (StyleGAN2: 512 and 32768 or 16384)."""
     if not is_image_shape(data_shape):
         raise ValueError(
             "--model=stylegan2 needs images (height, width, channels). Received: "
             f"--dataset={config.dataset} with samples of shape {tuple(data_shape)}"
         )
-    widths = {"channel_base": 64 * config.filters, "channel_max": config.filters}
+    widths = {
+        "channel_base": config.channel_base or 64 * config.filters,
+        "channel_max": config.filters,
+    }
     generator = StyleGAN2Generator(
         latent_dim=config.latent_dim,
         data_shape=data_shape,

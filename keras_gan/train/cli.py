@@ -85,10 +85,10 @@ def define_flags(flag_values=flags.FLAGS):
         "paper_cifar10_fc and paper_cifar10_conv (fixed 2014 networks for 32x32x3 images), "
         "infogan (the InfoGAN paper's MNIST nets; z = --latent_dim noise and the "
         "--info_categorical and --info_continuous codes), resnet (SNGAN's ResNet pair for "
-        "32x32 images: D has --filters channels, G twice as many) or biggan (BigGAN's G with "
+        "32x32 images: D has --filters channels, G twice as many), biggan (BigGAN's G with "
         "hierarchical z and a shared class embedding, and the ResNet D; channels as resnet's) or "
         "stylegan2 (StyleGAN2's mapping network, modulated convolutions and skip G, and its D; "
-        "--filters is the channel cap, 512 in the paper, and 64 x --filters its base); "
+        "--filters is the channel cap, 512 in the paper; --channel_base); "
         "for --dataset=text or text_oracle: mle (maximum likelihood alone), gumbel_gan (the "
         "Gumbel-softmax GAN) or seqgan (REINFORCE with Monte-Carlo rollouts).",
         **fv,
@@ -137,6 +137,13 @@ def define_flags(flag_values=flags.FLAGS):
         "mapping_layers",
         d.mapping_layers,
         "stylegan2: dense layers of G's mapping network (StyleGAN2: 8; its CIFAR-10: 2).",
+        **fv,
+    )
+    flags.DEFINE_integer(
+        "channel_base",
+        d.channel_base,
+        "stylegan2: channels at side s are min(channel_base / s, --filters) (StyleGAN2: 32768 "
+        "at 1024 pixels and on CIFAR-10, 16384 below 512 pixels); 0: 64 x --filters.",
         **fv,
     )
     flags.DEFINE_integer(

@@ -103,6 +103,7 @@ class TrainConfig:
     shared_dim: int = 128
     orthogonal_reg: float = 0.0
     mapping_layers: int = 8
+    channel_base: int = 0
     mbstd_group_size: int = 4
     d_architecture: str = "resnet"
     style_mixing: float = 0.0
@@ -506,6 +507,7 @@ class TrainConfig:
         if self.model != "stylegan2":
             for name in (
                 "mapping_layers",
+                "channel_base",
                 "mbstd_group_size",
                 "d_architecture",
                 "style_mixing",
@@ -516,6 +518,8 @@ class TrainConfig:
             return
         if self.mapping_layers < 1:
             _fail("mapping_layers", self.mapping_layers, "must be >= 1 (StyleGAN2: 8)")
+        if self.channel_base < 0:
+            _fail("channel_base", self.channel_base, "must be >= 0 (0: 64 x --filters)")
         if self.mbstd_group_size < 1:
             _fail("mbstd_group_size", self.mbstd_group_size, "must be >= 1 (StyleGAN2: 4)")
         if self.batch_size % min(self.mbstd_group_size, self.batch_size):

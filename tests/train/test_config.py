@@ -152,6 +152,7 @@ BAD = [
     ({"model": "dcgan", "mapping_layers": 2}, "--mapping_layers needs --model=stylegan2"),
     ({"model": "resnet", "d_architecture": "orig"}, "--d_architecture needs --model=stylegan2"),
     ({"model": "stylegan2", "mapping_layers": 0}, "--mapping_layers must be >= 1"),
+    ({"model": "resnet", "channel_base": 16384}, "--channel_base needs --model=stylegan2"),
     (
         {"model": "stylegan2", "mbstd_group_size": 24, "batch_size": 64},
         "--mbstd_group_size must divide --batch_size=64 .or exceed it.. Received: "
@@ -384,6 +385,29 @@ def test_the_stylegan2_config_builds_the_reference_networks_and_recipe():
     assert (gan.d_optimizer.beta_1, gan.d_optimizer.beta_2) == (0.0, 0.99)
     assert float(gan.g_optimizer.learning_rate) == pytest.approx(0.0025)
     assert gan.generator_ema == 0.99991 and gan.sample_from_average
+
+
+def test_the_stylegan2_folder_config_builds_the_references_auto_setting_at_128_pixels():
+    """configs/stylegan2_folder.cfg at 128x128x3: StyleGAN2-ADA's `auto` networks for one GPU
+    (channel_base 16384, channel_max 512, 2 mapping layers, the residual D, mbstd groups of 4).
+    The parameter counts are the reference classes' (training/networks.py, commit d72cc7d),
+    built with torch 2.13 on this machine."""
+    config = parse(f"--flagfile={REPO / 'configs/stylegan2_folder.cfg'}", "--data_dir=photos")
+    gan = build_gan(config.validate(), (128, 128, 3), 100)
+    generator, discriminator = gan.generator, gan.discriminator
+    generator.build()
+    discriminator.build()
+    trainable = [
+        sum(int(np.prod(w.shape)) for w in m.trainable_weights) for m in (generator, discriminator)
+    ]
+    assert trainable == [22_949_277, 23_882_369]
+    assert [generator.channels[side] for side in generator.sides] == [512, 512, 512, 512, 256, 128]
+    assert generator.style_mixing == 0.9 and discriminator.architecture == "resnet"
+    assert [(type(p).__name__, p.weight, p.every) for p in gan.generator_penalties] == [
+        ("PathLength", 2.0, 4)
+    ]
+    assert [(type(p).__name__, p.gamma, p.every) for p in gan.penalties] == [("R1", 0.1024, 16)]
+    assert config.batch_size == 32 and discriminator.mbstd_group_size == 4
 
 
 def test_the_cifar10_config_builds_the_dcgan_pair_with_the_modern_objectives():
