@@ -392,7 +392,7 @@ def test_the_stylegan2_folder_config_builds_the_references_auto_setting_at_128_p
     (channel_base 16384, channel_max 512, 2 mapping layers, the residual D, mbstd groups of 4).
     The parameter counts are the reference classes' (training/networks.py, commit d72cc7d),
     built with torch 2.13 on this machine."""
-    config = parse(f"--flagfile={REPO / 'configs/stylegan2_folder.cfg'}", "--data_dir=photos")
+    config = parse(f"--flagfile={REPO / 'configs/stylegan2_folder.cfg'}")
     gan = build_gan(config.validate(), (128, 128, 3), 100)
     generator, discriminator = gan.generator, gan.discriminator
     generator.build()
