@@ -16,7 +16,10 @@ Settings:
     first: the DCGAN pair with hinge loss, spectral norm and the averaged G;
     configs/dcgan_mnist.cfg; configs/paper_cifar10_conv.cfg; configs/sngan_cifar10.cfg,
     SNGAN's ResNet pair, whose step is 5 D updates and one G update;
-    configs/biggan_cifar10.cfg, class-conditional, on random labels), built by
+    configs/biggan_cifar10.cfg and configs/stylegan2_cifar10.cfg, class-conditional,
+    on random labels; a lazy R1 is due on every 16th of StyleGAN2's steps, so its
+    median is a step without it; configs/stylegan2_folder.cfg at 128x128x3, whose
+    path length penalty is due on every 4th step), built by
     `build_gan` exactly as `scripts/train.py` builds them, on random data;
   - precisions: `float32` and `mixed_bfloat16` (Keras dtype policies; for the
     mirror, `torch.autocast("cpu", torch.bfloat16)`);
@@ -54,6 +57,8 @@ PAIRS = {
     "paper_cifar10_conv": ("paper_cifar10_conv.cfg", (32, 32, 3)),
     "sngan_cifar10": ("sngan_cifar10.cfg", (32, 32, 3)),
     "biggan_cifar10": ("biggan_cifar10.cfg", (32, 32, 3)),
+    "stylegan2_cifar10": ("stylegan2_cifar10.cfg", (32, 32, 3)),
+    "stylegan2_folder": ("stylegan2_folder.cfg", (128, 128, 3)),
 }
 PRECISIONS = ("float32", "mixed_bfloat16")
 IMPLEMENTATIONS = ("fit", "torch")
