@@ -7,6 +7,7 @@ import tensorflow as tf
 from keras import ops
 
 from keras_gan.configurable import Configurable
+from keras_gan.penalties.penalty import instance_of
 from keras_gan.validation import positive_int
 
 
@@ -43,16 +44,7 @@ class GeneratorPenalty(Configurable):
 
 def get(identifier):
     """A `GeneratorPenalty` from an instance or a serialized config."""
-    if isinstance(identifier, GeneratorPenalty):
-        return identifier
-    if isinstance(identifier, dict):
-        penalty = keras.saving.deserialize_keras_object(identifier)
-        if isinstance(penalty, GeneratorPenalty):
-            return penalty
-    raise ValueError(
-        "Each generator penalty must be a keras_gan.penalties.GeneratorPenalty (PathLength). "
-        f"Received: {identifier!r}"
-    )
+    return instance_of(identifier, GeneratorPenalty, "generator penalty", "PathLength")
 
 
 def path_lengths(generator, ws, seed):

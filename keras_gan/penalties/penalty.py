@@ -47,13 +47,19 @@ class Penalty(Configurable):
 
 def get(identifier):
     """A `Penalty` from an instance or a `keras.saving.serialize_keras_object` config."""
-    if isinstance(identifier, Penalty):
+    return instance_of(identifier, Penalty, "penalty", "GradientPenalty, R1, R2")
+
+
+def instance_of(identifier, base, kind, examples):
+    """`identifier` if it is a `base`, or the `base` its serialized config makes; else a
+    ValueError naming the kind of penalty expected."""
+    if isinstance(identifier, base):
         return identifier
     if isinstance(identifier, dict):
         penalty = keras.saving.deserialize_keras_object(identifier)
-        if isinstance(penalty, Penalty):
+        if isinstance(penalty, base):
             return penalty
     raise ValueError(
-        "Each penalty must be a keras_gan.penalties.Penalty (GradientPenalty, R1, R2). "
+        f"Each {kind} must be a keras_gan.penalties.{base.__name__} ({examples}). "
         f"Received: {identifier!r}"
     )
