@@ -105,11 +105,7 @@ def _build_gan(config, data_shape, steps_per_epoch, pixel_means, class_names):
     elif config.model == "infogan":
         return _build_infogan(config, data_shape, steps_per_epoch)
     elif config.model in ("resnet", "biggan"):
-        if not image:
-            raise ValueError(
-                f"--model={config.model} needs images (height, width, channels). Received: "
-                f"--dataset={config.dataset} with samples of shape {tuple(data_shape)}"
-            )
+        _require_images(config, data_shape)
         generator = _resnet_generator(config, data_shape, num_classes, output_activation)
         discriminator = ResNetDiscriminator(
             channels=config.filters,
@@ -124,11 +120,7 @@ def _build_gan(config, data_shape, steps_per_epoch, pixel_means, class_names):
             config, data_shape, num_classes, output_activation
         )
     elif config.model == "dcgan":
-        if not image:
-            raise ValueError(
-                "--model=dcgan needs images (height, width, channels). Received: "
-                f"--dataset={config.dataset} with samples of shape {tuple(data_shape)}"
-            )
+        _require_images(config, data_shape)
         generator = DCGANGenerator(
             latent_dim=config.latent_dim,
             data_shape=data_shape,
@@ -223,11 +215,7 @@ def _with_mixture_prior(generator, config):
 
 
 def _build_infogan(config, data_shape, steps_per_epoch):
-    if not is_image_shape(data_shape):
-        raise ValueError(
-            "--model=infogan needs images (height, width, channels). Received: "
-            f"--dataset={config.dataset} with samples of shape {tuple(data_shape)}"
-        )
+    _require_images(config, data_shape)
     codes = InfoGANCodes(
         noise_dim=config.latent_dim,
         categorical=config.info_categorical,
@@ -330,14 +318,19 @@ def _generator_penalties(config):
     return [PathLength(weight=config.path_length_weight, every=4)]
 
 
+def _require_images(config, data_shape):
+    """Refuses a convolutional --model on samples that are not images."""
+    if not is_image_shape(data_shape):
+        raise ValueError(
+            f"--model={config.model} needs images (height, width, channels). Received: "
+            f"--dataset={config.dataset} with samples of shape {tuple(data_shape)}"
+        )
+
+
 def _stylegan2_networks(config, data_shape, num_classes, output_activation):
     """StyleGAN2's pair; --filters caps the channels and --channel_base (by default
     64 x --filters) sets them at each side (StyleGAN2: 512 and 32768 or 16384)."""
-    if not is_image_shape(data_shape):
-        raise ValueError(
-            "--model=stylegan2 needs images (height, width, channels). Received: "
-            f"--dataset={config.dataset} with samples of shape {tuple(data_shape)}"
-        )
+    _require_images(config, data_shape)
     widths = {
         "channel_base": config.channel_base or 64 * config.filters,
         "channel_max": config.filters,
