@@ -6,6 +6,8 @@ the export, by the same stateless ops. z is laid out as
 `[noise | one-hot categorical codes | continuous codes]`.
 """
 
+import math
+
 import keras
 import numpy as np
 import tensorflow as tf
@@ -25,6 +27,11 @@ class InfoGANCodes:
         continuous: how many continuous codes, each uniform on [-1, 1].
         noise: `"uniform"` or `"normal"`, the noise's distribution
             (`keras_gan.latent.sample`).
+        noise_limit: with `noise="uniform"`, draw the noise on
+            [-noise_limit, noise_limit] instead of the unit-variance
+            [-sqrt(3), sqrt(3)]; 1.0 is the paper's code (openai/InfoGAN's
+            `Uniform`), whose noise has a third of the variance beside the
+            one-hot code. None (the default): unit variance.
         continuous_weight: the weight of the continuous codes' term in the
             information loss, relative to the categorical ones (the paper
             uses a smaller weight for continuous codes on some data sets).
@@ -43,7 +50,13 @@ class InfoGANCodes:
     """
 
     def __init__(
-        self, noise_dim=62, categorical=(10,), continuous=2, noise="uniform", continuous_weight=1.0
+        self,
+        noise_dim=62,
+        categorical=(10,),
+        continuous=2,
+        noise="uniform",
+        continuous_weight=1.0,
+        noise_limit=None,
     ):
         self.noise_dim = positive_int("noise_dim", noise_dim)
         self.categorical = tuple(positive_int("categorical", c) for c in categorical)
@@ -65,6 +78,14 @@ class InfoGANCodes:
             raise ValueError(
                 f"`continuous_weight` must be >= 0. Received: continuous_weight={continuous_weight}"
             )
+        self.noise_limit = None if noise_limit is None else float(noise_limit)
+        if self.noise_limit is not None and not (
+            self.noise == "uniform" and math.isfinite(self.noise_limit) and self.noise_limit > 0
+        ):
+            raise ValueError(
+                "`noise_limit` bounds uniform noise: it must be a finite number > 0, with "
+                f'noise="uniform". Received: noise_limit={noise_limit!r}, noise={noise!r}'
+            )
 
     @property
     def code_dim(self):
@@ -77,8 +98,12 @@ class InfoGANCodes:
 
     def sample(self, batch_size, seed):
         """z for `batch_size` samples from a shape-(2,) seed, by stateless ops."""
-        parts = [latent.sample(self.noise, batch_size, self.noise_dim, seed)]
-        shape = tf.stack([tf.cast(batch_size, tf.int32), 1])
+        if self.noise_limit is None:
+            parts = [latent.sample(self.noise, batch_size, self.noise_dim, seed)]
+        else:
+            shape = tf.stack([tf.cast(batch_size, tf.int32), self.noise_dim])
+            limit = self.noise_limit
+            parts = [tf.random.stateless_uniform(shape, seed, minval=-limit, maxval=limit)]
         for number, categories in enumerate(self.categorical):
             logits = tf.zeros(tf.stack([tf.cast(batch_size, tf.int32), categories]))
             ids = tf.random.stateless_categorical(logits, 1, _fold(seed, 1 + number))
@@ -150,6 +175,7 @@ class InfoGANCodes:
             "continuous": self.continuous,
             "noise": self.noise,
             "continuous_weight": self.continuous_weight,
+            "noise_limit": self.noise_limit,
         }
 
     @classmethod

@@ -221,6 +221,7 @@ def _build_infogan(config, data_shape, steps_per_epoch):
         categorical=config.info_categorical,
         continuous=config.info_continuous,
         noise=config.latent_distribution,
+        noise_limit=config.info_noise_limit or None,
     )
     gan = InfoGAN(
         InfoGANGenerator(codes.latent_dim, data_shape, name="generator"),

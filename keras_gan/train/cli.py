@@ -205,6 +205,13 @@ def define_flags(flag_values=flags.FLAGS):
         "--model=infogan: lambda, the weight of the mutual-information term for G and D/Q.",
         **fv,
     )
+    flags.DEFINE_float(
+        "info_noise_limit",
+        d.info_noise_limit,
+        "--model=infogan with --latent_distribution=uniform: draw the noise on [-limit, limit] "
+        "(1 is the InfoGAN paper's code); 0 keeps the unit-variance [-sqrt(3), sqrt(3)].",
+        **fv,
+    )
     # Text.
     flags.DEFINE_string(
         "text_file",

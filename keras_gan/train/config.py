@@ -116,6 +116,7 @@ class TrainConfig:
     info_categorical: tuple = (10,)
     info_continuous: int = 2
     info_weight: float = 1.0
+    info_noise_limit: float = 0.0
     gcn: float = 0.0
     # Text (--dataset=text or text_oracle).
     text_file: str = ""
@@ -232,6 +233,8 @@ class TrainConfig:
             self._validate_paper_cifar10()
         if self.model == "infogan":
             self._validate_infogan()
+        elif self.info_noise_limit:
+            _fail("info_noise_limit", self.info_noise_limit, "needs --model=infogan")
         if self.model in ("resnet", "biggan", "stylegan2") and self.bigan:
             _fail(
                 "bigan", self.bigan, f"cannot be used with --model={self.model} (it has no encoder)"
@@ -554,6 +557,17 @@ class TrainConfig:
             _fail("info_continuous", 0, "or --info_categorical must give InfoGAN a code")
         if not (math.isfinite(self.info_weight) and self.info_weight >= 0):
             _fail("info_weight", self.info_weight, "must be a number >= 0")
+        if self.info_noise_limit and not (
+            math.isfinite(self.info_noise_limit) and self.info_noise_limit > 0
+        ):
+            _fail("info_noise_limit", self.info_noise_limit, "must be a number > 0, or 0 for none")
+        if self.info_noise_limit and self.latent_distribution != "uniform":
+            _fail(
+                "info_noise_limit",
+                self.info_noise_limit,
+                "bounds uniform noise and needs --latent_distribution=uniform "
+                f"(received --latent_distribution={self.latent_distribution})",
+            )
         for name in ("conditional", "bigan", "simultaneous_updates", "gcn", "spectral_norm"):
             if getattr(self, name):
                 _fail(name, getattr(self, name), "cannot be used with --model=infogan")

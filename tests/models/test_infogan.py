@@ -36,6 +36,25 @@ def test_codes_lay_out_noise_one_hot_categories_and_continuous_values():
     assert not np.array_equal(z[:, 5:9], other[:, 5:9])
 
 
+def test_noise_limit_draws_the_papers_code_noise_and_keeps_the_codes():
+    seed = tf.constant([3, 0], tf.int64)
+    wide = InfoGANCodes(noise_dim=4, categorical=(10,), continuous=2)
+    narrow = InfoGANCodes(noise_dim=4, categorical=(10,), continuous=2, noise_limit=1.0)
+    z, w = narrow.sample(20000, seed).numpy(), wide.sample(20000, seed).numpy()
+    # openai/InfoGAN's Uniform: [-1, 1], variance 1/3; the default has variance 1.
+    assert -1.0 <= z[:, :4].min() and z[:, :4].max() <= 1.0
+    np.testing.assert_allclose(z[:, :4].var(axis=0), 1.0 / 3.0, atol=0.02)
+    np.testing.assert_allclose(w[:, :4].var(axis=0), 1.0, atol=0.05)
+    np.testing.assert_array_equal(z[:, 4:], w[:, 4:])  # the codes are drawn as before
+    again = InfoGANCodes.from_config(narrow.get_config())
+    np.testing.assert_array_equal(again.sample(50, seed), z[:50])
+    for bad in (0.0, -1.0, float("inf")):
+        with pytest.raises(ValueError, match=rf"Received: noise_limit={bad}, noise='uniform'"):
+            InfoGANCodes(noise_limit=bad)
+    with pytest.raises(ValueError, match=r"Received: noise_limit=1.0, noise='normal'"):
+        InfoGANCodes(noise="normal", noise_limit=1.0)
+
+
 def test_compose_puts_the_parts_where_sample_puts_them():
     codes = InfoGANCodes(noise_dim=3, categorical=(4,), continuous=1)
     z = codes.compose(np.ones((2, 3)), [np.array([2, 0])], np.array([[0.5], [-0.25]]))

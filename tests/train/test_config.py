@@ -142,6 +142,19 @@ BAD = [
         "--info_continuous or --info_categorical must give InfoGAN a code",
     ),
     ({"model": "infogan", "info_weight": -1.0}, "--info_weight must be a number >= 0"),
+    (
+        {"model": "infogan", "info_noise_limit": -1.0},
+        "--info_noise_limit must be a number > 0, or 0 for none. Received: --info_noise_limit=-1.0",
+    ),
+    (
+        {"model": "infogan", "info_noise_limit": 1.0, "latent_distribution": "normal"},
+        "--info_noise_limit bounds uniform noise and needs --latent_distribution=uniform "
+        r"\(received --latent_distribution=normal\). Received: --info_noise_limit=1.0",
+    ),
+    (
+        {"model": "dcgan", "info_noise_limit": 1.0},
+        "--info_noise_limit needs --model=infogan. Received: --info_noise_limit=1.0",
+    ),
     ({"model": "resnet", "bigan": True}, "--bigan cannot be used with --model=resnet"),
     ({"model": "biggan", "bigan": True}, "--bigan cannot be used with --model=biggan"),
     ({"model": "dcgan", "attention": 16}, "--attention needs --model=resnet or --model=biggan"),
@@ -298,12 +311,15 @@ def test_the_infogan_mnist_config_builds_the_papers_infogan():
         "continuous": 2,
         "noise": "uniform",
         "continuous_weight": 1.0,
+        "noise_limit": None,
     }
     assert gan.latent_dim == 74 and gan.info_weight == 1.0
     assert float(gan.g_optimizer.learning_rate) == pytest.approx(1e-3)
     assert float(gan.d_optimizer.learning_rate) == pytest.approx(2e-4)
     with pytest.raises(ValueError, match=r"--model=infogan needs images"):
         build_gan(config, (2,), 100)
+    narrow = parse(f"--flagfile={REPO / 'configs/infogan_mnist.cfg'}", "--info_noise_limit=1")
+    assert build_gan(narrow.validate(), (28, 28, 1), 100).codes.noise_limit == 1.0
 
 
 def test_logan_flags_build_the_latent_step_they_name():
