@@ -100,6 +100,34 @@ def distributed_batches(strategy, make_pipeline, batch_size, **options):
     return strategy.distribute_datasets_from_function(shares), steps_per_epoch
 
 
+def replica_share(draw, batch_size):
+    """This replica's rows of one random draw for the global batch.
+
+    Every random draw of a training step (noise, labels, augmentations,
+    penalty interpolates, StyleGAN2's per-pixel noise) goes through this:
+    each replica makes the same draw for the global batch (the same seed or
+    generator state) and keeps its own slice, so replicas never share draws
+    and a run is the same on 1 or N replicas.
+
+    Args:
+        draw: `draw(rows)` returns `rows` random rows (`rows` may be a
+            scalar tensor).
+        batch_size: this replica's batch (the global batch outside a
+            replica context).
+
+    Returns:
+        `draw(batch_size)` with one replica or in a cross-replica context,
+        else rows `[i * batch_size, (i + 1) * batch_size)` of
+        `draw(batch_size * replicas)` on replica i.
+    """
+    replicas = tf.distribute.get_strategy().num_replicas_in_sync
+    context = tf.distribute.get_replica_context()
+    if replicas == 1 or context is None:
+        return draw(batch_size)
+    start = context.replica_id_in_sync_group * batch_size
+    return draw(batch_size * replicas)[start : start + batch_size]
+
+
 def _logical_cpus(count):
     cpu = tf.config.list_physical_devices("CPU")[0]
     try:

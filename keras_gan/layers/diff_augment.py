@@ -6,6 +6,8 @@ import keras
 import tensorflow as tf
 from keras import ops
 
+from keras_gan.distribute import replica_share
+
 TRANSFORMS = ("color", "translation", "cutout")
 
 
@@ -162,18 +164,12 @@ class DiffAugment(keras.layers.Layer):
         and keeps its own rows, as `GAN` does with its noise, so replicas never
         share augmentations and N replicas augment as one device does.
         """
-        batch = ops.shape(images)[0]
-        replicas = tf.distribute.get_strategy().num_replicas_in_sync
-        context = tf.distribute.get_replica_context()
-        if replicas == 1 or context is None:
-            return keras.random.uniform(
-                (batch, *shape), low, high, dtype=images.dtype, seed=self.seed_generator
-            )
-        draws = keras.random.uniform(
-            (batch * replicas, *shape), low, high, dtype=images.dtype, seed=self.seed_generator
+        return replica_share(
+            lambda rows: keras.random.uniform(
+                (rows, *shape), low, high, dtype=images.dtype, seed=self.seed_generator
+            ),
+            ops.shape(images)[0],
         )
-        start = context.replica_id_in_sync_group * batch
-        return draws[start : start + batch]
 
     def _uniform(self, images, low, high):
         return self._draw(images, (1, 1, 1), low, high)

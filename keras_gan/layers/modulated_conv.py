@@ -6,6 +6,7 @@ import math
 import keras
 from keras import ops
 
+from keras_gan.distribute import replica_share
 from keras_gan.layers.equalized import EqualizedDense
 from keras_gan.layers.equalized import bias_act
 from keras_gan.layers.equalized import check_activation
@@ -117,9 +118,12 @@ class ModulatedConv2D(keras.layers.Layer):
             x = x * coefficients[:, None, None, :]
         if self.noise:
             if training:
-                batch, height, width = ops.shape(x)[0], x.shape[1], x.shape[2]
-                noise = keras.random.normal(
-                    (batch, height, width, 1), dtype=x.dtype, seed=self.seed_generator
+                height, width = x.shape[1], x.shape[2]
+                noise = replica_share(
+                    lambda rows: keras.random.normal(
+                        (rows, height, width, 1), dtype=x.dtype, seed=self.seed_generator
+                    ),
+                    ops.shape(x)[0],
                 )
             else:
                 noise = ops.cast(self.noise_image, x.dtype)[None, :, :, None]

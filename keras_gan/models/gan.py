@@ -12,6 +12,7 @@ from keras_gan import latent
 from keras_gan import losses as gan_losses
 from keras_gan import mixed_precision
 from keras_gan import penalties as gan_penalties
+from keras_gan.distribute import replica_share
 from keras_gan.latent_optimization import LatentOptimization
 from keras_gan.models import labels as class_labels
 from keras_gan.models.generator_average import average_copy
@@ -447,12 +448,7 @@ class GAN(keras.Model):
         replicas. `draw` numbers the draws within a step.
         """
         seed = tf.random.experimental.stateless_fold_in(step_seed, draw)
-        replicas = tf.distribute.get_strategy().num_replicas_in_sync
-        if replicas == 1:
-            return self.sample_latent(batch_size, seed=seed)
-        replica = tf.distribute.get_replica_context().replica_id_in_sync_group
-        noise = self.sample_latent(batch_size * replicas, seed=seed)
-        return noise[replica * batch_size : (replica + 1) * batch_size]
+        return replica_share(lambda rows: self.sample_latent(rows, seed=seed), batch_size)
 
     def call(self, inputs, training=False):
         """Runs the sampling generator (`sampler`) on a `(batch, latent_dim)` noise

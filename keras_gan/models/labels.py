@@ -13,6 +13,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from keras_gan.distribute import replica_share
 from keras_gan.models import initializers
 from keras_gan.validation import positive_int
 
@@ -120,15 +121,11 @@ def balanced_labels(num_samples, num_classes):
 
 def uniform_labels(batch_size, num_classes, seed):
     """This replica's slice of one uniform draw of class ids for the global batch."""
-    replicas = tf.distribute.get_strategy().num_replicas_in_sync
 
     def draw(n):
         return tf.random.stateless_uniform((n,), seed, minval=0, maxval=num_classes, dtype=tf.int32)
 
-    if replicas == 1:
-        return draw(batch_size)
-    replica = tf.distribute.get_replica_context().replica_id_in_sync_group
-    return draw(batch_size * replicas)[replica * batch_size : (replica + 1) * batch_size]
+    return replica_share(draw, batch_size)
 
 
 def label_embedding(num_classes, dim, init_range):

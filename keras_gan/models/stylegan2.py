@@ -15,6 +15,7 @@ import keras
 import numpy as np
 from keras import ops
 
+from keras_gan.distribute import replica_share
 from keras_gan.layers.equalized import EqualizedConv2D
 from keras_gan.layers.equalized import EqualizedDense
 from keras_gan.layers.equalized import upsample_2d
@@ -52,6 +53,28 @@ def _channels(side, channel_base, channel_max):
 def normalize_2nd_moment(x, epsilon=1e-8):
     """x over the root of its mean square along the last axis."""
     return x * ops.rsqrt(ops.mean(ops.square(x), axis=-1, keepdims=True) + epsilon)
+
+
+def per_replica_statistic(shape, name):
+    """A running statistic (zeros at first) that each replica updates from its own batch.
+
+    As the reference's per-GPU buffers (StyleGAN2-ADA trains with
+    `broadcast_buffers=False` and keeps `pl_mean` per process): a write is
+    local, with no cross-replica synchronisation, so it may happen inside a
+    lazy regulariser's `tf.cond`, where MirroredStrategy cannot synchronise.
+    Read outside a replica (saving, `get_weights`, sampling) it is the mean
+    over replicas; for a running mean of batch means, with equal shares, that
+    is what one device with the global batch would hold.
+    """
+    return keras.Variable(
+        initializer="zeros",
+        shape=shape,
+        dtype="float32",
+        trainable=False,
+        aggregation="mean",
+        synchronization="on_read",
+        name=name,
+    )
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
@@ -118,13 +141,7 @@ class MappingNetwork(keras.layers.Layer):
             features = self.w_dim
         self.w_avg = None
         if self.w_avg_beta is not None:
-            self.w_avg = self.add_weight(
-                shape=(self.w_dim,),
-                initializer="zeros",
-                trainable=False,
-                aggregation="mean",
-                name="w_avg",
-            )
+            self.w_avg = per_replica_statistic((self.w_dim,), "w_avg")
 
     def call(self, inputs, training=None):
         if self.latent and self.num_classes is not None:
@@ -302,9 +319,7 @@ class StyleGAN2Generator(keras.Model):
             name="const",
         )
         # The running mean of path lengths, kept for keras_gan.penalties.PathLength.
-        self.path_length_mean = self.add_weight(
-            shape=(), initializer="zeros", trainable=False, aggregation="mean", name="pl_mean"
-        )
+        self.path_length_mean = per_replica_statistic((), "pl_mean")
         w_shape = (None, self.latent_dim)
         previous = self.channels[BOTTOM]
         for side, block, to_rgb in zip(self.sides, self._blocks(), self.to_rgb, strict=True):
@@ -334,7 +349,14 @@ class StyleGAN2Generator(keras.Model):
 
     def _mix(self, ws, z, labels):
         """From a random layer on, a second z's w, with probability `style_mixing`."""
-        other = keras.random.normal(ops.shape(z), dtype=z.dtype, seed=self.seed_generator)
+        # The second z, like the noise, is this replica's share of one global draw;
+        # the cut-off and the coin are one draw for the whole batch, as in the reference.
+        other = replica_share(
+            lambda rows: keras.random.normal(
+                (rows, z.shape[-1]), dtype=z.dtype, seed=self.seed_generator
+            ),
+            ops.shape(z)[0],
+        )
         # The second w does not move the running mean (StyleGAN2-ADA's skip_w_avg_update).
         w2 = self.mapping(other if labels is None else [other, labels], training=False)
         cutoff = keras.random.randint((), 1, self.num_ws, seed=self.seed_generator)

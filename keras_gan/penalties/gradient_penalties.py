@@ -8,6 +8,7 @@ import keras
 import tensorflow as tf
 from keras import ops
 
+from keras_gan.distribute import replica_share
 from keras_gan.penalties.penalty import Penalty
 
 
@@ -59,13 +60,9 @@ def _replica_share_of_uniform(shape, seed):
 
     So the interpolates, and the run, are the same on 1 or N replicas.
     """
-    replicas = tf.distribute.get_strategy().num_replicas_in_sync
-    if replicas == 1:
-        return tf.random.stateless_uniform(shape, seed)
-    replica = tf.distribute.get_replica_context().replica_id_in_sync_group
-    size = shape[0]
-    whole = tf.random.stateless_uniform((size * replicas, *shape[1:]), seed)
-    return whole[replica * size : (replica + 1) * size]
+    return replica_share(
+        lambda rows: tf.random.stateless_uniform((rows, *shape[1:]), seed), shape[0]
+    )
 
 
 def r1_penalty(critic, real):

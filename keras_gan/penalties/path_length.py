@@ -7,6 +7,7 @@ import tensorflow as tf
 from keras import ops
 
 from keras_gan.configurable import Configurable
+from keras_gan.distribute import replica_share
 from keras_gan.penalties.penalty import instance_of
 from keras_gan.validation import positive_int
 
@@ -67,8 +68,10 @@ class PathLength(GeneratorPenalty):
     """StyleGAN2's path length regularisation: `weight` E[(||J_w^T y|| - a)^2].
 
     a is a running mean of the lengths (decay `decay`), kept in the
-    generator's `path_length_mean` (saved with it). The penalty is computed on
-    the first 1/`batch_shrink` of the update's batch, a fresh pass of G; it
+    generator's `path_length_mean` (saved with it); under a distribution
+    strategy each replica keeps its own from its own batch, as each GPU does
+    in the reference. The penalty is computed on every
+    `batch_shrink`-th sample of the update's batch, a fresh pass of G; it
     asks that a step in w move the image by the same amount wherever w is.
     Needs a generator with `map`, `synthesize` and `path_length_mean`
     (`StyleGAN2Generator`).
@@ -105,9 +108,11 @@ class PathLength(GeneratorPenalty):
             )
 
     def __call__(self, generator, z, labels, seed):
-        size = ops.maximum(ops.shape(z)[0] // self.batch_shrink, 1)
-        z = z[:size]
-        inputs = z if labels is None else [z, labels[:size]]
+        # Every batch_shrink-th sample (the reference takes the first ones of
+        # fresh noise: the same in law); strided, so N replicas whose batches
+        # divide by batch_shrink pick the samples one device picks.
+        z = z[:: self.batch_shrink]
+        inputs = z if labels is None else [z, labels[:: self.batch_shrink]]
         ws = generator.map(inputs, training=True)
         lengths = path_lengths(generator, ws, seed)
         previous = ops.cast(generator.path_length_mean, "float32")
@@ -129,10 +134,6 @@ class PathLength(GeneratorPenalty):
 def _replica_share_of_normal(shape, seed):
     """N(0, 1) of `shape` (a shape tensor): this replica's slice of one draw for the
     global batch, so the run is the same on 1 or N replicas."""
-    replicas = tf.distribute.get_strategy().num_replicas_in_sync
-    if replicas == 1:
-        return tf.random.stateless_normal(shape, seed)
-    replica = tf.distribute.get_replica_context().replica_id_in_sync_group
-    size = shape[0]
-    whole = tf.random.stateless_normal(tf.concat([[size * replicas], shape[1:]], 0), seed)
-    return whole[replica * size : (replica + 1) * size]
+    return replica_share(
+        lambda rows: tf.random.stateless_normal(tf.concat([[rows], shape[1:]], 0), seed), shape[0]
+    )
