@@ -6,6 +6,7 @@ from keras_gan.models.dcgan_discriminator import DCGANDiscriminator
 from keras_gan.models.dcgan_encoder import DCGANEncoder
 from keras_gan.models.dcgan_generator import DCGANGenerator
 from keras_gan.models.gan import GAN
+from keras_gan.models.generator_average import RampedAverage
 from keras_gan.models.infogan import InfoGAN
 from keras_gan.models.infogan import InfoGANDiscriminator
 from keras_gan.models.infogan import InfoGANGenerator
@@ -43,6 +44,7 @@ __all__ = [
     "MaximumLikelihood",
     "MLPGenerator",
     "MaxoutDiscriminator",
+    "RampedAverage",
     "ResNetDiscriminator",
     "ResNetGenerator",
     "SeqGAN",

@@ -15,7 +15,9 @@ from keras_gan import penalties as gan_penalties
 from keras_gan.distribute import replica_share
 from keras_gan.latent_optimization import LatentOptimization
 from keras_gan.models import labels as class_labels
+from keras_gan.models.generator_average import RampedAverage
 from keras_gan.models.generator_average import average_copy
+from keras_gan.models.generator_average import check_average
 from keras_gan.models.generator_average import track_statistics
 from keras_gan.models.generator_average import update_average
 from keras_gan.models.random_states import load_states
@@ -70,7 +72,8 @@ class GAN(keras.Model):
             noise during training; the same seed (with the same initial weights
             and data order) gives the same run.
         generator_ema: None, or the decay (e.g. 0.999) of an exponential
-            moving average of the generator's weights, kept in
+            moving average of the generator's weights (or a
+            `keras_gan.models.RampedAverage`, whose decay ramps in), kept in
             `gan.averaged_generator` (a copy of the generator that starts
             from its initial weights and is updated after every generator
             step). Its batch-norm layers keep moving statistics of its own
@@ -161,11 +164,7 @@ class GAN(keras.Model):
         self.eval_seed_generator = keras.random.SeedGenerator(
             None if seed is None else seed + 1, name="eval_seed_generator"
         )
-        if generator_ema is not None and not 0.0 <= float(generator_ema) < 1.0:
-            raise ValueError(
-                "`generator_ema` is the decay of the generator's weight average, in [0, 1). "
-                f"Received: generator_ema={generator_ema}"
-            )
+        generator_ema = check_average(generator_ema)
         if augmentation is not None and not isinstance(augmentation, keras.layers.Layer):
             raise ValueError(
                 "`augmentation` must be a Keras layer applied in front of the discriminator. "
@@ -191,7 +190,7 @@ class GAN(keras.Model):
                 f"label_distribution={label_distribution!r}"
             )
         self.data_shape = self._build_pair()
-        self.generator_ema = None if generator_ema is None else float(generator_ema)
+        self.generator_ema = generator_ema
         self.sample_from_average = bool(sample_from_average)
         self.averaged_generator = (
             None
@@ -544,10 +543,17 @@ class GAN(keras.Model):
                 # Relativistic losses also read D on data: the last minibatch.
                 z, labels = self._generator_step(minibatches[-1], step_seed, draw=self.d_steps)
             if self.averaged_generator is not None:
-                update_average(self.averaged_generator, self.generator, self.generator_ema)
+                update_average(self.averaged_generator, self.generator, self._average_decay())
                 # Its batch-norm statistics, from the G step's noise and labels.
                 track_statistics(self.averaged_generator, z if labels is None else [z, labels])
         return self._metric_results()
+
+    def _average_decay(self):
+        """The decay of this step's update of the weight average: `generator_ema`,
+        or a `RampedAverage`'s value after the G updates before this one."""
+        if not isinstance(self.generator_ema, RampedAverage):
+            return self.generator_ema
+        return self.generator_ema(self.g_optimizer.iterations - 1)
 
     # A minibatch is (samples, labels); labels is None in an unconditional GAN.
 
@@ -885,7 +891,11 @@ class GAN(keras.Model):
                 "d_steps": self.d_steps,
                 "simultaneous_updates": self.simultaneous_updates,
                 "seed": self.seed,
-                "generator_ema": self.generator_ema,
+                "generator_ema": (
+                    keras.saving.serialize_keras_object(self.generator_ema)
+                    if isinstance(self.generator_ema, RampedAverage)
+                    else self.generator_ema
+                ),
                 "sample_from_average": self.sample_from_average,
                 "augmentation": (
                     None

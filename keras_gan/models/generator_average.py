@@ -26,7 +26,73 @@ Reference:
     (their "standing statistics").
 """
 
+import math
+
 import keras
+import tensorflow as tf
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
+class RampedAverage:
+    """The decay of a weight average that ramps in, as StyleGAN2-ADA's G_ema.
+
+    StyleGAN2-ADA gives the average a half-life of min(H, `ramp_up` x images
+    seen) images, H being that of `decay`. With a constant batch that is, in
+    updates: after n updates of G the decay is min(decay, 0.5 ** (1 /
+    (ramp_up x n))), and 0 at the first (the average becomes G). So early on
+    the average forgets its start within 5% of the steps taken (ramp_up
+    0.05), and once ramp_up x n passes `decay`'s half-life the decay is
+    `decay`. A fixed decay of 0.9999 instead keeps a mostly untrained
+    generator's weights for the first tens of thousands of steps.
+
+    Args:
+        decay: the decay per update after the ramp, in (0, 1) (StyleGAN2-ADA's
+            half-life of 500 kimg is 0.99991 per batch of 64).
+        ramp_up: the ramp's slope (StyleGAN2-ADA's `ema_rampup`, 0.05).
+
+    Reference:
+        NVlabs/stylegan2-ada-pytorch, training/training_loop.py (`ema_nimg`,
+        `ema_rampup`, `ema_beta`).
+    """
+
+    def __init__(self, decay, ramp_up=0.05):
+        self.decay = float(decay)
+        self.ramp_up = float(ramp_up)
+        if not 0.0 < self.decay < 1.0:
+            raise ValueError(f"`decay` must be in (0, 1). Received: decay={decay}")
+        if not (math.isfinite(self.ramp_up) and self.ramp_up > 0):
+            raise ValueError(f"`ramp_up` must be a number > 0. Received: ramp_up={ramp_up}")
+
+    def __call__(self, updates_before):
+        """The decay of the update that follows `updates_before` updates of G."""
+        steps = tf.cast(updates_before, tf.float32) * self.ramp_up
+        ramped = tf.pow(0.5, 1.0 / tf.maximum(steps, 1e-8))
+        return tf.minimum(ramped, self.decay)
+
+    def get_config(self):
+        return {"decay": self.decay, "ramp_up": self.ramp_up}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    def __repr__(self):
+        return f"RampedAverage(decay={self.decay}, ramp_up={self.ramp_up})"
+
+
+def check_average(generator_ema):
+    """`generator_ema` as `GAN` keeps it: None, a float decay in [0, 1), or a
+    `RampedAverage` (a serialised one is restored)."""
+    if generator_ema is None or isinstance(generator_ema, RampedAverage):
+        return generator_ema
+    if isinstance(generator_ema, dict):
+        return keras.saving.deserialize_keras_object(generator_ema)
+    if not 0.0 <= float(generator_ema) < 1.0:
+        raise ValueError(
+            "`generator_ema` is the decay of the generator's weight average, in [0, 1), or a "
+            f"RampedAverage. Received: generator_ema={generator_ema}"
+        )
+    return float(generator_ema)
 
 
 def average_copy(generator, probe, name):

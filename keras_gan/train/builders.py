@@ -15,6 +15,7 @@ from keras_gan.models.dcgan_discriminator import DCGANDiscriminator
 from keras_gan.models.dcgan_encoder import DCGANEncoder
 from keras_gan.models.dcgan_generator import DCGANGenerator
 from keras_gan.models.gan import GAN
+from keras_gan.models.generator_average import RampedAverage
 from keras_gan.models.infogan import InfoGAN
 from keras_gan.models.infogan import InfoGANDiscriminator
 from keras_gan.models.infogan import InfoGANGenerator
@@ -181,7 +182,7 @@ def _build_gan(config, data_shape, steps_per_epoch, pixel_means, class_names):
             latent_distribution=config.latent_distribution,
             d_steps=config.d_steps,
             seed=config.seed,
-            generator_ema=config.ema or None,
+            generator_ema=_generator_average(config),
             sample_from_average=config.sample_from_ema,
             name="bigan",
         )
@@ -193,7 +194,7 @@ def _build_gan(config, data_shape, steps_per_epoch, pixel_means, class_names):
             d_steps=config.d_steps,
             simultaneous_updates=config.simultaneous_updates,
             seed=config.seed,
-            generator_ema=config.ema or None,
+            generator_ema=_generator_average(config),
             sample_from_average=config.sample_from_ema,
             augmentation=_augmentation(config, data_shape),
             num_classes=num_classes,
@@ -230,12 +231,19 @@ def _build_infogan(config, data_shape, steps_per_epoch):
         info_weight=config.info_weight,
         d_steps=config.d_steps,
         seed=config.seed,
-        generator_ema=config.ema or None,
+        generator_ema=_generator_average(config),
         sample_from_average=config.sample_from_ema,
         augmentation=_augmentation(config, data_shape),
         name="infogan",
     )
     return _compile(gan, config, steps_per_epoch)
+
+
+def _generator_average(config):
+    """`GAN(generator_ema=...)` from --ema and --ema_rampup."""
+    if not config.ema:
+        return None
+    return RampedAverage(config.ema, config.ema_rampup) if config.ema_rampup else config.ema
 
 
 def _compile(gan, config, steps_per_epoch):

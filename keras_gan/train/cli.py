@@ -356,6 +356,14 @@ def define_flags(flag_values=flags.FLAGS):
         "penalty_every", d.penalty_every, "Lazy penalties: every N-th D step, times N.", **fv
     )
     flags.DEFINE_float("ema", d.ema, "Decay of G's weight average, e.g. 0.999 (0: off).", **fv)
+    flags.DEFINE_float(
+        "ema_rampup",
+        d.ema_rampup,
+        "With --ema: ramp the average in as StyleGAN2-ADA does (0.05): its half-life in images "
+        "is min(that of --ema, ema_rampup x images seen), so it starts from G, not G's "
+        "initial weights (0: a fixed decay).",
+        **fv,
+    )
     flags.DEFINE_bool(
         "sample_from_ema",
         d.sample_from_ema,

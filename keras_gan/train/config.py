@@ -145,6 +145,7 @@ class TrainConfig:
     r2_gamma: float = 0.0
     penalty_every: int = 1
     ema: float = 0.0
+    ema_rampup: float = 0.0
     sample_from_ema: bool = True
     diffaugment: str = ""
     ada_target: float = 0.0
@@ -288,6 +289,10 @@ class TrainConfig:
                 _fail(name, value, "must be a number >= 0 (0: off)")
         if not 0.0 <= self.ema < 1.0:
             _fail("ema", self.ema, "is the decay of G's weight average: in [0, 1) (0: off)")
+        if not (math.isfinite(self.ema_rampup) and self.ema_rampup >= 0):
+            _fail("ema_rampup", self.ema_rampup, "must be a number >= 0 (0: off)")
+        if self.ema_rampup and not self.ema:
+            _fail("ema_rampup", self.ema_rampup, "needs --ema (the decay after the ramp)")
         if self.diffaugment:
             unknown = [t for t in self.diffaugment.split(",") if t not in DIFFAUGMENT_TRANSFORMS]
             if unknown:

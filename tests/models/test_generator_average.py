@@ -61,6 +61,59 @@ def test_average_equals_the_closed_form_after_n_steps():
     assert max(np.abs(a - b).max() for a, b in zip(weights[0], weights[-1], strict=True)) > 1e-2
 
 
+def test_the_ramped_decay_is_stylegan2_adas_ema_beta():
+    from keras_gan.models import RampedAverage
+
+    def reference(ema_kimg, ema_rampup, cur_nimg, batch_size):  # training_loop.py
+        ema_nimg = min(ema_kimg * 1000, cur_nimg * ema_rampup)
+        return 0.5 ** (batch_size / max(ema_nimg, 1e-8))
+
+    for batch in (32, 64):  # the same half-life of 500 kimg is another decay per batch
+        average = RampedAverage(0.5 ** (batch / 500_000), ramp_up=0.05)
+        for steps in (0, 1, 100, 10_000, 150_000, 160_000, 1_562_500):
+            np.testing.assert_allclose(
+                float(average(steps)), reference(500, 0.05, steps * batch, batch), rtol=1e-5
+            )
+    average = RampedAverage(0.99991)
+    assert float(average(0)) == 0.0  # the first update makes the average G
+    assert float(average(10**7)) == np.float32(0.99991)  # after the ramp, `decay`
+    for kwargs, received in (({"decay": 1.0}, "decay=1.0"), ({"decay": 0.9, "ramp_up": 0}, "0")):
+        with pytest.raises(ValueError, match=f"Received: .*{received}"):
+            RampedAverage(**kwargs)
+
+
+def test_a_ramped_average_starts_from_g_and_reloads(tmp_path):
+    from keras_gan.models import RampedAverage
+
+    ramped, fixed = vector_ema_gan(RampedAverage(0.999)), vector_ema_gan(0.999)
+    for gan in (ramped, fixed):
+        gan.compile(d_optimizer=keras.optimizers.SGD(0.5), g_optimizer=keras.optimizers.SGD(0.5))
+        gan.fit(vectors(16), batch_size=16, epochs=1, verbose=0)
+    # After one step the ramped average is G; the fixed one is still mostly G's start.
+    for a, b in zip(
+        ramped.averaged_generator.get_weights(), ramped.generator.get_weights(), strict=True
+    ):
+        np.testing.assert_array_equal(a, b)
+    gap = [
+        np.abs(a - b).max()
+        for a, b in zip(
+            fixed.averaged_generator.get_weights(), fixed.generator.get_weights(), strict=True
+        )
+    ]
+    assert max(gap) > 1e-3
+    # Step 2: decay 0.5 ** (16 / (0.05 * 16)) = 0.5 ** 20, the ramp's next value.
+    before = ramped.averaged_generator.get_weights()
+    ramped.fit(vectors(16), batch_size=16, epochs=1, verbose=0)
+    decay = 0.5**20
+    for mean, old, new in zip(
+        ramped.averaged_generator.get_weights(), before, ramped.generator.get_weights(), strict=True
+    ):
+        np.testing.assert_allclose(mean, decay * old + (1 - decay) * new, rtol=1e-6, atol=1e-7)
+    ramped.save(tmp_path / "ramped.keras")
+    loaded = keras.saving.load_model(tmp_path / "ramped.keras")
+    assert repr(loaded.generator_ema) == "RampedAverage(decay=0.999, ramp_up=0.05)"
+
+
 def test_samples_come_from_the_average_unless_asked_otherwise():
     gan = vector_ema_gan()
     gan.compile(d_optimizer=keras.optimizers.SGD(0.5), g_optimizer=keras.optimizers.SGD(0.5))

@@ -90,6 +90,8 @@ BAD = [
     ({"gradient_penalty": float("inf")}, "--gradient_penalty must be a number >= 0"),
     ({"penalty_every": 0}, "--penalty_every must be an integer >= 1. Received: --penalty_every=0"),
     ({"ema": 1.0}, r"--ema is the decay.*Received: --ema=1.0"),
+    ({"ema_rampup": 0.05}, r"--ema_rampup needs --ema .*Received: --ema_rampup=0.05"),
+    ({"ema": 0.9, "ema_rampup": -1.0}, r"--ema_rampup must be a number >= 0 .0: off.. Received"),
     ({"jit_compile": "yes"}, "--jit_compile must be one of auto, false, true. Received: "),
     (
         {"mixed_precision": "bfloat16"},
@@ -400,7 +402,8 @@ def test_the_stylegan2_config_builds_the_reference_networks_and_recipe():
     assert gan.augmentation.adaptive_target == 0.6
     assert (gan.d_optimizer.beta_1, gan.d_optimizer.beta_2) == (0.0, 0.99)
     assert float(gan.g_optimizer.learning_rate) == pytest.approx(0.0025)
-    assert gan.generator_ema == 0.99991 and gan.sample_from_average
+    assert repr(gan.generator_ema) == "RampedAverage(decay=0.99991, ramp_up=0.05)"
+    assert gan.sample_from_average
 
 
 def test_the_stylegan2_folder_config_builds_the_references_auto_setting_at_128_pixels():
@@ -424,6 +427,7 @@ def test_the_stylegan2_folder_config_builds_the_references_auto_setting_at_128_p
     ]
     assert [(type(p).__name__, p.gamma, p.every) for p in gan.penalties] == [("R1", 0.1024, 16)]
     assert config.batch_size == 32 and discriminator.mbstd_group_size == 4
+    assert repr(gan.generator_ema) == "RampedAverage(decay=0.99778, ramp_up=0.05)"
 
 
 def test_the_cifar10_config_builds_the_dcgan_pair_with_the_modern_objectives():
