@@ -267,6 +267,8 @@ def main(argv):
     if neighbours is not None:
         print(f"wrote {neighbours}")
     for key, value in results.items():
+        if key == "warnings":
+            continue  # Python's warnings module has printed them to stderr
         if not isinstance(value, dict):
             print(f"{key:>22}  {value}")
     if output is not None:

@@ -49,6 +49,20 @@ def test_the_metrics_score_the_samples_the_sampler_draws(tiny_mnist_generator, m
         )
 
 
+def test_parzen_with_a_sampler_carries_a_warning(tiny_mnist_generator, mnist_data_dir):
+    keras_file, _ = tiny_mnist_generator
+    options = dict(SMALL, metrics=["parzen"], validation_split="train[:200]")
+    with pytest.warns(UserWarning, match="a sampler can raise it without a better model"):
+        sampled = evaluate(
+            keras_file, "mnist", data_dir=mnist_data_dir, sampler="truncation", **options
+        )
+    assert sampled["warnings"] and "Theis et al. 2016" in sampled["warnings"][0]
+    plain = evaluate(keras_file, "mnist", data_dir=mnist_data_dir, **options)
+    assert "warnings" not in plain and np.isfinite(plain["parzen_ll"])
+    fid_only = evaluate(keras_file, "mnist", data_dir=mnist_data_dir, sampler="truncation", **SMALL)
+    assert "warnings" not in fid_only
+
+
 def test_the_script_calibrates_a_sampler_on_held_out_images(
     tiny_mnist_generator, mnist_data_dir, tmp_path
 ):
