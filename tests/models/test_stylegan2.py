@@ -6,11 +6,13 @@ import pytest
 import tensorflow as tf
 
 from keras_gan import GAN
+from keras_gan.layers import DiffAugment
 from keras_gan.layers import EqualizedDense
 from keras_gan.layers import MinibatchStandardDeviation
 from keras_gan.layers import ModulatedConv2D
 from keras_gan.layers.equalized import downsample_2d
 from keras_gan.layers.equalized import upsample_2d
+from keras_gan.models import RampedAverage
 from keras_gan.models import StyleGAN2Discriminator
 from keras_gan.models import StyleGAN2Generator
 from keras_gan.penalties import R1
@@ -369,7 +371,7 @@ def test_the_w_truncation_sampler_is_the_generators_truncation_and_refuses_other
         sampling.WTruncation(psi=float("nan"))
 
 
-def _fit_small_stylegan2(strategy, steps, generator_penalties=()):
+def _fit_small_stylegan2(strategy, steps, generator_penalties=(), ada=False):
     images = np.random.default_rng(0).uniform(size=(16 * steps, 8, 8, 3)).astype("float32")
     with strategy.scope():
         keras.utils.set_random_seed(0)
@@ -379,7 +381,17 @@ def _fit_small_stylegan2(strategy, steps, generator_penalties=()):
         # Minibatch std groups stay within a replica, as within a GPU in the
         # reference; groups of 1 take them out of this comparison.
         discriminator = StyleGAN2Discriminator((8, 8, 3), mbstd_group_size=1, **SMALL)
-        gan = GAN(generator, discriminator, latent_distribution="normal", seed=0, generator_ema=0.9)
+        augmentation = None
+        if ada:  # ADA's p from the replicas' signs; R1 on augmented reals, as the reference
+            augmentation = DiffAugment(probability=0.5, adaptive_target=0.6, seed=2)
+        gan = GAN(
+            generator,
+            discriminator,
+            latent_distribution="normal",
+            seed=0,
+            generator_ema=RampedAverage(0.9),
+            augmentation=augmentation,
+        )
         gan.compile(
             loss="non_saturating",
             d_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.0),
@@ -393,16 +405,19 @@ def _fit_small_stylegan2(strategy, steps, generator_penalties=()):
     return gan, history
 
 
-def test_two_replicas_train_a_stylegan2_exactly_like_one_device():
+@pytest.mark.parametrize("ada", [False, True])
+def test_two_replicas_train_a_stylegan2_exactly_like_one_device(ada):
     """The per-pixel noise and style mixing's second z are each replica's share of
     one global draw: 2 replicas of 8 update G, D, w_avg (a per-replica running
-    mean, read as the replicas' mean) and the average as one device with 16 does,
-    with lazy R1. Drawn per replica, the noise would repeat across replicas."""
+    mean, read as the replicas' mean) and the ramped average as one device with 16
+    does, with lazy R1, and with ADA (p from both replicas' signs; R1 on augmented
+    reals inside the lazy branch). Drawn per replica, the noise would repeat across
+    replicas."""
     from keras_gan import distribute
 
     mirrored = distribute.get_strategy("mirrored", num_cpu_devices=2)
-    one, one_history = _fit_small_stylegan2(tf.distribute.OneDeviceStrategy("/cpu:0"), 3)
-    two, two_history = _fit_small_stylegan2(mirrored, 3)
+    one, one_history = _fit_small_stylegan2(tf.distribute.OneDeviceStrategy("/cpu:0"), 3, ada=ada)
+    two, two_history = _fit_small_stylegan2(mirrored, 3, ada=ada)
     assert np.abs(numpy(one.generator.mapping.w_avg)).max() > 0
     for a, b in zip(one.get_weights(), two.get_weights(), strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
