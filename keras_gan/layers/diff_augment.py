@@ -1,18 +1,16 @@
 """DiffAugment: differentiable augmentation of everything the discriminator sees."""
 
-import math
-
 import keras
 import tensorflow as tf
 from keras import ops
 
-from keras_gan.distribute import replica_share
+from keras_gan.layers.adaptive_augmentation import AdaptiveAugmentation
 
 TRANSFORMS = ("color", "translation", "cutout")
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
-class DiffAugment(keras.layers.Layer):
+class DiffAugment(AdaptiveAugmentation):
     """Random, differentiable colour, translation and cutout of an image batch.
 
     Given to `GAN(..., augmentation=DiffAugment())`, it sits in front of the
@@ -73,7 +71,6 @@ class DiffAugment(keras.layers.Layer):
         seed=None,
         **kwargs,
     ):
-        super().__init__(**kwargs)
         names = [name.strip() for name in policy.split(",") if name.strip()]
         unknown = [name for name in names if name not in TRANSFORMS]
         if not names or unknown:
@@ -81,53 +78,22 @@ class DiffAugment(keras.layers.Layer):
                 f"`policy` must name transforms among {', '.join(TRANSFORMS)}, comma-separated. "
                 f"Received: policy={policy!r}"
             )
-        if not 0.0 <= float(probability) <= 1.0:
-            raise ValueError(
-                f"`probability` must be in [0, 1]. Received: probability={probability}"
-            )
-        if adaptive_target is not None and not -1.0 < float(adaptive_target) < 1.0:
-            raise ValueError(
-                "`adaptive_target` is a target of E[sign(D(x))], in (-1, 1). "
-                f"Received: adaptive_target={adaptive_target}"
-            )
-        if int(adaptive_images) < 1:
-            raise ValueError(f"`adaptive_images` must be >= 1. Received: {adaptive_images}")
         ratios = {"translation_ratio": translation_ratio, "cutout_ratio": cutout_ratio}
         for name, ratio in ratios.items():
             if not 0.0 <= float(ratio) <= 1.0:
                 raise ValueError(f"`{name}` must be in [0, 1]. Received: {name}={ratio}")
-        low, high = _value_range(value_range)
+        super().__init__(
+            probability=probability,
+            adaptive_target=adaptive_target,
+            adaptive_images=adaptive_images,
+            value_range=value_range,
+            seed=seed,
+            **kwargs,
+        )
         self.policy = ",".join(names)
         self.transforms = names
-        self.initial_probability = float(probability)
-        self.adaptive_target = None if adaptive_target is None else float(adaptive_target)
-        self.adaptive_images = int(adaptive_images)
         self.translation_ratio = float(translation_ratio)
         self.cutout_ratio = float(cutout_ratio)
-        self.value_range = (low, high)
-        self.seed = seed
-        self.seed_generator = keras.random.SeedGenerator(seed, name="seed_generator")
-        # A weight, so .keras files save it; the mean of the replicas' updates.
-        self.probability = self.add_weight(
-            shape=(),
-            initializer=keras.initializers.Constant(self.initial_probability),
-            trainable=False,
-            aggregation="mean",
-            name="probability",
-        )
-        # ADA's p in the training logs (`augment_p`, its mean over the epoch), as the ADA
-        # code prints it; a metric, so not among the weights a .keras file holds.
-        self.probability_tracker = None
-        if self.adaptive_target is not None:
-            self.probability_tracker = keras.metrics.Mean(name="augment_p")
-
-    def build(self, input_shape):
-        if len(input_shape) != 4:
-            raise ValueError(
-                "DiffAugment transforms images (batch, height, width, channels). Received: "
-                f"inputs of shape {tuple(input_shape)}"
-            )
-        self.built = True
 
     def call(self, images, training=None):
         if not training:
@@ -138,38 +104,8 @@ class DiffAugment(keras.layers.Layer):
             images = ops.where(self._uniform(images, 0.0, 1.0) < probability, transformed, images)
         return images
 
-    def observe(self, real_logits):
-        """ADA's update from D's logits on a real minibatch (no-op unless adaptive).
-
-        Under a distribution strategy the heuristic and the step use the
-        global minibatch (a sum over replicas), so every replica assigns the
-        same value and N replicas adapt as one device does.
-        """
-        if self.adaptive_target is None:
-            return
-        signs = ops.sum(ops.sign(ops.cast(real_logits, "float32")))
-        batch = ops.cast(ops.shape(real_logits)[0], "float32")
-        context = tf.distribute.get_replica_context()
-        if context is not None and context.num_replicas_in_sync > 1:
-            signs, batch = context.all_reduce("sum", [signs, batch])
-        step = ops.sign(signs / batch - self.adaptive_target) * batch / self.adaptive_images
-        probability = ops.clip(self.probability + step, 0.0, 1.0)
-        self.probability.assign(probability)
-        self.probability_tracker.update_state(probability)
-
     def _draw(self, images, shape, low=0.0, high=1.0):
-        """Uniform draws, `shape[0]` per sample: this replica's slice of the global batch's.
-
-        Every replica draws for the global batch with the same generator state
-        and keeps its own rows, as `GAN` does with its noise, so replicas never
-        share augmentations and N replicas augment as one device does.
-        """
-        return replica_share(
-            lambda rows: keras.random.uniform(
-                (rows, *shape), low, high, dtype=images.dtype, seed=self.seed_generator
-            ),
-            ops.shape(images)[0],
-        )
+        return self._uniform_rows(images, shape, low, high)
 
     def _uniform(self, images, low, high):
         return self._draw(images, (1, 1, 1), low, high)
@@ -210,21 +146,13 @@ class DiffAugment(keras.layers.Layer):
         inside = masks[0][:, :, None] & masks[1][:, None, :]
         return x * ops.cast(~inside, x.dtype)[:, :, :, None]
 
-    def compute_output_shape(self, input_shape):
-        return input_shape
-
     def get_config(self):
         config = super().get_config()
         config.update(
             {
                 "policy": self.policy,
-                "probability": self.initial_probability,
-                "adaptive_target": self.adaptive_target,
-                "adaptive_images": self.adaptive_images,
                 "translation_ratio": self.translation_ratio,
                 "cutout_ratio": self.cutout_ratio,
-                "value_range": list(self.value_range),
-                "seed": self.seed,
             }
         )
         return config
@@ -234,16 +162,3 @@ class DiffAugment(keras.layers.Layer):
         # Saved before `value_range` existed (keras_gan <= 0.4.2): the paper's
         # brightness shift on any images, which is what (-1, 1) gives.
         return super().from_config({"value_range": (-1.0, 1.0), **config})
-
-
-def _value_range(value_range):
-    try:
-        low, high = (float(v) for v in value_range)
-    except (TypeError, ValueError):
-        low = high = float("nan")
-    if not (math.isfinite(low) and math.isfinite(high) and low < high):
-        raise ValueError(
-            "`value_range` must be two finite numbers (low, high) with low < high. "
-            f"Received: value_range={value_range!r}"
-        )
-    return low, high
