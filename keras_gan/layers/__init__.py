@@ -1,5 +1,6 @@
 """Layers used by the package's models."""
 
+from keras_gan.layers.ada_augment import AdaAugment
 from keras_gan.layers.conditional_batch_normalization import ConditionalBatchNormalization
 from keras_gan.layers.conditional_batch_normalization import VectorConditionalBatchNormalization
 from keras_gan.layers.diff_augment import DiffAugment
@@ -15,6 +16,7 @@ from keras_gan.layers.self_attention import SelfAttention
 from keras_gan.layers.spectral_normalization import SpectralNormalization
 
 __all__ = [
+    "AdaAugment",
     "ConditionalBatchNormalization",
     "DiffAugment",
     "EqualizedConv2D",

@@ -6,6 +6,7 @@ import numpy as np
 from keras_gan import mixed_precision
 from keras_gan.latent_codes import InfoGANCodes
 from keras_gan.latent_optimization import LatentOptimization
+from keras_gan.layers.ada_augment import AdaAugment
 from keras_gan.layers.diff_augment import DiffAugment
 from keras_gan.layers.mixture_prior import MixturePrior
 from keras_gan.layers.mixture_prior import mixture_codes
@@ -367,12 +368,21 @@ def _stylegan2_networks(config, data_shape, num_classes, output_activation):
 
 
 def _augmentation(config, data_shape):
-    if not config.diffaugment:
+    if not (config.diffaugment or config.ada_augment):
         return None
+    flag = "--ada_augment" if config.ada_augment else "--diffaugment"
     if not is_image_shape(data_shape):
         raise ValueError(
-            "--diffaugment transforms images (height, width, channels). Received: "
+            f"{flag} transforms images (height, width, channels). Received: "
             f"--dataset={config.dataset} with samples of shape {tuple(data_shape)}"
+        )
+    if config.ada_augment:
+        return AdaAugment(
+            config.ada_augment,
+            probability=0.0,
+            adaptive_target=config.ada_target,
+            seed=config.seed,
+            name="ada_augment",
         )
     return DiffAugment(
         policy=config.diffaugment,

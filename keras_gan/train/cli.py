@@ -373,6 +373,14 @@ def define_flags(flag_values=flags.FLAGS):
     flags.DEFINE_string(
         "diffaugment", d.diffaugment, "DiffAugment policy, e.g. color,translation,cutout.", **fv
     )
+    flags.DEFINE_string(
+        "ada_augment",
+        d.ada_augment,
+        "ADA's own augmentation pipeline instead of --diffaugment: blit, geom, color, bg or bgc "
+        "(StyleGAN2-ADA's default: flips, 90-degree rotations, integer and fractional shifts, "
+        "scaling, rotation, colour); with --ada_target, from p = 0.",
+        **fv,
+    )
     flags.DEFINE_float(
         "ada_target", d.ada_target, "Adaptive augmentation target of E[sign D(x)] (0: off).", **fv
     )

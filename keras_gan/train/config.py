@@ -9,6 +9,7 @@ from keras_gan.data.datasets import LABELLED_SYNTHETIC
 from keras_gan.data.datasets import SYNTHETIC
 from keras_gan.distribute import STRATEGY_NAMES
 from keras_gan.latent import DISTRIBUTIONS as LATENT_DISTRIBUTIONS
+from keras_gan.layers.ada_augment import PIPELINES as ADA_PIPELINES
 from keras_gan.layers.diff_augment import TRANSFORMS as DIFFAUGMENT_TRANSFORMS
 from keras_gan.models.dcgan_discriminator import CONDITIONINGS
 from keras_gan.models.labels import LABEL_DISTRIBUTIONS
@@ -148,6 +149,7 @@ class TrainConfig:
     ema_rampup: float = 0.0
     sample_from_ema: bool = True
     diffaugment: str = ""
+    ada_augment: str = ""
     ada_target: float = 0.0
     logan_alpha: float = 0.0
     logan_beta: float = 5.0
@@ -303,8 +305,18 @@ class TrainConfig:
                 )
         if not -1.0 < self.ada_target < 1.0:
             _fail("ada_target", self.ada_target, "must be in (-1, 1) (0: off)")
-        if self.ada_target and not self.diffaugment:
-            _fail("ada_target", self.ada_target, "needs --diffaugment (the transforms it adapts)")
+        if self.ada_augment:
+            _choice("ada_augment", self.ada_augment, ADA_PIPELINES)
+            if self.diffaugment:
+                _fail("ada_augment", self.ada_augment, "cannot be used with --diffaugment")
+            if not self.ada_target:
+                _fail("ada_augment", self.ada_augment, "needs --ada_target (ADA steers its p)")
+        if self.ada_target and not (self.diffaugment or self.ada_augment):
+            _fail(
+                "ada_target",
+                self.ada_target,
+                "needs --diffaugment or --ada_augment (the transforms it adapts)",
+            )
         if not (math.isfinite(self.logan_alpha) and self.logan_alpha >= 0):
             _fail("logan_alpha", self.logan_alpha, "must be a number >= 0 (0: off)")
         if self.logan_alpha:
@@ -378,6 +390,7 @@ class TrainConfig:
             "eval_every": self.eval_every,
             "keep_best": self.keep_best,
             "diffaugment": self.diffaugment,
+            "ada_augment": self.ada_augment,
             "output_bias_from_data": self.output_bias_from_data,
             "logan_alpha": self.logan_alpha,
             "mixture_components": self.mixture_components,
@@ -474,6 +487,7 @@ class TrainConfig:
             "r1_gamma": self.r1_gamma,
             "r2_gamma": self.r2_gamma,
             "diffaugment": self.diffaugment,
+            "ada_augment": self.ada_augment,
         }
         for name, value in excluded.items():
             if value:
@@ -585,6 +599,7 @@ class TrainConfig:
             "bigan": self.bigan,
             "output_bias_from_data": self.output_bias_from_data,
             "diffaugment": self.diffaugment,
+            "ada_augment": self.ada_augment,
         }
         for name, value in excluded.items():
             if value:

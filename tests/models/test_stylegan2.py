@@ -6,6 +6,7 @@ import pytest
 import tensorflow as tf
 
 from keras_gan import GAN
+from keras_gan.layers import AdaAugment
 from keras_gan.layers import DiffAugment
 from keras_gan.layers import EqualizedDense
 from keras_gan.layers import MinibatchStandardDeviation
@@ -371,7 +372,7 @@ def test_the_w_truncation_sampler_is_the_generators_truncation_and_refuses_other
         sampling.WTruncation(psi=float("nan"))
 
 
-def _fit_small_stylegan2(strategy, steps, generator_penalties=(), ada=False):
+def _fit_small_stylegan2(strategy, steps, generator_penalties=(), ada=None):
     images = np.random.default_rng(0).uniform(size=(16 * steps, 8, 8, 3)).astype("float32")
     with strategy.scope():
         keras.utils.set_random_seed(0)
@@ -381,9 +382,12 @@ def _fit_small_stylegan2(strategy, steps, generator_penalties=(), ada=False):
         # Minibatch std groups stay within a replica, as within a GPU in the
         # reference; groups of 1 take them out of this comparison.
         discriminator = StyleGAN2Discriminator((8, 8, 3), mbstd_group_size=1, **SMALL)
-        augmentation = None
-        if ada:  # ADA's p from the replicas' signs; R1 on augmented reals, as the reference
-            augmentation = DiffAugment(probability=0.5, adaptive_target=0.6, seed=2)
+        # ADA's p from the replicas' signs; R1 on augmented reals, as the reference.
+        augmentation = {
+            None: None,
+            "diffaugment": DiffAugment(probability=0.5, adaptive_target=0.6, seed=2),
+            "ada": AdaAugment("bgc", probability=0.5, adaptive_target=0.6, seed=2),
+        }[ada]
         gan = GAN(
             generator,
             discriminator,
@@ -405,14 +409,14 @@ def _fit_small_stylegan2(strategy, steps, generator_penalties=(), ada=False):
     return gan, history
 
 
-@pytest.mark.parametrize("ada", [False, True])
+@pytest.mark.parametrize("ada", [None, "diffaugment", "ada"])
 def test_two_replicas_train_a_stylegan2_exactly_like_one_device(ada):
     """The per-pixel noise and style mixing's second z are each replica's share of
     one global draw: 2 replicas of 8 update G, D, w_avg (a per-replica running
     mean, read as the replicas' mean) and the ramped average as one device with 16
-    does, with lazy R1, and with ADA (p from both replicas' signs; R1 on augmented
-    reals inside the lazy branch). Drawn per replica, the noise would repeat across
-    replicas."""
+    does, with lazy R1, and with ADA, through DiffAugment or ADA's own pipeline (p
+    from both replicas' signs; R1 on augmented reals inside the lazy branch). Drawn
+    per replica, the noise would repeat across replicas."""
     from keras_gan import distribute
 
     mirrored = distribute.get_strategy("mirrored", num_cpu_devices=2)

@@ -104,7 +104,13 @@ BAD = [
         r"use --jit_compile=auto.*Received: --jit_compile=true",
     ),
     ({"diffaugment": "color,flip"}, "--diffaugment must be comma-separated transforms among"),
-    ({"ada_target": 0.6}, "--ada_target needs --diffaugment"),
+    ({"ada_target": 0.6}, "--ada_target needs --diffaugment or --ada_augment"),
+    ({"ada_augment": "bgcf", "ada_target": 0.6}, "--ada_augment must be one of bg, bgc, blit"),
+    ({"ada_augment": "bgc"}, r"--ada_augment needs --ada_target .*Received: --ada_augment=bgc"),
+    (
+        {"ada_augment": "bgc", "ada_target": 0.6, "diffaugment": "color"},
+        "--ada_augment cannot be used with --diffaugment. Received: --ada_augment=bgc",
+    ),
     ({"keep_best": "fid"}, "--keep_best must be one of validation_parzen. Received: "),
     ({"validation_split": "train[:9]"}, "--validation_split is read only with --keep_best"),
     (
@@ -231,6 +237,12 @@ def test_regulariser_flags_build_the_game_they_name():
     assert gan.augmentation.value_range == (0.0, 1.0)  # the data sets' pixels
     with pytest.raises(ValueError, match=r"--diffaugment transforms images.*Received: "):
         build_gan(dataclasses.replace(config, model="mlp"), (2,), steps_per_epoch=10)
+    ada = dataclasses.replace(config, diffaugment="", ada_augment="bgc").validate()
+    augmentation = build_gan(ada, (8, 8, 1), steps_per_epoch=10).augmentation
+    assert type(augmentation).__name__ == "AdaAugment" and augmentation.pipeline == "bgc"
+    assert float(augmentation.probability) == 0.0 and augmentation.adaptive_target == 0.6
+    with pytest.raises(ValueError, match=r"--ada_augment transforms images.*Received: "):
+        build_gan(dataclasses.replace(ada, model="mlp"), (2,), steps_per_epoch=10)
 
 
 def test_from_dict_rejects_unknown_keys():
