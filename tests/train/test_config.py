@@ -411,7 +411,8 @@ def test_the_stylegan2_config_builds_the_reference_networks_and_recipe():
     assert gan.generator_penalties == []  # path length regularisation is off for CIFAR-10
     assert gan.gan_loss.name == "non_saturating"
     assert [(type(p).__name__, p.gamma, p.every) for p in gan.penalties] == [("R1", 0.01, 16)]
-    assert gan.augmentation.adaptive_target == 0.6
+    assert gan.augmentation.adaptive_target == 0.6 and gan.augmentation.pipeline == "bgc"
+    assert float(gan.augmentation.probability) == 0.0
     assert (gan.d_optimizer.beta_1, gan.d_optimizer.beta_2) == (0.0, 0.99)
     assert float(gan.g_optimizer.learning_rate) == pytest.approx(0.0025)
     assert repr(gan.generator_ema) == "RampedAverage(decay=0.99991, ramp_up=0.05)"
