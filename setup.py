@@ -45,7 +45,15 @@ setuptools.setup(
         "console_scripts": ["keras-gan-train = keras_gan.train.cli:run"],
     },
     extras_require={
-        "test": ["pytest>=8", "scipy", "ruff==0.17.6"],
+        # pytest-xdist and pytest-rerunfailures: a test that crashes the interpreter
+        # (TensorFlow's MultiDeviceIterator bug, docs/upstream/) runs once more.
+        "test": [
+            "pytest>=8",
+            "pytest-xdist>=3.5",
+            "pytest-rerunfailures>=14",
+            "scipy",
+            "ruff==0.17.6",
+        ],
     },
     classifiers=[
         "Programming Language :: Python :: 3.11",
