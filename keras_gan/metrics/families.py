@@ -179,7 +179,8 @@ class CodeAccuracy(Metric):
     Q's category of each test image, matched one-to-one to the classes by
     the best map (`keras_gan.latent_codes.best_mapping_accuracy`; the InfoGAN
     paper's 5% error on MNIST). Keys: `code_accuracy`, `code_mapping` (the
-    class of each category).
+    class of each category), `code_counts` (`code_counts[c][k]`: test images
+    of class k that Q puts in category c; where a category mixes classes).
     """
 
     needs = ("codes", "test", "test_labels")
@@ -197,7 +198,14 @@ class CodeAccuracy(Metric):
             inputs.test_labels,
             max(infogan.codes.categorical[0], 1 + int(np.max(inputs.test_labels))),
         )
-        return {"code_accuracy": accuracy, "code_mapping": mapping}
+        classes = max(infogan.codes.categorical[0], 1 + int(np.max(inputs.test_labels)))
+        counts = np.zeros((infogan.codes.categorical[0], classes), "int64")
+        np.add.at(counts, (assigned, np.asarray(inputs.test_labels, "int64")), 1)
+        return {
+            "code_accuracy": accuracy,
+            "code_mapping": mapping,
+            "code_counts": counts.tolist(),
+        }
 
 
 @register("nn_accuracy")

@@ -296,6 +296,9 @@ def test_code_accuracy_scores_q_as_an_unsupervised_classifier(mnist_data_dir, tm
     results = evaluate(str(tmp_path / "infogan.keras"), "mnist", **options)
     assert results["code_mapping"] == shuffle.tolist()
     assert results["code_accuracy"] > 0.97
+    counts = np.array(results["code_counts"])  # category x class: the shuffle, nearly
+    assert counts.shape == (10, 10) and counts.sum() == 1000
+    assert (counts[np.arange(10), shuffle] > 0.95 * counts.sum(axis=1)).all()
     # A GAN without a Q head is refused before anything is scored.
     paper_mnist_gan(seed=0).save(tmp_path / "plain.keras")
     with pytest.raises(ValueError, match=r"\['code_accuracy'\] read an InfoGAN's Q head"):
