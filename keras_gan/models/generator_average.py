@@ -42,8 +42,8 @@ class RampedAverage:
     (ramp_up x n))), and 0 at the first (the average becomes G). So early on
     the average forgets its start within 5% of the steps taken (ramp_up
     0.05), and once ramp_up x n passes `decay`'s half-life the decay is
-    `decay`. A fixed decay of 0.9999 instead keeps a mostly untrained
-    generator's weights for the first tens of thousands of steps.
+    `decay`. A fixed decay of 0.9999 instead still holds 37% of the
+    initial weights after 10,000 steps (0.9999 ** 10,000).
 
     Args:
         decay: the decay per update after the ramp, in (0, 1) (StyleGAN2-ADA's
