@@ -191,6 +191,13 @@ def _fold(seed, number):
     return tf.random.experimental.stateless_fold_in(tf.cast(seed, tf.int64), number)
 
 
+def category_counts(assigned, labels, k):
+    """`(k, k)` int64: `counts[c][j]`, the samples of class j assigned category c."""
+    counts = np.zeros((k, k), "int64")
+    np.add.at(counts, (np.asarray(assigned, "int64"), np.asarray(labels, "int64")), 1)
+    return counts
+
+
 def best_mapping_accuracy(assigned, labels, num_classes=None):
     """Accuracy of the best one-to-one map from assigned categories to true classes.
 
@@ -217,8 +224,7 @@ def best_mapping_accuracy(assigned, labels, num_classes=None):
     k = int(num_classes or max(assigned.max(), labels.max()) + 1)
     if k > 16:
         raise ValueError(f"best_mapping_accuracy matches up to 16 classes. Received: {k}")
-    counts = np.zeros((k, k), "int64")
-    np.add.at(counts, (assigned, labels), 1)
+    counts = category_counts(assigned, labels, k)
     # best[mask]: the most samples right when categories 0..popcount(mask)-1 are matched
     # to the classes in mask.
     best = np.full(1 << k, -1, "int64")

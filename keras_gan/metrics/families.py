@@ -11,6 +11,7 @@ from keras_gan.data.contrast_normalization import gcn_to_pixels
 from keras_gan.data.contrast_normalization import global_contrast_normalize
 from keras_gan.data.datasets import MODES
 from keras_gan.latent_codes import best_mapping_accuracy
+from keras_gan.latent_codes import category_counts
 from keras_gan.metrics.class_metrics import class_accuracy
 from keras_gan.metrics.class_metrics import class_balance
 from keras_gan.metrics.class_metrics import intra_fid
@@ -193,14 +194,10 @@ class CodeAccuracy(Metric):
                 f"Received: codes={infogan.codes!r}"
             )
         assigned = infogan.codes.categories_of(infogan.predict_codes(inputs.test))
-        accuracy, mapping = best_mapping_accuracy(
-            assigned,
-            inputs.test_labels,
-            max(infogan.codes.categorical[0], 1 + int(np.max(inputs.test_labels))),
-        )
-        classes = max(infogan.codes.categorical[0], 1 + int(np.max(inputs.test_labels)))
-        counts = np.zeros((infogan.codes.categorical[0], classes), "int64")
-        np.add.at(counts, (assigned, np.asarray(inputs.test_labels, "int64")), 1)
+        categories = infogan.codes.categorical[0]
+        k = max(categories, 1 + int(np.max(inputs.test_labels)))
+        accuracy, mapping = best_mapping_accuracy(assigned, inputs.test_labels, k)
+        counts = category_counts(assigned, inputs.test_labels, k)[:categories]
         return {
             "code_accuracy": accuracy,
             "code_mapping": mapping,
