@@ -128,6 +128,35 @@ def replica_share(draw, batch_size):
     return draw(batch_size * replicas)[start : start + batch_size]
 
 
+class StartsOnePass:
+    """A `keras.Model` mixin: under a strategy, `fit` and `evaluate` start one pass over the data.
+
+    Under a distribution strategy, Keras' TensorFlow trainer (3.15,
+    `_maybe_symbolic_build`) opens an iterator over the data at the start of
+    every `fit` and `evaluate`, takes one batch from it to build layers that
+    are not built yet, drops it, and opens a second one for the steps. The
+    models here are built when they are made, so the first pass serves
+    nothing: it starts the user's input pipeline (a generator, file reads) an
+    extra time, and dropping a distributed iterator is when TensorFlow 2.21's
+    `MultiDeviceIterator` can crash (docs/accelerators.md). With this mixin
+    first in the bases, that build is skipped when everything is built, and
+    Keras' own runs as before otherwise.
+    """
+
+    def _maybe_symbolic_build(self, iterator=None, data_batch=None):
+        if not _unbuilt(self):
+            return
+        super()._maybe_symbolic_build(iterator=iterator, data_batch=data_batch)
+
+
+def _unbuilt(model):
+    """Whether Keras' symbolic build has anything left to build in `model`."""
+    if not all(layer.built for layer in model._flatten_layers()):
+        return True
+    parts = (model._compile_metrics, model._compile_loss, model.optimizer)
+    return any(part is not None and not part.built for part in parts)
+
+
 def _logical_cpus(count):
     cpu = tf.config.list_physical_devices("CPU")[0]
     try:

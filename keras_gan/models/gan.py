@@ -12,6 +12,7 @@ from keras_gan import latent
 from keras_gan import losses as gan_losses
 from keras_gan import mixed_precision
 from keras_gan import penalties as gan_penalties
+from keras_gan.distribute import StartsOnePass
 from keras_gan.distribute import replica_share
 from keras_gan.latent_optimization import LatentOptimization
 from keras_gan.models import labels as class_labels
@@ -28,7 +29,7 @@ from keras_gan.validation import positive_int
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
-class GAN(keras.Model):
+class GAN(StartsOnePass, keras.Model):
     """A generator and a discriminator trained against each other by `fit`.
 
     `train_step` plays Algorithm 1 of the paper: `d_steps` (the paper's k)

@@ -5,12 +5,13 @@ import tensorflow as tf
 from keras import ops
 
 from keras_gan import latent
+from keras_gan.distribute import StartsOnePass
 from keras_gan.models.gan import _per_replica
 from keras_gan.models.gan import _sum
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
-class LatentRegression(keras.Model):
+class LatentRegression(StartsOnePass, keras.Model):
     """Trains an encoder E to invert a frozen generator G: E(G(z)) ~ z.
 
     "The inference net may be trained for a fixed generator net after the

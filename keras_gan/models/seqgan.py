@@ -6,6 +6,7 @@ import tensorflow as tf
 from keras import ops
 
 from keras_gan import losses as gan_losses
+from keras_gan.distribute import StartsOnePass
 from keras_gan.models.generator_average import update_average
 from keras_gan.models.random_states import load_states
 from keras_gan.models.random_states import random_states
@@ -65,7 +66,7 @@ def rollout_rewards(generator, discriminator, ids, rollouts, seed):
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
-class SeqGAN(keras.Model):
+class SeqGAN(StartsOnePass, keras.Model):
     """A text GAN whose generator learns by policy gradient (Yu et al. 2017).
 
     Each `train_step` on a batch of real token ids `(batch, length)`:

@@ -158,3 +158,28 @@ def test_synchronized_batch_norm_makes_two_replicas_match_one_device(mirrored):
     # Per-replica statistics (the default) give a different update: the option matters.
     local = _fit_dcgan(mirrored, synchronized=False)
     assert max(np.abs(a - b).max() for a, b in zip(one, local, strict=True)) > 1e-4
+
+
+def test_fit_and_evaluate_start_one_pass_over_the_data_under_a_strategy(mirrored):
+    # Keras' own fit opens a throwaway distributed iterator first, to build layers that are
+    # already built here: the input pipeline started twice per fit, and dropping that
+    # iterator is when TensorFlow 2.21's MultiDeviceIterator can crash (docs/accelerators.md).
+    data = np.random.default_rng(0).normal(2.0, 0.5, size=(64, 2)).astype("float32")
+    passes = []
+
+    def rows():
+        passes.append(len(passes))
+        while True:
+            yield from data
+
+    dataset = tf.data.Dataset.from_generator(
+        rows, output_signature=tf.TensorSpec((2,), tf.float32)
+    ).batch(16)
+    with mirrored.scope():
+        gan = GAN(*dense_pair(), seed=7)
+        gan.compile(d_optimizer=keras.optimizers.SGD(0.2), g_optimizer=keras.optimizers.SGD(0.2))
+    history = gan.fit(dataset, steps_per_epoch=2, epochs=3, verbose=0)
+    assert len(passes) == 1
+    assert np.isfinite(history.history["d_loss"]).all()
+    gan.evaluate(dataset, steps=2, verbose=0)
+    assert len(passes) == 2
