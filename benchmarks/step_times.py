@@ -21,6 +21,10 @@ Settings:
     median is a step without it; configs/stylegan2_folder.cfg at 128x128x3, whose
     path length penalty is due on every 4th step), built by
     `build_gan` exactly as `scripts/train.py` builds them, on random data;
+    a pair may carry flags that override its flagfile, `pair@flag=value@...`
+    (e.g. `stylegan2_cifar10@filters=64@ada_augment=bgc` against
+    `stylegan2_cifar10@filters=64@ada_augment=`), so that what one option
+    costs is timed side by side with the same interleaving;
   - precisions: `float32` and `mixed_bfloat16` (Keras dtype policies; for the
     mirror, `torch.autocast("cpu", torch.bfloat16)`);
   - implementations: `fit` (keras_gan) and `torch` (benchmarks/torch_steps.py:
@@ -64,7 +68,9 @@ PRECISIONS = ("float32", "mixed_bfloat16")
 IMPLEMENTATIONS = ("fit", "torch")
 TORCH_PAIRS = ("cifar10",)  # benchmarks/torch_steps.py mirrors these
 
-_PAIRS = flags.DEFINE_list("pairs", list(PAIRS), f"Any of {list(PAIRS)}.")
+_PAIRS = flags.DEFINE_list(
+    "pairs", list(PAIRS), f"Any of {list(PAIRS)}, each optionally followed by @flag=value."
+)
 _PRECISIONS = flags.DEFINE_list("precisions", list(PRECISIONS), f"Any of {list(PRECISIONS)}.")
 _IMPLEMENTATIONS = flags.DEFINE_list(
     "implementations", list(IMPLEMENTATIONS), f"Any of {list(IMPLEMENTATIONS)}."
@@ -98,7 +104,7 @@ def main(argv):
         (pair, precision, implementation)
         for pair in settings["pairs"]
         for implementation in settings["implementations"]
-        if implementation == "fit" or pair in TORCH_PAIRS
+        if implementation == "fit" or pair in TORCH_PAIRS  # a variant has no mirror
         for precision in settings["precisions"]
     ]
     results = {
@@ -129,14 +135,20 @@ def main(argv):
 def _checked_settings():
     """Every flag checked before any work starts."""
     for values, known, name in (
-        (_PAIRS.value, PAIRS, "pairs"),
+        ([_pair_flags(pair)[0] for pair in _PAIRS.value], PAIRS, "pairs"),
         (_PRECISIONS.value, PRECISIONS, "precisions"),
         (_IMPLEMENTATIONS.value, IMPLEMENTATIONS, "implementations"),
     ):
         if not values or any(value not in known for value in values):
+            given = _PAIRS.value if name == "pairs" else values
             machine.error(
-                f"--{name} takes any of {list(known)}. Received: --{name}={','.join(values)}"
+                f"--{name} takes any of {list(known)}. Received: --{name}={','.join(given)}"
             )
+    for pair in _PAIRS.value:
+        if _pair_flags(pair)[1]:  # the flags parsed and checked as scripts/train.py does
+            problem = _in_process("check", pair, check=False)
+            if problem:
+                machine.error(f"--pairs={pair}: {problem}")
     from keras_gan.files import new_output
 
     try:
@@ -155,12 +167,25 @@ def _checked_settings():
     }
 
 
-def _in_process(mode, argument=None):
-    """Runs this script in a new process for one measurement and returns its JSON."""
+def _pair_flags(pair):
+    """`(flagfile pair, [--flag=value, ...])` of `pair@flag=value@...`."""
+    name, *overrides = pair.split("@")
+    return name, [f"--{override}" for override in overrides]
+
+
+def _in_process(mode, argument=None, check=True):
+    """Runs this script in a new process for one measurement and returns its JSON.
+
+    With `check=False` a failed process returns the last line of its stderr
+    (None when it succeeded), for errors to report as bad input.
+    """
     command = [sys.executable, __file__, f"--worker={mode}{',' + argument if argument else ''}"]
     command += [f"--steps={_STEPS.value}", f"--warmup={_WARMUP.value}"]
     command += [f"--batch_size={_BATCH_SIZE.value}"]
     finished = subprocess.run(command, capture_output=True, text=True)
+    if not check:
+        lines = finished.stderr.strip().splitlines()
+        return None if finished.returncode == 0 else (lines[-1] if lines else "failed")
     if finished.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed:\n{finished.stderr[-3000:]}")
     return json.loads(finished.stdout.strip().splitlines()[-1])
@@ -172,6 +197,12 @@ def _in_process(mode, argument=None):
 def _measure(mode, *arguments):
     if mode == "peaks":
         return matmul_peaks()
+    if mode == "check":
+        try:
+            _config(arguments[0]).validate()
+        except Exception as error:  # the flag parser's or the config's own message
+            sys.exit(f"{type(error).__name__}: {error}")
+        return None
     if mode == "flops":
         return step_flops(arguments[0], _BATCH_SIZE.value)
     pair, precision, implementation = arguments
@@ -188,7 +219,8 @@ def _config(pair, batch_size=0):
 
     values = absl_flags.FlagValues()
     cli.define_flags(values)
-    argv = ["benchmark", f"--flagfile={REPO / 'configs' / PAIRS[pair][0]}"]
+    name, overrides = _pair_flags(pair)
+    argv = ["benchmark", f"--flagfile={REPO / 'configs' / PAIRS[name][0]}", *overrides]
     if batch_size:
         argv.append(f"--batch_size={batch_size}")
     values(argv)
@@ -203,7 +235,7 @@ def _build(pair, precision, batch_size=0):
     from keras_gan.train.builders import build_gan
 
     config = dataclasses.replace(_config(pair, batch_size), mixed_precision=precision)
-    shape = PAIRS[pair][1]
+    shape = PAIRS[_pair_flags(pair)[0]][1]
     classes = [str(i) for i in range(10)] if config.conditional else None
     gan = build_gan(
         config, shape, steps_per_epoch=500, pixel_means=np.full(shape, 0.5), class_names=classes

@@ -62,6 +62,24 @@ def test_bad_flags_fail_before_any_work(tmp_path):
     assert not (tmp_path / "new.json").exists()
 
 
+def test_a_pair_variant_overrides_its_flagfile_and_bad_overrides_fail_first(tmp_path, monkeypatch):
+    monkeypatch.syspath_prepend(str(BENCHMARKS))
+    import step_times
+
+    config = step_times._config("stylegan2_cifar10@filters=64@ada_augment=")
+    assert (config.filters, config.ada_augment) == (64, "")
+    assert step_times._config("stylegan2_cifar10").filters != 64
+    for pair, named in (
+        ("cifar10@no_such_flag=1", "no_such_flag"),
+        ("cifar10@filters=-3", "filters"),
+    ):
+        done = run(f"--pairs={pair}", f"--output={tmp_path / 'new.json'}")
+        assert done.returncode == 1, (pair, done.stderr[-2000:])
+        assert f"--pairs={pair}" in done.stderr and named in done.stderr
+        assert "round 1" not in done.stderr
+    assert not (tmp_path / "new.json").exists()
+
+
 def test_the_flop_count_of_the_cifar10_step(monkeypatch):
     monkeypatch.syspath_prepend(str(BENCHMARKS))
     import step_times
