@@ -218,7 +218,14 @@ def main(argv):
         if _SAMPLER.value:
             from keras_gan import sampling
 
-            sampler = sampling.get(_SAMPLER.value, **_sampler_arguments(_SAMPLER_ARGS.value))
+            arguments = _sampler_arguments(_SAMPLER_ARGS.value)
+            try:
+                sampler = sampling.get(_SAMPLER.value, **arguments)
+            except (TypeError, ValueError) as error:  # a setting the sampler refuses
+                raise ValueError(
+                    f"--sampler={_SAMPLER.value} does not take these settings: {error}. "
+                    f"Received: --sampler_args={','.join(_SAMPLER_ARGS.value)}"
+                ) from error
         elif _SAMPLER_ARGS.value or _CALIBRATION_SPLIT.value:
             raise ValueError(
                 "--sampler_args and --calibration_split set up a --sampler, and none is given. "

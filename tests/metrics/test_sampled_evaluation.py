@@ -99,3 +99,20 @@ def test_the_script_calibrates_a_sampler_on_held_out_images(
     )
     assert refused.returncode == 1
     assert "`threshold` must be > 0. Received: threshold=-1" in refused.stderr
+    # A setting the sampler does not have, or a word where it wants a number: the error
+    # names the flags as given.
+    for setting, reason in (
+        ("foo=1", "unexpected keyword argument 'foo'"),
+        ("steps=abc", "steps='abc'"),
+    ):
+        refused = subprocess.run(
+            command + ["--sampler=langevin", f"--sampler_args={setting}"],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert refused.returncode == 1
+        assert f"Received: --sampler_args={setting}" in refused.stderr and reason in refused.stderr
+        assert "Traceback" not in refused.stderr

@@ -158,6 +158,10 @@ def test_bad_sampler_settings_are_refused_with_what_was_received(gan):
         sampling.Truncation(0)
     with pytest.raises(ValueError, match=r"`steps` must be an integer >= 0. Received: steps=-1"):
         sampling.LangevinSampling(steps=-1)
+    for steps in ("abc", 2.5, float("nan"), True):
+        with pytest.raises(ValueError, match=r"`steps` must be an integer >= 0. Received: steps="):
+            sampling.LangevinSampling(steps=steps)
+    assert sampling.LangevinSampling(steps=np.int64(3)).steps == 3
     with pytest.raises(ValueError, match=r"`chain_length` must be an integer >= 1"):
         sampling.MetropolisHastings(chain_length=0)
     with pytest.raises(ValueError, match=r"Unknown sampler 'best'; available: .*truncation"):
