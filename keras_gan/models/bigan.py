@@ -6,7 +6,7 @@ from keras import ops
 
 from keras_gan import inference
 from keras_gan.models.gan import GAN
-from keras_gan.models.gan import _sum
+from keras_gan.models.step_parts import float32_sum
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
@@ -164,7 +164,7 @@ class BiGAN(GAN):
         with tf.GradientTape() as tape:
             fake = self._generate(z, None, training=True)
             codes = self.encoder(real, training=True)
-            regularization = _sum(self.generator.losses) + _sum(self.encoder.losses)
+            regularization = float32_sum(self.generator.losses) + float32_sum(self.encoder.losses)
             fake_logits, _, _ = self._discriminate(fake, z, training=True)
             real_logits, _, _ = self._discriminate(real, codes, training=True)
             g_loss = self.gan_loss.inverse_loss(real_logits, fake_logits)

@@ -24,6 +24,10 @@ from keras_gan.models.generator_average import update_average
 from keras_gan.models.random_states import load_states
 from keras_gan.models.random_states import random_states
 from keras_gan.models.random_states import save_states
+from keras_gan.models.step_parts import due_penalties
+from keras_gan.models.step_parts import float32_sum
+from keras_gan.models.step_parts import replica_loss
+from keras_gan.models.step_parts import weight_penalties
 from keras_gan.penalties.path_length import get as generator_penalty
 from keras_gan.validation import positive_int
 
@@ -582,7 +586,7 @@ class GAN(StartsOnePass, keras.Model):
         z = self._optimized_latent(z, labels, step_seed, draw)
         with tf.GradientTape() as tape:
             fake = self._generate(z, labels, training=True)
-            regularization = _sum(self.generator.losses)
+            regularization = float32_sum(self.generator.losses)
             regularization += self._generator_penalty(z, labels, step_seed, draw)
             fake_logits, _, head_loss = self._discriminate(
                 fake, self._fake_condition(z, labels), training=True
@@ -600,7 +604,7 @@ class GAN(StartsOnePass, keras.Model):
         z = self._optimized_latent(z, labels, step_seed, draw=0)
         with tf.GradientTape(persistent=True) as tape:
             fake = self._generate(z, labels, training=True)
-            g_regularization = _sum(self.generator.losses)
+            g_regularization = float32_sum(self.generator.losses)
             g_regularization += self._generator_penalty(z, labels, step_seed, draw=0)
             d_loss, real_logits, fake_logits, d_regularization, fake_class_loss = (
                 self._discriminator_loss(
@@ -642,7 +646,7 @@ class GAN(StartsOnePass, keras.Model):
         )
         if self.augmentation is not None and hasattr(self.augmentation, "observe"):
             self.augmentation.observe(real_logits)
-        regularization = real_terms + fake_terms + _sum(_weight_penalties(self.discriminator))
+        regularization = real_terms + fake_terms + float32_sum(weight_penalties(self.discriminator))
         regularization += self._penalty(real, fake, labels, step_seed, draw)
         regularization += self._head_weight * (real_class_loss + fake_class_loss)
         d_loss = self.gan_loss.discriminator_loss(real_logits, fake_logits)
@@ -653,7 +657,7 @@ class GAN(StartsOnePass, keras.Model):
         critic = _Critic(self, self.d_optimizer, labels)
         # Penalties draw from their own fold of the step seed, apart from the noise's.
         seed = tf.random.experimental.stateless_fold_in(step_seed, 1_000_000 + draw)
-        return _due_penalties(
+        return due_penalties(
             self.penalties,
             self.d_optimizer.iterations,
             seed,
@@ -665,7 +669,7 @@ class GAN(StartsOnePass, keras.Model):
         if not self.generator_penalties:
             return 0.0
         seed = tf.random.experimental.stateless_fold_in(step_seed, 4_000_000 + draw)
-        return _due_penalties(
+        return due_penalties(
             self.generator_penalties,
             self.g_optimizer.iterations,
             seed,
@@ -725,7 +729,7 @@ class GAN(StartsOnePass, keras.Model):
         # Keras appends the weight penalties last; count them, do not build them again.
         weighted = sum(v.regularizer is not None for v in self.discriminator.trainable_weights)
         per_call = losses[: len(losses) - weighted]
-        return ops.cast(ops.reshape(logits, (-1,)), "float32"), _sum(per_call), class_loss
+        return ops.cast(ops.reshape(logits, (-1,)), "float32"), float32_sum(per_call), class_loss
 
     @property
     def _head_weight(self):
@@ -754,7 +758,7 @@ class GAN(StartsOnePass, keras.Model):
         """What a network's gradients are taken of: its (weighted) loss plus its
         regularisation, scaled for the replica count (Keras sums gradients
         across replicas) and by the optimizer's loss scale (mixed precision)."""
-        return optimizer.scale_loss(_per_replica(loss + regularization))
+        return optimizer.scale_loss(replica_loss(loss + regularization))
 
     def _apply(self, optimizer, variables, gradients):
         # A LossScaleOptimizer unscales the gradients and skips a step whose
@@ -991,44 +995,6 @@ def _get_optimizer(optimizer, network):
 
 def _inner(optimizer):
     return getattr(optimizer, "inner_optimizer", optimizer)
-
-
-def _weight_penalties(network):
-    """The weight regularisers' terms: Keras appends them to `network.losses`."""
-    return [v.regularizer(v) for v in network.trainable_weights if v.regularizer is not None]
-
-
-def _per_replica(loss):
-    # Keras sums gradients across replicas, and a replica's loss is a mean
-    # over its local batch, so divide by the replica count to get the mean
-    # over the global batch (what Keras' own losses do internally).
-    replicas = tf.distribute.get_strategy().num_replicas_in_sync
-    return loss / replicas if replicas > 1 else loss
-
-
-def _due_penalties(penalties, iterations, seed, call):
-    """The sum of `call(penalty, seed)` over the penalties due at this update
-    (`iterations` of its optimizer), lazy ones (`every` > 1) times `every`."""
-    total = 0.0
-    for number, penalty in enumerate(penalties):
-        own_seed = tf.random.experimental.stateless_fold_in(seed, number)
-
-        def value(penalty=penalty, own_seed=own_seed):
-            return ops.cast(call(penalty, own_seed), "float32")
-
-        if penalty.every == 1:
-            total += value()
-        else:
-            due = ops.equal(iterations % penalty.every, 0)
-            total += tf.cond(
-                due, lambda value=value, every=penalty.every: every * value(), lambda: 0.0
-            )
-    return total
-
-
-def _sum(values):
-    """The float32 sum of scalar losses (float16 ones under mixed precision)."""
-    return ops.sum(ops.stack([ops.cast(v, "float32") for v in values])) if values else 0.0
 
 
 class _Critic:

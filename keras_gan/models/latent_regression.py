@@ -6,8 +6,8 @@ from keras import ops
 
 from keras_gan import latent
 from keras_gan.distribute import StartsOnePass
-from keras_gan.models.gan import _per_replica
-from keras_gan.models.gan import _sum
+from keras_gan.models.step_parts import float32_sum
+from keras_gan.models.step_parts import replica_loss
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
@@ -132,11 +132,11 @@ class LatentRegression(StartsOnePass, keras.Model):
         fake = self.generator(z, training=False)
         with tf.GradientTape() as tape:
             latent_loss = ops.mean(ops.square(self.encoder(fake, training=True) - z))
-            loss = latent_loss + _sum(self.encoder.losses)
+            loss = latent_loss + float32_sum(self.encoder.losses)
             if self.reconstruction_weight:
                 reconstruction_loss = self._reconstruction_loss(real, training=True)
                 loss += self.reconstruction_weight * reconstruction_loss
-            objective = self.optimizer.scale_loss(_per_replica(loss))
+            objective = self.optimizer.scale_loss(replica_loss(loss))
         variables = self.encoder.trainable_variables
         self.optimizer.apply(tape.gradient(objective, variables), variables)
         if not self.reconstruction_weight:
