@@ -72,15 +72,17 @@ def test_the_script_calibrates_a_sampler_on_held_out_images(
     command += [f"--data_dir={mnist_data_dir}", "--num_samples=20", "--metrics=fid"]
     command += ["--test_split=test[:100]"]
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
-    done = subprocess.run(
-        command
-        + ["--sampler=metropolis_hastings", "--sampler_args=chain_length=3"]
-        + ["--calibration_split=train[50000:50200]", f"--output={output}"],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
+
+    def evaluate_with(*flags):
+        return subprocess.run(
+            command + list(flags), cwd=REPO, env=env, capture_output=True, text=True, timeout=300
+        )
+
+    done = evaluate_with(
+        "--sampler=metropolis_hastings",
+        "--sampler_args=chain_length=3",
+        "--calibration_split=train[50000:50200]",
+        f"--output={output}",
     )
     assert done.returncode == 0, done.stderr[-3000:]
     written = json.loads(output.read_text())
@@ -89,14 +91,7 @@ def test_the_script_calibrates_a_sampler_on_held_out_images(
     scale, offset = sampler["calibration"]
     assert (scale, offset) != (1.0, 0.0) and np.isfinite([scale, offset]).all()
     assert written["sampler_cost"]["generator_calls_per_sample"] == 3.0
-    refused = subprocess.run(
-        command + ["--sampler=truncation", "--sampler_args=threshold=-1"],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    refused = evaluate_with("--sampler=truncation", "--sampler_args=threshold=-1")
     assert refused.returncode == 1
     assert "`threshold` must be > 0. Received: threshold=-1" in refused.stderr
     # A setting the sampler does not have, or a word where it wants a number: the error
@@ -105,14 +100,7 @@ def test_the_script_calibrates_a_sampler_on_held_out_images(
         ("foo=1", "unexpected keyword argument 'foo'"),
         ("steps=abc", "steps='abc'"),
     ):
-        refused = subprocess.run(
-            command + ["--sampler=langevin", f"--sampler_args={setting}"],
-            cwd=REPO,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
+        refused = evaluate_with("--sampler=langevin", f"--sampler_args={setting}")
         assert refused.returncode == 1
         assert f"Received: --sampler_args={setting}" in refused.stderr and reason in refused.stderr
         assert "Traceback" not in refused.stderr
