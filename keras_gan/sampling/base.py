@@ -8,6 +8,9 @@ sampler=...)` takes a registered name or an instance; every metric of
 `scripts/evaluate.py --sampler` then scores it.
 """
 
+import math
+import numbers
+
 import numpy as np
 import tensorflow as tf
 from keras import ops
@@ -166,9 +169,19 @@ def in_chunks(function, *arrays):
     return np.concatenate(parts)
 
 
-def check_positive(name, value, integer=False):
-    if integer and (int(value) != value or value < 1):
-        raise ValueError(f"`{name}` must be an integer >= 1. Received: {name}={value!r}")
-    if not integer and not value > 0:
-        raise ValueError(f"`{name}` must be > 0. Received: {name}={value!r}")
-    return int(value) if integer else float(value)
+def check_positive(name, value, integer=False, minimum=1):
+    """`value` as an int >= `minimum` (`integer`) or a float > 0 (inf allowed).
+
+    Anything else, a string or NaN included, raises a ValueError naming
+    `name` and the value received.
+    """
+    valid = isinstance(value, numbers.Real) and not isinstance(value, bool)
+    if valid and integer:
+        valid = math.isfinite(value) and value == int(value) and value >= minimum
+    elif valid:
+        valid = value > 0  # False for NaN
+    if valid:
+        return int(value) if integer else float(value)
+    if integer:
+        raise ValueError(f"`{name}` must be an integer >= {minimum}. Received: {name}={value!r}")
+    raise ValueError(f"`{name}` must be > 0. Received: {name}={value!r}")

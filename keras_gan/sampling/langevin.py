@@ -1,7 +1,6 @@
 """Discriminator-driven latent sampling (DDLS, Che et al. 2020): Langevin dynamics in z."""
 
 import math
-import numbers
 
 import numpy as np
 import tensorflow as tf
@@ -70,15 +69,7 @@ class LangevinSampling(LatentSampler):
     uses_discriminator = True
 
     def __init__(self, steps=50, step_size=0.01, calibration=(1.0, 0.0)):
-        whole = (
-            isinstance(steps, numbers.Real)
-            and not isinstance(steps, bool)
-            and math.isfinite(steps)
-            and steps == int(steps)
-        )
-        if not whole or steps < 0:
-            raise ValueError(f"`steps` must be an integer >= 0. Received: steps={steps!r}")
-        self.steps = int(steps)
+        self.steps = check_positive("steps", steps, integer=True, minimum=0)
         self.step_size = check_positive("step_size", step_size)
         self.calibration = tuple(float(c) for c in calibration)
 

@@ -162,6 +162,14 @@ def test_bad_sampler_settings_are_refused_with_what_was_received(gan):
         with pytest.raises(ValueError, match=r"`steps` must be an integer >= 0. Received: steps="):
             sampling.LangevinSampling(steps=steps)
     assert sampling.LangevinSampling(steps=np.int64(3)).steps == 3
+    # Every sampler's numeric settings go through one check: a word or NaN is named too.
+    for length in ("abc", float("inf"), None):
+        with pytest.raises(ValueError, match=r"`chain_length` must be an integer >= 1. Received"):
+            sampling.MetropolisHastings(chain_length=length)
+    for threshold in ("abc", float("nan")):
+        with pytest.raises(ValueError, match=r"`threshold` must be > 0. Received: threshold="):
+            sampling.Truncation(threshold)
+    assert sampling.Truncation(np.float32(0.5)).threshold == 0.5
     with pytest.raises(ValueError, match=r"`chain_length` must be an integer >= 1"):
         sampling.MetropolisHastings(chain_length=0)
     with pytest.raises(ValueError, match=r"Unknown sampler 'best'; available: .*truncation"):
