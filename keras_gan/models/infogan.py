@@ -231,12 +231,26 @@ class InfoGANGenerator(keras.Model):
     Args:
         latent_dim: the size of z (`codes.latent_dim`, 74 in the paper).
         data_shape: `(28, 28, C)`; other sizes divisible by 4 work too.
+        initializer_stddev: None: Keras' default initialisers. A number s: the
+            paper's code's (openai/InfoGAN `custom_ops.py`), kernels from
+            N(0, s) and batch-norm scales from N(1, s) (the code: 0.02).
+        batch_norm_epsilon: the batch norms' epsilon (Keras 1e-3; the code 1e-5).
     """
 
-    def __init__(self, latent_dim=74, data_shape=(28, 28, 1), **kwargs):
+    def __init__(
+        self,
+        latent_dim=74,
+        data_shape=(28, 28, 1),
+        initializer_stddev=None,
+        batch_norm_epsilon=1e-3,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         self.latent_dim = int(latent_dim)
         self.data_shape = tuple(int(d) for d in data_shape)
+        self.initializer_stddev = _check_stddev(initializer_stddev)
+        self.batch_norm_epsilon = _check_epsilon(batch_norm_epsilon)
+        init = _Initializers(self.initializer_stddev, self.batch_norm_epsilon)
         side = self.data_shape[0] // 4
         if side * 4 != self.data_shape[0] or self.data_shape[0] != self.data_shape[1]:
             raise ValueError(
@@ -246,18 +260,25 @@ class InfoGANGenerator(keras.Model):
         layers = keras.layers
         self.body = keras.Sequential(
             [
-                layers.Dense(1024, use_bias=False),
-                layers.BatchNormalization(),
+                layers.Dense(1024, use_bias=False, **init.kernel()),
+                layers.BatchNormalization(**init.batch_norm()),
                 layers.ReLU(),
-                layers.Dense(side * side * 128, use_bias=False),
-                layers.BatchNormalization(),
+                layers.Dense(side * side * 128, use_bias=False, **init.kernel()),
+                layers.BatchNormalization(**init.batch_norm()),
                 layers.ReLU(),
                 layers.Reshape((side, side, 128)),
-                layers.Conv2DTranspose(64, 4, strides=2, padding="same", use_bias=False),
-                layers.BatchNormalization(),
+                layers.Conv2DTranspose(
+                    64, 4, strides=2, padding="same", use_bias=False, **init.kernel()
+                ),
+                layers.BatchNormalization(**init.batch_norm()),
                 layers.ReLU(),
                 layers.Conv2DTranspose(
-                    self.data_shape[-1], 4, strides=2, padding="same", activation="sigmoid"
+                    self.data_shape[-1],
+                    4,
+                    strides=2,
+                    padding="same",
+                    activation="sigmoid",
+                    **init.kernel(),
                 ),
             ],
             name="body",
@@ -274,7 +295,14 @@ class InfoGANGenerator(keras.Model):
 
     def get_config(self):
         config = super().get_config()
-        config.update({"latent_dim": self.latent_dim, "data_shape": self.data_shape})
+        config.update(
+            {
+                "latent_dim": self.latent_dim,
+                "data_shape": self.data_shape,
+                "initializer_stddev": self.initializer_stddev,
+                "batch_norm_epsilon": self.batch_norm_epsilon,
+            }
+        )
         return config
 
 
@@ -291,34 +319,59 @@ class InfoGANDiscriminator(keras.Model):
     Args:
         code_dim: the size of Q's output (`codes.code_dim`, 12 in the paper).
         data_shape: the images' shape.
+        negative_slope: the leaky ReLUs' slope: 0.1 as the paper's appendix
+            says; the paper's code (`leaky_rectify`) uses 0.01.
+        initializer_stddev: None: Keras' default initialisers. A number s: the
+            paper's code's, kernels from N(0, s) (truncated at 2s for the
+            convolutions) and batch-norm scales from N(1, s) (the code: 0.02).
+        batch_norm_epsilon: the batch norms' epsilon (Keras 1e-3; the code 1e-5).
     """
 
-    def __init__(self, code_dim=12, data_shape=(28, 28, 1), **kwargs):
+    def __init__(
+        self,
+        code_dim=12,
+        data_shape=(28, 28, 1),
+        negative_slope=0.1,
+        initializer_stddev=None,
+        batch_norm_epsilon=1e-3,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         self.code_dim = int(code_dim)
         self.data_shape = tuple(int(d) for d in data_shape)
+        self.negative_slope = float(negative_slope)
+        if not 0.0 <= self.negative_slope < 1.0:
+            raise ValueError(
+                f"`negative_slope` must be in [0, 1). Received: negative_slope={negative_slope}"
+            )
+        self.initializer_stddev = _check_stddev(initializer_stddev)
+        self.batch_norm_epsilon = _check_epsilon(batch_norm_epsilon)
+        init = _Initializers(self.initializer_stddev, self.batch_norm_epsilon)
+        slope = self.negative_slope
         layers = keras.layers
         self.body = keras.Sequential(
             [
-                layers.Conv2D(64, 4, strides=2, padding="same"),
-                layers.LeakyReLU(0.1),
-                layers.Conv2D(128, 4, strides=2, padding="same", use_bias=False),
-                layers.BatchNormalization(),
-                layers.LeakyReLU(0.1),
+                layers.Conv2D(64, 4, strides=2, padding="same", **init.kernel(truncated=True)),
+                layers.LeakyReLU(slope),
+                layers.Conv2D(
+                    128, 4, strides=2, padding="same", use_bias=False, **init.kernel(truncated=True)
+                ),
+                layers.BatchNormalization(**init.batch_norm()),
+                layers.LeakyReLU(slope),
                 layers.Flatten(),
-                layers.Dense(1024, use_bias=False),
-                layers.BatchNormalization(),
-                layers.LeakyReLU(0.1),
+                layers.Dense(1024, use_bias=False, **init.kernel()),
+                layers.BatchNormalization(**init.batch_norm()),
+                layers.LeakyReLU(slope),
             ],
             name="body",
         )
-        self.d_head = layers.Dense(1, name="d_head")
+        self.d_head = layers.Dense(1, name="d_head", **init.kernel())
         self.q_head = keras.Sequential(
             [
-                layers.Dense(128, use_bias=False),
-                layers.BatchNormalization(),
-                layers.LeakyReLU(0.1),
-                layers.Dense(self.code_dim),
+                layers.Dense(128, use_bias=False, **init.kernel()),
+                layers.BatchNormalization(**init.batch_norm()),
+                layers.LeakyReLU(slope),
+                layers.Dense(self.code_dim, **init.kernel()),
             ],
             name="q_head",
         )
@@ -334,5 +387,54 @@ class InfoGANDiscriminator(keras.Model):
 
     def get_config(self):
         config = super().get_config()
-        config.update({"code_dim": self.code_dim, "data_shape": self.data_shape})
+        config.update(
+            {
+                "code_dim": self.code_dim,
+                "data_shape": self.data_shape,
+                "negative_slope": self.negative_slope,
+                "initializer_stddev": self.initializer_stddev,
+                "batch_norm_epsilon": self.batch_norm_epsilon,
+            }
+        )
         return config
+
+
+def _check_stddev(stddev):
+    if stddev is None:
+        return None
+    if isinstance(stddev, bool) or not isinstance(stddev, int | float) or not stddev > 0:
+        raise ValueError(
+            "`initializer_stddev` must be None (Keras' initialisers) or a number > 0. "
+            f"Received: initializer_stddev={stddev!r}"
+        )
+    return float(stddev)
+
+
+def _check_epsilon(epsilon):
+    if isinstance(epsilon, bool) or not isinstance(epsilon, int | float) or not epsilon > 0:
+        raise ValueError(
+            f"`batch_norm_epsilon` must be a number > 0. Received: batch_norm_epsilon={epsilon!r}"
+        )
+    return float(epsilon)
+
+
+class _Initializers:
+    """Layer arguments for Keras' default initialisers (stddev None) or the InfoGAN
+    code's: kernels N(0, stddev), batch-norm scales N(1, stddev), zero biases."""
+
+    def __init__(self, stddev, epsilon):
+        self.stddev, self.epsilon = stddev, epsilon
+
+    def kernel(self, truncated=False):
+        if self.stddev is None:
+            return {}
+        kind = keras.initializers.TruncatedNormal if truncated else keras.initializers.RandomNormal
+        return {"kernel_initializer": kind(stddev=self.stddev)}
+
+    def batch_norm(self):
+        if self.stddev is None:
+            return {"epsilon": self.epsilon}
+        return {
+            "epsilon": self.epsilon,
+            "gamma_initializer": keras.initializers.RandomNormal(1.0, self.stddev),
+        }

@@ -225,9 +225,18 @@ def _build_infogan(config, data_shape, steps_per_epoch):
         noise=config.latent_distribution,
         noise_limit=config.info_noise_limit or None,
     )
+    # --info_layers=openai_code: openai/InfoGAN's custom_ops.py and leaky_rectify.
+    code = config.info_layers == "openai_code"
+    layers = dict(initializer_stddev=0.02, batch_norm_epsilon=1e-5) if code else {}
     gan = InfoGAN(
-        InfoGANGenerator(codes.latent_dim, data_shape, name="generator"),
-        InfoGANDiscriminator(codes.code_dim, data_shape, name="discriminator"),
+        InfoGANGenerator(codes.latent_dim, data_shape, name="generator", **layers),
+        InfoGANDiscriminator(
+            codes.code_dim,
+            data_shape,
+            negative_slope=0.01 if code else 0.1,
+            name="discriminator",
+            **layers,
+        ),
         codes,
         info_weight=config.info_weight,
         d_steps=config.d_steps,

@@ -212,6 +212,14 @@ def define_flags(flag_values=flags.FLAGS):
         "(1 is the InfoGAN paper's code); 0 keeps the unit-variance [-sqrt(3), sqrt(3)].",
         **fv,
     )
+    flags.DEFINE_string(
+        "info_layers",
+        d.info_layers,
+        "--model=infogan: appendix (leaky ReLU 0.1, Keras' initialisers, as the paper's "
+        "appendix) or openai_code (the paper's code: leaky ReLU 0.01, kernels N(0, 0.02), "
+        "batch-norm scales N(1, 0.02), epsilon 1e-5).",
+        **fv,
+    )
     # Text.
     flags.DEFINE_string(
         "text_file",

@@ -30,6 +30,9 @@ STYLEGAN2_D_ARCHITECTURES = ("resnet", "orig")
 TEXT_MODELS = ("mle", "gumbel_gan", "seqgan")
 TEXT_SETS = ("text", "text_oracle")
 GUMBEL_SCHEDULES = ("exp", "linear", "constant")
+# --info_layers: the InfoGAN networks as the paper's appendix gives them, or with the
+# paper's code's leaky slope and initialisers (openai/InfoGAN).
+INFO_LAYERS = ("appendix", "openai_code")
 MODELS = IMAGE_MODELS + TEXT_MODELS
 # The 2014 CIFAR-10 pairs fix their networks; these flags would change them.
 PAPER_CIFAR10_FIXED = ("g_units", "d_units", "d_pieces", "filters", "latent_dim")
@@ -118,6 +121,7 @@ class TrainConfig:
     info_continuous: int = 2
     info_weight: float = 1.0
     info_noise_limit: float = 0.0
+    info_layers: str = "appendix"
     gcn: float = 0.0
     # Text (--dataset=text or text_oracle).
     text_file: str = ""
@@ -236,8 +240,10 @@ class TrainConfig:
             self._validate_paper_cifar10()
         if self.model == "infogan":
             self._validate_infogan()
-        elif self.info_noise_limit:
-            _fail("info_noise_limit", self.info_noise_limit, "needs --model=infogan")
+        else:
+            for name, off in (("info_noise_limit", 0.0), ("info_layers", "appendix")):
+                if getattr(self, name) != off:
+                    _fail(name, getattr(self, name), "needs --model=infogan")
         if self.model in ("resnet", "biggan", "stylegan2") and self.bigan:
             _fail(
                 "bigan", self.bigan, f"cannot be used with --model={self.model} (it has no encoder)"
@@ -580,6 +586,7 @@ class TrainConfig:
             math.isfinite(self.info_noise_limit) and self.info_noise_limit > 0
         ):
             _fail("info_noise_limit", self.info_noise_limit, "must be a number > 0, or 0 for none")
+        _choice("info_layers", self.info_layers, INFO_LAYERS)
         if self.info_noise_limit and self.latent_distribution != "uniform":
             _fail(
                 "info_noise_limit",

@@ -251,6 +251,71 @@ def test_bad_arguments_are_refused_with_what_was_received(kwargs, message):
         InfoGAN(**arguments)
 
 
+def test_the_paper_codes_layers_draw_its_initial_weights_and_survive_saving(tmp_path):
+    # openai/InfoGAN's custom_ops.py: kernels N(0, 0.02) (truncated in D's convolutions),
+    # batch-norm scales N(1, 0.02), epsilon 1e-5; leaky_rectify's slope 0.01.
+    keras.utils.set_random_seed(0)
+    codes = InfoGANCodes(noise_dim=62, categorical=(10,), continuous=2)
+    paper = dict(initializer_stddev=0.02, batch_norm_epsilon=1e-5)
+    generator = InfoGANGenerator(codes.latent_dim, **paper)
+    discriminator = InfoGANDiscriminator(codes.code_dim, negative_slope=0.01, **paper)
+    generator.build()
+    discriminator.build()
+    kernels = [w for w in generator.weights + discriminator.weights if "kernel" in w.path]
+    assert len(kernels) == 10
+    for kernel in kernels:
+        values = np.asarray(kernel)
+        assert abs(values.std() - 0.02) < 0.004 and abs(values.mean()) < 0.002, kernel.path
+    first_conv = np.asarray(discriminator.body.layers[0].kernel)
+    assert np.abs(first_conv).max() <= 0.04 + 1e-7  # truncated at 2 stddev
+    norms = [
+        layer
+        for layer in generator._flatten_layers() + discriminator._flatten_layers()
+        if isinstance(layer, keras.layers.BatchNormalization)
+    ]
+    assert len(norms) == 6 and all(layer.epsilon == 1e-5 for layer in norms)
+    gamma = np.concatenate([np.asarray(layer.gamma) for layer in norms])
+    assert abs(gamma.mean() - 1.0) < 0.002 and 0.015 < gamma.std() < 0.025
+    activations = [
+        layer
+        for layer in discriminator._flatten_layers()
+        if isinstance(layer, keras.layers.LeakyReLU)
+    ]
+    assert len(activations) == 4 and all(layer.negative_slope == 0.01 for layer in activations)
+    default = InfoGANDiscriminator(codes.code_dim)
+    assert {layer.epsilon for layer in default._flatten_layers() if hasattr(layer, "epsilon")} == {
+        1e-3
+    }
+    gan = InfoGAN(generator, discriminator, codes, seed=0)
+    gan.compile()
+    gan.save(tmp_path / "gan.keras")
+    loaded = keras.saving.load_model(tmp_path / "gan.keras")
+    assert loaded.discriminator.negative_slope == 0.01
+    assert loaded.discriminator.get_config() == discriminator.get_config()
+    assert loaded.generator.get_config() == generator.get_config()
+    images = np.random.default_rng(0).random((4, 28, 28, 1), "float32")
+    np.testing.assert_allclose(loaded.predict_codes(images), gan.predict_codes(images), atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (
+            {"negative_slope": 1.5},
+            r"`negative_slope` must be in \[0, 1\). Received: negative_slope=1.5",
+        ),
+        (
+            {"initializer_stddev": 0},
+            r"`initializer_stddev` must be None .* Received: initializer_stddev=0",
+        ),
+        ({"batch_norm_epsilon": "small"}, r"Received: batch_norm_epsilon='small'"),
+    ],
+)
+def test_bad_layer_settings_are_refused(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        InfoGANDiscriminator(12, **kwargs)
+
+
 @pytest.mark.parametrize(
     "categorical, continuous, message",
     [((1,), 2, "at least 2 categories"), ((), 0, "needs at least one")],

@@ -163,6 +163,14 @@ BAD = [
         {"model": "dcgan", "info_noise_limit": 1.0},
         "--info_noise_limit needs --model=infogan. Received: --info_noise_limit=1.0",
     ),
+    (
+        {"model": "infogan", "info_layers": "paper"},
+        "--info_layers must be one of appendix, openai_code. Received: --info_layers=paper",
+    ),
+    (
+        {"model": "dcgan", "info_layers": "openai_code"},
+        "--info_layers needs --model=infogan. Received: --info_layers=openai_code",
+    ),
     ({"model": "resnet", "bigan": True}, "--bigan cannot be used with --model=resnet"),
     ({"model": "biggan", "bigan": True}, "--bigan cannot be used with --model=biggan"),
     ({"model": "dcgan", "attention": 16}, "--attention needs --model=resnet or --model=biggan"),
@@ -334,6 +342,13 @@ def test_the_infogan_mnist_config_builds_the_papers_infogan():
         build_gan(config, (2,), 100)
     narrow = parse(f"--flagfile={REPO / 'configs/infogan_mnist.cfg'}", "--info_noise_limit=1")
     assert build_gan(narrow.validate(), (28, 28, 1), 100).codes.noise_limit == 1.0
+    appendix = gan.discriminator.get_config()
+    assert appendix["negative_slope"] == 0.1 and appendix["initializer_stddev"] is None
+    code = parse(f"--flagfile={REPO / 'configs/infogan_mnist.cfg'}", "--info_layers=openai_code")
+    code_gan = build_gan(code.validate(), (28, 28, 1), 100)
+    assert code_gan.discriminator.negative_slope == 0.01
+    for network in (code_gan.generator, code_gan.discriminator):
+        assert network.initializer_stddev == 0.02 and network.batch_norm_epsilon == 1e-5
 
 
 def test_logan_flags_build_the_latent_step_they_name():
