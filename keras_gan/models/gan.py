@@ -16,6 +16,7 @@ from keras_gan.distribute import StartsOnePass
 from keras_gan.distribute import replica_share
 from keras_gan.latent_optimization import LatentOptimization
 from keras_gan.models import labels as class_labels
+from keras_gan.models import pair_checks
 from keras_gan.models.generator_average import RampedAverage
 from keras_gan.models.generator_average import average_copy
 from keras_gan.models.generator_average import check_average
@@ -159,7 +160,7 @@ class GAN(StartsOnePass, keras.Model):
             )
         self.generator = generator
         self.discriminator = discriminator
-        self.latent_dim = _resolve_latent_dim(generator, latent_dim)
+        self.latent_dim = pair_checks.resolve_latent_dim(generator, latent_dim)
         self.latent_distribution = latent_distribution
         self.d_steps = d_steps
         self.simultaneous_updates = bool(simultaneous_updates)
@@ -178,7 +179,7 @@ class GAN(StartsOnePass, keras.Model):
         self.augmentation = augmentation
         self.num_classes = None if num_classes is None else positive_int("num_classes", num_classes)
         self.label_distribution = class_labels.check_distribution(label_distribution)
-        self.class_names = _check_class_names(class_names, self.num_classes)
+        self.class_names = pair_checks.check_class_names(class_names, self.num_classes)
         self.auxiliary_classifier = float(auxiliary_classifier)
         if not self.auxiliary_classifier >= 0.0 or (
             self.auxiliary_classifier and self.num_classes is None
@@ -240,13 +241,7 @@ class GAN(StartsOnePass, keras.Model):
         `condition`, `described` for the error) and checks it returns one logit
         per sample (and class logits with an auxiliary classifier)."""
         data_shape = tuple(fake.shape[1:])
-        expected = _declared_input_shape(self.discriminator)
-        if expected is not None and tuple(expected) != data_shape:
-            raise ValueError(
-                "The generator's output shape does not match the discriminator's input "
-                f"shape. Received: generator output (batch, {', '.join(map(str, data_shape))}), "
-                f"discriminator input (batch, {', '.join(map(str, expected))})"
-            )
+        pair_checks.check_input_shape(self.discriminator, data_shape)
         try:
             logits = self.discriminator(self._discriminator_inputs(fake, condition), training=False)
         except Exception as error:
@@ -254,27 +249,7 @@ class GAN(StartsOnePass, keras.Model):
                 "The discriminator could not be called on the generator's output of shape "
                 f"{(None, *data_shape)}{described}: {error}"
             ) from error
-        if self.auxiliary_classifier:
-            shapes = [tuple(t.shape) for t in logits] if isinstance(logits, list | tuple) else []
-            if len(shapes) != 2 or shapes[1] != (2, self.num_classes):
-                raise ValueError(
-                    "With `auxiliary_classifier`, the discriminator returns (logits, "
-                    f"class_logits), class logits of shape (batch, {self.num_classes}). "
-                    f"Received: {shapes or tuple(logits.shape)} for a batch of 2"
-                )
-            logits = logits[0]
-        elif isinstance(logits, list | tuple):
-            raise ValueError(
-                "The discriminator must return one logit per sample; it returned "
-                f"{len(logits)} outputs (an AC-GAN discriminator's (logits, class_logits) needs "
-                "GAN(auxiliary_classifier=weight)). Received: outputs of shapes "
-                f"{[tuple(t.shape) for t in logits]} for a batch of 2"
-            )
-        if tuple(logits.shape) not in ((2,), (2, 1)):
-            raise ValueError(
-                "The discriminator must return one logit per sample, shape (batch, 1) or "
-                f"(batch,). Received: output of shape {tuple(logits.shape)} for a batch of 2"
-            )
+        pair_checks.check_logits(logits, self.num_classes, self.auxiliary_classifier)
 
     @property
     def sampler(self):
@@ -927,57 +902,6 @@ class GAN(StartsOnePass, keras.Model):
                 config["latent_distribution"]
             )
         return cls(**config)
-
-
-def _resolve_latent_dim(generator, latent_dim):
-    declared = getattr(generator, "latent_dim", None)
-    if declared is None:
-        shape = _declared_input_shape(generator)
-        declared = shape[-1] if shape else None
-    if latent_dim is None:
-        if declared is None:
-            raise ValueError(
-                "`latent_dim` could not be read from the generator (it has no `latent_dim` "
-                "attribute and no declared input shape); pass latent_dim=... "
-                "Received: latent_dim=None"
-            )
-        latent_dim = declared
-    latent_dim = positive_int("latent_dim", latent_dim)
-    if declared is not None and int(declared) != int(latent_dim):
-        raise ValueError(
-            f"`latent_dim` does not match the generator's input size {declared}. "
-            f"Received: latent_dim={latent_dim}"
-        )
-    return int(latent_dim)
-
-
-def _declared_input_shape(model):
-    """The per-sample input shape a model declares (Input layer or `data_shape`), or None."""
-    try:
-        inputs = model.inputs
-    except (AttributeError, ValueError):
-        inputs = None
-    if inputs:
-        return tuple(inputs[0].shape[1:])
-    shape = getattr(model, "data_shape", None)
-    return tuple(shape) if shape is not None else None
-
-
-def _check_class_names(class_names, num_classes):
-    if class_names is None:
-        return None
-    if num_classes is None:
-        raise ValueError(
-            "`class_names` names the classes of a conditional GAN; pass num_classes too. "
-            f"Received: class_names={list(class_names)[:10]}, num_classes=None"
-        )
-    names = [str(name) for name in class_names]
-    if len(names) != num_classes:
-        raise ValueError(
-            f"`class_names` must name each of the {num_classes} classes. Received: "
-            f"{len(names)} names"
-        )
-    return names
 
 
 def _get_optimizer(optimizer, network):
