@@ -12,6 +12,12 @@ Usage:
 
 --plot draws BLEU-4 against self-BLEU-4 across temperatures for each group (text runs),
 as benchmarks/text_summary.py does.
+
+Oracle runs also get a table at equal coverage: a game moves G along another temperature
+curve, so its NLL_oracle at a temperature is compared with its own MLE generator's at the same
+nll_test, read off the MLE's curve through its temperatures (linear between them, the end
+segment extended beyond them). Negative: the game's samples are likelier under the oracle than
+MLE's at the same held-out NLL.
 """
 
 import collections
@@ -50,6 +56,40 @@ def groups(run_dirs):
     return scored, seeds
 
 
+def at_equal_coverage(mle_rows, game_rows, quality="nll_oracle", coverage="nll_test"):
+    """Per game row: `(temperature, game quality - MLE quality at the game's coverage)`.
+
+    The MLE's (coverage, quality) points, one per temperature, are joined by straight lines
+    in order of coverage; beyond its first or last point the end segment is extended."""
+    points = sorted((row[coverage], row[quality]) for row in mle_rows)
+    if len(points) < 2:
+        raise ValueError(f"the MLE curve needs 2 temperatures or more; received {len(points)}")
+    differences = []
+    for row in game_rows:
+        x = row[coverage]
+        i = next((k for k in range(1, len(points) - 1) if x < points[k][0]), len(points) - 1)
+        (x0, y0), (x1, y1) = points[i - 1], points[i]
+        mle = y0 + (y1 - y0) * (x - x0) / (x1 - x0)
+        differences.append((row["temperature"], row[quality] - mle))
+    return differences
+
+
+def equal_coverage_table(run_dirs):
+    """Rows of the equal-coverage table for the game runs with oracle scores."""
+    lines = []
+    for run in sorted(pathlib.Path(d) for d in run_dirs if pathlib.Path(d).is_dir()):
+        pretrained, final = run / "pretrained_scores.json", run / "scores.json"
+        if not (pretrained.is_file() and final.is_file()):
+            continue
+        mle, game = (json.loads(path.read_text())["rows"] for path in (pretrained, final))
+        if "nll_oracle" not in game[0] or "nll_test" not in game[0]:
+            continue
+        seed = json.loads((run / "config.json").read_text())["config"]["seed"]
+        cells = [f"{t}: {d:+.3f}" for t, d in at_equal_coverage(mle, game)]
+        lines.append(f"| {run.name} | {seed} | " + " | ".join(cells) + " |")
+    return lines
+
+
 def main(run_dirs):
     scored, seeds = groups(run_dirs)
     if not scored:
@@ -70,6 +110,13 @@ def main(run_dirs):
             cells = [spread([r["rows"][index][c] for r in runs]) for c in columns]
             listed = ",".join(map(str, sorted(seeds[label])))
             print(f"| {label} | {listed} | {row['temperature']} | " + " | ".join(cells) + " |")
+    equal = equal_coverage_table(run_dirs)
+    if equal:
+        print(
+            "\nNLL_oracle minus its MLE generator's at the same nll_test, by temperature:\n\n"
+            "| run | seed | differences |\n|---|---|---|"
+        )
+        print("\n".join(equal))
 
 
 def plot(run_dirs, path):

@@ -31,3 +31,40 @@ def test_each_model_is_averaged_over_its_seeds_and_unfinished_games_are_left_out
     assert "| gumbel_gan, 40 MLE epochs + 26 game epochs | 0,1 | 1.0 | 9.050 ± 0.071 |" in out
     assert "seqgan" not in out
     assert "unfinished: no scores.json (unfinished): its final G is left out" in err
+
+
+def test_a_game_is_compared_with_its_mle_at_the_same_held_out_nll():
+    # The MLE curve: (nll_test, nll_oracle) = (9, 9), (10, 8), (11, 7.5), so the game's points
+    # read 8.5 at 9.5 (between), 9.5 at 8.5 (the first segment extended), 7.0 at 12
+    # (the last segment extended).
+    mle = [
+        {"temperature": t, "nll_test": x, "nll_oracle": y}
+        for t, x, y in ((1.0, 9.0, 9.0), (0.9, 10.0, 8.0), (0.8, 11.0, 7.5))
+    ]
+    game = [
+        {"temperature": 1.0, "nll_test": 9.5, "nll_oracle": 8.4},
+        {"temperature": 1.1, "nll_test": 8.5, "nll_oracle": 9.6},
+        {"temperature": 0.8, "nll_test": 12.0, "nll_oracle": 7.0},
+    ]
+    differences = text_runs_summary.at_equal_coverage(mle, game)
+    assert [t for t, _ in differences] == [1.0, 1.1, 0.8]
+    assert [round(d, 6) for _, d in differences] == [-0.1, 0.1, 0.0]
+
+
+def test_the_equal_coverage_table_lists_each_oracle_game_run(tmp_path, capsys):
+    run = tmp_path / "seqgan_seed3"
+    run.mkdir()
+    config = {"model": "seqgan", "seed": 3, "pretrain_epochs": 40, "epochs": 7}
+    (run / "config.json").write_text(json.dumps({"config": config}))
+
+    def scores(rows):
+        return json.dumps({"oracle_entropy": 6.0, "rows": rows})
+
+    mle = [{"temperature": 0.9, "nll_oracle": 8.9, "nll_test": 9.2}]
+    mle.append({"temperature": 1.0, "nll_oracle": 9.1, "nll_test": 8.9})
+    (run / "pretrained_scores.json").write_text(scores(mle))
+    game = [{"temperature": 1.0, "nll_oracle": 9.0, "nll_test": 9.05}]
+    (run / "scores.json").write_text(scores(game))
+    text_runs_summary.main([str(run)])
+    out = capsys.readouterr().out
+    assert "| seqgan_seed3 | 3 | 1.0: +0.000 |" in out
