@@ -1,5 +1,8 @@
 """InfoGAN (Chen et al. 2016): latent codes that a Q head sharing D's body must recover."""
 
+import math
+import numbers
+
 import keras
 import numpy as np
 from keras import ops
@@ -339,11 +342,11 @@ class InfoGANDiscriminator(keras.Model):
         super().__init__(**kwargs)
         self.code_dim = int(code_dim)
         self.data_shape = tuple(int(d) for d in data_shape)
-        self.negative_slope = float(negative_slope)
-        if not 0.0 <= self.negative_slope < 1.0:
+        if not (_is_number(negative_slope) and 0.0 <= negative_slope < 1.0):
             raise ValueError(
-                f"`negative_slope` must be in [0, 1). Received: negative_slope={negative_slope}"
+                f"`negative_slope` must be in [0, 1). Received: negative_slope={negative_slope!r}"
             )
+        self.negative_slope = float(negative_slope)
         self.initializer_stddev = _check_stddev(initializer_stddev)
         self.batch_norm_epsilon = _check_epsilon(batch_norm_epsilon)
         init = _Initializers(self.initializer_stddev, self.batch_norm_epsilon)
@@ -399,10 +402,19 @@ class InfoGANDiscriminator(keras.Model):
         return config
 
 
+def _is_number(value):
+    """A real number (NumPy's too), not a bool, NaN or infinity."""
+    return (
+        isinstance(value, numbers.Real)
+        and not isinstance(value, bool | np.bool_)
+        and math.isfinite(value)
+    )
+
+
 def _check_stddev(stddev):
     if stddev is None:
         return None
-    if isinstance(stddev, bool) or not isinstance(stddev, int | float) or not stddev > 0:
+    if not (_is_number(stddev) and stddev > 0):
         raise ValueError(
             "`initializer_stddev` must be None (Keras' initialisers) or a number > 0. "
             f"Received: initializer_stddev={stddev!r}"
@@ -411,7 +423,7 @@ def _check_stddev(stddev):
 
 
 def _check_epsilon(epsilon):
-    if isinstance(epsilon, bool) or not isinstance(epsilon, int | float) or not epsilon > 0:
+    if not (_is_number(epsilon) and epsilon > 0):
         raise ValueError(
             f"`batch_norm_epsilon` must be a number > 0. Received: batch_norm_epsilon={epsilon!r}"
         )

@@ -309,11 +309,19 @@ def test_the_paper_codes_layers_draw_its_initial_weights_and_survive_saving(tmp_
             r"`initializer_stddev` must be None .* Received: initializer_stddev=0",
         ),
         ({"batch_norm_epsilon": "small"}, r"Received: batch_norm_epsilon='small'"),
+        ({"negative_slope": "0.1"}, r"Received: negative_slope='0.1'"),
+        ({"initializer_stddev": float("nan")}, r"Received: initializer_stddev=nan"),
     ],
 )
 def test_bad_layer_settings_are_refused(kwargs, message):
     with pytest.raises(ValueError, match=message):
         InfoGANDiscriminator(12, **kwargs)
+
+
+def test_numpy_numbers_are_accepted_as_layer_settings():
+    slope, stddev = np.float32(0.01), np.float64(0.02)
+    d = InfoGANDiscriminator(12, negative_slope=slope, initializer_stddev=stddev)
+    assert d.negative_slope == pytest.approx(0.01) and d.initializer_stddev == 0.02
 
 
 @pytest.mark.parametrize(
