@@ -1,14 +1,12 @@
 """InfoGAN (Chen et al. 2016): latent codes that a Q head sharing D's body must recover."""
 
-import math
-import numbers
-
 import keras
 import numpy as np
 from keras import ops
 
 from keras_gan.latent_codes import InfoGANCodes
 from keras_gan.models.gan import GAN
+from keras_gan.validation import is_finite_number
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
@@ -342,7 +340,7 @@ class InfoGANDiscriminator(keras.Model):
         super().__init__(**kwargs)
         self.code_dim = int(code_dim)
         self.data_shape = tuple(int(d) for d in data_shape)
-        if not (_is_number(negative_slope) and 0.0 <= negative_slope < 1.0):
+        if not (is_finite_number(negative_slope) and 0.0 <= negative_slope < 1.0):
             raise ValueError(
                 f"`negative_slope` must be in [0, 1). Received: negative_slope={negative_slope!r}"
             )
@@ -402,19 +400,10 @@ class InfoGANDiscriminator(keras.Model):
         return config
 
 
-def _is_number(value):
-    """A real number (NumPy's too), not a bool, NaN or infinity."""
-    return (
-        isinstance(value, numbers.Real)
-        and not isinstance(value, bool | np.bool_)
-        and math.isfinite(value)
-    )
-
-
 def _check_stddev(stddev):
     if stddev is None:
         return None
-    if not (_is_number(stddev) and stddev > 0):
+    if not (is_finite_number(stddev) and stddev > 0):
         raise ValueError(
             "`initializer_stddev` must be None (Keras' initialisers) or a number > 0. "
             f"Received: initializer_stddev={stddev!r}"
@@ -423,7 +412,7 @@ def _check_stddev(stddev):
 
 
 def _check_epsilon(epsilon):
-    if not (_is_number(epsilon) and epsilon > 0):
+    if not (is_finite_number(epsilon) and epsilon > 0):
         raise ValueError(
             f"`batch_norm_epsilon` must be a number > 0. Received: batch_norm_epsilon={epsilon!r}"
         )
