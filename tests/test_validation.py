@@ -25,6 +25,8 @@ from keras_gan.models import MLPGenerator
         ),
         (lambda: MaxoutDiscriminator(hidden_dropout=-0.1), "Received: hidden_dropout=-0.1"),
         (lambda: DCGANDiscriminator(dropout=1.5), "Received: dropout=1.5"),
+        (lambda: DCGANDiscriminator(dropout="half"), r"\[0, 1\). Received: dropout='half'"),
+        (lambda: MaxoutDiscriminator(hidden_dropout=float("nan")), "Received: hidden_dropout=nan"),
     ],
 )
 def test_bad_argument_is_named_with_its_value(make, message):
