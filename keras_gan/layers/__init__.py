@@ -12,6 +12,7 @@ from keras_gan.layers.minibatch_std import MinibatchStandardDeviation
 from keras_gan.layers.mixture_prior import MixturePrior
 from keras_gan.layers.mixture_prior import mixture_codes
 from keras_gan.layers.modulated_conv import ModulatedConv2D
+from keras_gan.layers.relational_memory import RelationalMemoryCell
 from keras_gan.layers.self_attention import SelfAttention
 from keras_gan.layers.spectral_normalization import SpectralNormalization
 
@@ -26,6 +27,7 @@ __all__ = [
     "MinibatchStandardDeviation",
     "MixturePrior",
     "ModulatedConv2D",
+    "RelationalMemoryCell",
     "SelfAttention",
     "SpectralNormalization",
     "VectorConditionalBatchNormalization",

@@ -12,11 +12,13 @@ GUMBEL_EPSILON = 1e-7  # keeps -log(-log(u)) finite at the ends of u's range
 
 @keras.saving.register_keras_serializable(package="keras_gan")
 class TextGenerator(keras.Model):
-    """An LSTM language model over `vocab_size` token ids, `length` tokens per sequence.
+    """A recurrent language model over `vocab_size` token ids, `length` tokens per
+    sequence: an LSTM, or any Keras RNN cell (RelGAN's relational memory:
+    `keras_gan.layers.RelationalMemoryCell`).
 
     Every sequence starts from the padding id 0 as input; each step embeds the
-    previous token, runs an LSTM cell and projects to `vocab_size` logits. Three
-    ways to use it:
+    previous token, runs the cell and projects its output to `vocab_size`
+    logits. Three ways to use it:
 
     - `logits(ids)`: teacher forcing, `(batch, length, vocab_size)` logits of
       every next token, for maximum likelihood (`MaximumLikelihood`) and NLL.
@@ -37,7 +39,12 @@ class TextGenerator(keras.Model):
         vocab_size: number of token ids (padding and unknown included).
         length: tokens per sequence.
         embedding_dim: size of the token embedding (32 in Texygen and RelGAN).
-        units: LSTM units (32 in Texygen's MLE and SeqGAN).
+        units: LSTM units (32 in Texygen's MLE and SeqGAN); used only when
+            `cell` is None.
+        cell: a Keras RNN cell (a layer with `state_size` and
+            `call(inputs, states)`, as `keras.layers.RNN` takes), or None for
+            `keras.layers.LSTMCell(units)`. Its initial state is its
+            `get_initial_state` if it has one, zeros otherwise.
 
     Reference:
         Kusner & Hernandez-Lobato, "GANS for Sequences of Discrete Elements with
@@ -45,7 +52,7 @@ class TextGenerator(keras.Model):
         Relational Generative Adversarial Networks for Text Generation", ICLR 2019.
     """
 
-    def __init__(self, vocab_size, length, embedding_dim=32, units=32, **kwargs):
+    def __init__(self, vocab_size, length, embedding_dim=32, units=32, cell=None, **kwargs):
         super().__init__(**kwargs)
         for name, value in (
             ("vocab_size", vocab_size),
@@ -63,7 +70,16 @@ class TextGenerator(keras.Model):
         self.units = units
         self.latent_dim = length * vocab_size
         self.embedding = keras.layers.Embedding(vocab_size, embedding_dim, name="embedding")
-        self.cell = keras.layers.LSTMCell(units, name="lstm")
+        if isinstance(cell, dict):
+            cell = keras.saving.deserialize_keras_object(cell)
+        if cell is not None and not (
+            isinstance(cell, keras.layers.Layer) and hasattr(cell, "state_size")
+        ):
+            raise ValueError(
+                "`cell` must be a Keras RNN cell (a layer with `state_size`) or None. "
+                f"Received: cell={cell!r}"
+            )
+        self.cell = keras.layers.LSTMCell(units, name="lstm") if cell is None else cell
         self.rnn = keras.layers.RNN(self.cell, return_sequences=True, name="rnn")
         self.projection = keras.layers.Dense(vocab_size, name="logits")
         self.inverse_temperature = self.add_weight(
@@ -95,10 +111,7 @@ class TextGenerator(keras.Model):
     def _decode(self, batch_size, pick, training=False):
         """Runs the recurrence for `length` steps; `pick(t, logits)` returns the
         next input token and the step's output. Returns the stacked outputs."""
-        state = [
-            ops.zeros((batch_size, self.units), self.compute_dtype),
-            ops.zeros((batch_size, self.units), self.compute_dtype),
-        ]
+        state = self.rnn.get_initial_state(batch_size)
         token = ops.zeros((batch_size,), "int32")
         outputs = []
         for t in range(self.length):
@@ -180,6 +193,8 @@ class TextGenerator(keras.Model):
             embedding_dim=self.embedding_dim,
             units=self.units,
         )
+        if not isinstance(self.cell, keras.layers.LSTMCell):
+            config["cell"] = keras.saving.serialize_keras_object(self.cell)
         return config
 
 

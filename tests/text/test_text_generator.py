@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+from keras_gan.layers import RelationalMemoryCell
 from keras_gan.models import MaximumLikelihood
 from keras_gan.models import TextGenerator
 from keras_gan.text.evaluation import nll_per_token
@@ -15,10 +16,13 @@ from tests.test_case import assert_config_round_trip
 from tests.test_case import assert_saving_round_trip
 
 VOCAB, LENGTH = 7, 5
+CELLS = ["lstm", "relational_memory"]
 
 
-def tiny_generator(seed=0, **kwargs):
+def tiny_generator(seed=0, cell="lstm", **kwargs):
     keras.utils.set_random_seed(seed)
+    if cell == "relational_memory":
+        kwargs["cell"] = RelationalMemoryCell(memory_slots=2, head_size=4, num_heads=2)
     generator = TextGenerator(VOCAB, LENGTH, embedding_dim=4, units=6, **kwargs)
     generator.build()
     return generator
@@ -29,8 +33,9 @@ def uniform_z(batch, seed=0):
     return rng.uniform(-math.sqrt(3), math.sqrt(3), (batch, LENGTH * VOCAB)).astype("float32")
 
 
-def test_the_gumbel_softmax_gradient_reaches_g_and_matches_finite_differences():
-    generator = tiny_generator()
+@pytest.mark.parametrize("cell", CELLS)
+def test_the_gumbel_softmax_gradient_reaches_g_and_matches_finite_differences(cell):
+    generator = tiny_generator(cell=cell)
     generator.inverse_temperature.assign(2.0)
     z = tf.constant(uniform_z(3))
     weights = tf.constant(np.random.default_rng(1).normal(size=(3, LENGTH, VOCAB)), tf.float32)
@@ -57,8 +62,9 @@ def test_the_gumbel_softmax_gradient_reaches_g_and_matches_finite_differences():
         assert finite_difference == pytest.approx(gradient[index], rel=2e-2, abs=1e-3)
 
 
-def test_the_argmax_of_a_relaxed_sample_is_an_exact_draw_from_the_softmax():
-    generator = tiny_generator()
+@pytest.mark.parametrize("cell", CELLS)
+def test_the_argmax_of_a_relaxed_sample_is_an_exact_draw_from_the_softmax(cell):
+    generator = tiny_generator(cell=cell)
     n = 20_000
     first = np.argmax(generator(uniform_z(n)).numpy()[:, 0], axis=-1)
     logits = generator.logits(np.zeros((1, LENGTH), "int32"))[0, 0].numpy()
@@ -92,8 +98,9 @@ def test_sample_is_seeded_and_low_temperature_is_greedy():
         generator.sample(2, temperature=0)
 
 
-def test_maximum_likelihood_learns_a_corpus_and_evaluate_is_the_per_token_nll():
-    generator = tiny_generator()
+@pytest.mark.parametrize("cell", CELLS)
+def test_maximum_likelihood_learns_a_corpus_and_evaluate_is_the_per_token_nll(cell):
+    generator = tiny_generator(cell=cell)
     ids = np.array([[2, 3, 4, 0, 0], [5, 6, 0, 0, 0]] * 32, "int32")
     mle = MaximumLikelihood(generator)
     mle.compile(keras.optimizers.Adam(0.05))
@@ -110,8 +117,20 @@ def test_maximum_likelihood_learns_a_corpus_and_evaluate_is_the_per_token_nll():
     assert nll_per_token(generator, ids, temperature=2.0) > after
 
 
-def test_config_and_keras_saving_round_trip(tmp_path):
-    generator = tiny_generator()
+@pytest.mark.parametrize("cell", CELLS)
+def test_teacher_forcing_and_step_by_step_decoding_give_the_same_logits(cell):
+    """`logits` (keras.layers.RNN over the sequence) is what maximum likelihood trains;
+    sampling, the GAN's G and SeqGAN's rollouts step the cell one token at a time from
+    the same initial state: both must be one model."""
+    generator = tiny_generator(cell=cell)
+    ids = np.random.default_rng(0).integers(0, VOCAB, (3, LENGTH)).astype("int32")
+    stepped = generator._decode(3, lambda t, logits: (ids[:, t], logits))
+    np.testing.assert_allclose(stepped, generator.logits(ids), rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("cell", CELLS)
+def test_config_and_keras_saving_round_trip(tmp_path, cell):
+    generator = tiny_generator(cell=cell)
     assert_config_round_trip(generator)
     assert_saving_round_trip(generator, uniform_z(2), tmp_path)
     mle = MaximumLikelihood(generator)
@@ -126,3 +145,5 @@ def test_bad_sizes_are_refused():
         TextGenerator(5, 0)
     with pytest.raises(ValueError, match="TextGenerator"):
         MaximumLikelihood(keras.Sequential())
+    with pytest.raises(ValueError, match="cell=<Dense"):
+        TextGenerator(5, 5, cell=keras.layers.Dense(3))
