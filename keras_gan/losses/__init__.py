@@ -18,6 +18,9 @@ from keras_gan.losses.least_squares import least_squares_discriminator_loss
 from keras_gan.losses.least_squares import least_squares_generator_loss
 from keras_gan.losses.minimax import Minimax
 from keras_gan.losses.non_saturating import NonSaturating
+from keras_gan.losses.relativistic import Relativistic
+from keras_gan.losses.relativistic import relativistic_discriminator_loss
+from keras_gan.losses.relativistic import relativistic_generator_loss
 from keras_gan.losses.relativistic_average import RelativisticAverage
 from keras_gan.losses.relativistic_average import relativistic_average_discriminator_loss
 from keras_gan.losses.relativistic_average import relativistic_average_generator_loss
@@ -31,6 +34,7 @@ __all__ = [
     "LeastSquares",
     "Minimax",
     "NonSaturating",
+    "Relativistic",
     "RelativisticAverage",
     "Wasserstein",
     "discriminator_loss",
@@ -46,6 +50,8 @@ __all__ = [
     "non_saturating_generator_loss",
     "register",
     "relativistic_average_discriminator_loss",
+    "relativistic_discriminator_loss",
+    "relativistic_generator_loss",
     "relativistic_average_generator_loss",
     "wasserstein_discriminator_loss",
     "wasserstein_generator_loss",

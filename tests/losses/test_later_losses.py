@@ -55,6 +55,20 @@ def test_relativistic_average_by_hand():
     assert value(loss.generator_loss(FAKE, REAL)) == pytest.approx(g_expected, rel=1e-6)
 
 
+def test_relativistic_pairs_each_data_sample_with_its_generated_one():
+    # Pairs (2.0, 0.5) and (-0.5, -3.0): margins 1.5 and 2.5.
+    d_expected = np.mean([softplus(-1.5), softplus(-2.5)])
+    g_expected = np.mean([softplus(1.5), softplus(2.5)])
+    loss = losses.get("relativistic")
+    assert loss.needs_real_logits
+    assert value(loss.discriminator_loss(REAL, FAKE)) == pytest.approx(d_expected, rel=1e-6)
+    assert value(loss.generator_loss(FAKE, REAL)) == pytest.approx(g_expected, rel=1e-6)
+    assert value(loss.inverse_loss(REAL, FAKE)) == pytest.approx(g_expected, rel=1e-6)
+    # Pairing, not averaging: swapping the order of the samples changes the loss.
+    swapped = value(loss.discriminator_loss(REAL, FAKE[::-1]))
+    assert swapped != pytest.approx(d_expected)
+
+
 @pytest.mark.parametrize(
     "name, cls",
     [
@@ -62,6 +76,7 @@ def test_relativistic_average_by_hand():
         ("wasserstein", losses.Wasserstein),
         ("least_squares", losses.LeastSquares),
         ("relativistic_average", losses.RelativisticAverage),
+        ("relativistic", losses.Relativistic),
     ],
 )
 def test_registered_by_name_and_saved_with_the_gan(name, cls, tmp_path):
