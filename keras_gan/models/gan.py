@@ -249,7 +249,8 @@ class GAN(StartsOnePass, keras.Model):
                 "The discriminator could not be called on the generator's output of shape "
                 f"{(None, *data_shape)}{described}: {error}"
             ) from error
-        pair_checks.check_logits(logits, self.num_classes, self.auxiliary_classifier)
+        per_sample = getattr(self.discriminator, "logits_per_sample", 1)
+        pair_checks.check_logits(logits, self.num_classes, self.auxiliary_classifier, per_sample)
 
     @property
     def sampler(self):

@@ -69,9 +69,11 @@ def check_input_shape(discriminator, data_shape):
         )
 
 
-def check_logits(logits, num_classes, auxiliary_classifier):
-    """Checks D's output on a probe batch of 2: one logit per sample, and with an
-    auxiliary classifier `(logits, class_logits)` with `num_classes` class logits."""
+def check_logits(logits, num_classes, auxiliary_classifier, per_sample=1):
+    """Checks D's output on a probe batch of 2: one logit per sample (or the
+    `per_sample` logits a discriminator declares as `logits_per_sample`, which the
+    loss averages), and with an auxiliary classifier `(logits, class_logits)` with
+    `num_classes` class logits."""
     if auxiliary_classifier:
         shapes = [tuple(t.shape) for t in logits] if isinstance(logits, list | tuple) else []
         if len(shapes) != 2 or shapes[1] != (2, num_classes):
@@ -88,6 +90,14 @@ def check_logits(logits, num_classes, auxiliary_classifier):
             "GAN(auxiliary_classifier=weight)). Received: outputs of shapes "
             f"{[tuple(t.shape) for t in logits]} for a batch of 2"
         )
+    if per_sample != 1:
+        if tuple(logits.shape) != (2, per_sample):
+            raise ValueError(
+                f"The discriminator declares {per_sample} logits per sample "
+                f"(logits_per_sample), shape (batch, {per_sample}). Received: output of "
+                f"shape {tuple(logits.shape)} for a batch of 2"
+            )
+        return
     if tuple(logits.shape) not in ((2,), (2, 1)):
         raise ValueError(
             "The discriminator must return one logit per sample, shape (batch, 1) or "

@@ -50,7 +50,9 @@ def rollout_rewards(generator, discriminator, ids, rollouts, seed):
 
     def probability(sequences):
         logits = ops.cast(discriminator(sequences, training=False), "float32")
-        return ops.sigmoid(ops.reshape(logits, (-1,)))
+        # One logit per sequence, or several (TextDiscriminator's representations): their
+        # probabilities' mean.
+        return ops.mean(ops.sigmoid(ops.reshape(logits, (ops.shape(sequences)[0], -1))), axis=1)
 
     def body(given, columns):
         completed = generator.complete(

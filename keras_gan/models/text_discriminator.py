@@ -3,6 +3,8 @@
 import keras
 from keras import ops
 
+from keras_gan.validation import positive_int
+
 
 @keras.saving.register_keras_serializable(package="keras_gan")
 class TextDiscriminator(keras.Model):
@@ -15,6 +17,12 @@ class TextDiscriminator(keras.Model):
     max-pooled over time, a highway layer and dropout: the CNN discriminator of
     SeqGAN and Texygen, which RelGAN also compares against.
 
+    With `representations` R > 1 (RelGAN's "multiple embedded representations",
+    its `num_rep`), the embedding is cut into R slices of `embedding_dim / R`
+    features; the same convolutions, highway and logit score each slice, so
+    D returns R logits per sequence, `(batch, R)`, and the loss averages over
+    all of them (`logits_per_sample` tells `GAN` to expect them).
+
     Args:
         vocab_size: number of token ids.
         embedding_dim: size of the embedding (64 in RelGAN).
@@ -23,6 +31,8 @@ class TextDiscriminator(keras.Model):
         dropout: dropout rate before the logit (SeqGAN: 0.25).
         spectral_norm: wrap the convolutions and the dense layers in
             `keras.layers.SpectralNormalization`.
+        representations: R, logits per sequence (RelGAN: 64 with an embedding
+            of 64); must divide `embedding_dim`.
 
     Reference:
         Yu et al., "SeqGAN: Sequence Generative Adversarial Nets with Policy
@@ -38,9 +48,16 @@ class TextDiscriminator(keras.Model):
         filters=64,
         dropout=0.25,
         spectral_norm=False,
+        representations=1,
         **kwargs,
     ):
         super().__init__(**kwargs)
+        representations = positive_int("representations", representations)
+        if embedding_dim % representations:
+            raise ValueError(
+                "`representations` must divide `embedding_dim`. Received: "
+                f"representations={representations}, embedding_dim={embedding_dim}"
+            )
         if not 0 <= dropout < 1:
             raise ValueError(f"`dropout` must be in [0, 1). Received: dropout={dropout}")
         if not filter_sizes or any(int(s) < 1 for s in filter_sizes):
@@ -53,6 +70,7 @@ class TextDiscriminator(keras.Model):
         self.filters = int(filters)
         self.dropout_rate = float(dropout)
         self.spectral_norm = bool(spectral_norm)
+        self.representations = self.logits_per_sample = representations
 
         def wrap(layer):
             return keras.layers.SpectralNormalization(layer) if spectral_norm else layer
@@ -81,12 +99,18 @@ class TextDiscriminator(keras.Model):
             rows = ops.take(self.embed.kernel, sequences, axis=0)
         else:
             rows = self.embed(sequences)
+        batch, length = ops.shape(rows)[0], ops.shape(rows)[1]
+        r = self.representations
+        if r > 1:  # each slice of the embedding becomes a sequence of its own
+            rows = ops.reshape(rows, (batch, length, r, self.embedding_dim // r))
+            rows = ops.reshape(ops.transpose(rows, (0, 2, 1, 3)), (batch * r, length, -1))
         pooled = ops.concatenate(
             [ops.max(conv(rows), axis=1) for conv in self.convolutions], axis=-1
         )
         gate = self.gate(pooled)
         features = gate * ops.relu(self.highway(pooled)) + (1.0 - gate) * pooled
-        return self.logit(self.dropout(features, training=training))
+        logits = self.logit(self.dropout(features, training=training))
+        return ops.reshape(logits, (batch, r)) if r > 1 else logits
 
     def get_config(self):
         config = super().get_config()
@@ -97,5 +121,6 @@ class TextDiscriminator(keras.Model):
             filters=self.filters,
             dropout=self.dropout_rate,
             spectral_norm=self.spectral_norm,
+            representations=self.representations,
         )
         return config

@@ -14,6 +14,7 @@ def text_gan(
     d_embedding_dim=64,
     filters=64,
     spectral_norm=False,
+    representations=1,
     d_steps=1,
     seed=None,
 ):
@@ -31,7 +32,8 @@ def text_gan(
         vocab_size, length: the vocabulary size and tokens per sequence.
         generator: a pretrained `TextGenerator` to continue from, or None for
             a new one of `embedding_dim` and `units`.
-        d_embedding_dim, filters, spectral_norm: the discriminator's.
+        d_embedding_dim, filters, spectral_norm, representations: the
+            discriminator's (`TextDiscriminator`; RelGAN: 64 representations).
         d_steps, seed: as in `GAN`.
 
     Example:
@@ -53,6 +55,10 @@ def text_gan(
             f"{generator.vocab_size} ids. Received: vocab_size={vocab_size}, length={length}"
         )
     discriminator = TextDiscriminator(
-        vocab_size, embedding_dim=d_embedding_dim, filters=filters, spectral_norm=spectral_norm
+        vocab_size,
+        embedding_dim=d_embedding_dim,
+        filters=filters,
+        spectral_norm=spectral_norm,
+        representations=representations,
     )
     return GAN(generator, discriminator, latent_distribution="uniform", d_steps=d_steps, seed=seed)

@@ -81,6 +81,20 @@ def test_rollout_rewards_estimate_the_expected_reward_of_each_prefix():
     assert estimate[0, -1] == pytest.approx(0.9) and estimate[1, -1] == pytest.approx(0.2)
 
 
+def test_with_several_logits_per_sequence_the_reward_is_their_probabilities_mean():
+    """TextDiscriminator's representations give D several logits per sequence."""
+    first, second = np.array([0.2, 0.5, 0.9], "float32"), np.array([0.6, 0.1, 0.3], "float32")
+
+    class TwoRewards(keras.Model):
+        def call(self, ids, training=False):
+            return tf.concat([LastTokenReward(first)(ids), LastTokenReward(second)(ids)], axis=1)
+
+    generator = tiny_generator(3, 3)
+    ids = tf.constant([[0, 1, 2], [2, 2, 0]], tf.int32)
+    rewards = rollout_rewards(generator, TwoRewards(), ids, 8, tf.constant([1, 2], tf.int64))
+    np.testing.assert_allclose(rewards[:, -1], [(0.9 + 0.3) / 2, (0.2 + 0.6) / 2], rtol=1e-6)
+
+
 def tiny_seqgan(vocab, length, filters, rollouts, d_learning_rate, g_learning_rate=1e-3, **kwargs):
     """A seeded SeqGAN small enough for a test (2 D updates per step)."""
     keras.utils.set_random_seed(0)

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+from keras_gan import GAN
 from keras_gan.callbacks import GumbelTemperature
 from keras_gan.models import TextDiscriminator
 from keras_gan.models import TextGenerator
@@ -89,3 +90,48 @@ def test_discriminator_config_round_trip_and_spectral_norm():
     assert_config_round_trip(discriminator)
     with pytest.raises(ValueError, match="dropout=1"):
         TextDiscriminator(VOCAB, dropout=1)
+
+
+def test_each_representation_scores_its_own_slice_of_the_embedding():
+    keras.utils.set_random_seed(0)
+    discriminator = TextDiscriminator(VOCAB, embedding_dim=6, filters=3, representations=3)
+    rows = tf.one_hot(np.random.default_rng(0).integers(0, VOCAB, (4, LENGTH)), VOCAB)
+    before = discriminator(rows).numpy()
+    assert before.shape == (4, 3) and discriminator.logits_per_sample == 3
+    kernel = discriminator.embed.kernel.numpy()
+    moved = kernel.copy()
+    moved[:, 2:4] += 1.0  # the second slice of 6 / 3 = 2 features
+    discriminator.embed.kernel.assign(moved)
+    after = discriminator(rows).numpy()
+    np.testing.assert_allclose(after[:, [0, 2]], before[:, [0, 2]], rtol=1e-6)
+    assert np.abs(after[:, 1] - before[:, 1]).max() > 1e-3
+    # Token ids take the same path as their one-hot rows.
+    discriminator.embed.kernel.assign(kernel)
+    ids = np.argmax(rows.numpy(), -1)
+    np.testing.assert_allclose(discriminator(ids), before, rtol=1e-6)
+    assert_config_round_trip(discriminator)
+    with pytest.raises(ValueError, match="representations=4, embedding_dim=6"):
+        TextDiscriminator(VOCAB, embedding_dim=6, representations=4)
+
+
+def test_the_game_with_several_representations_and_the_relativistic_loss_trains():
+    keras.utils.set_random_seed(0)
+    generator = TextGenerator(VOCAB, LENGTH, embedding_dim=4, units=8)
+    gan = text_gan(
+        VOCAB, LENGTH, generator=generator, d_embedding_dim=4, filters=4, representations=4, seed=0
+    )
+    gan.compile(keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3), loss="relativistic")
+    d_before = gan.discriminator.embed.kernel.numpy().copy()
+    history = gan.fit(one_hot_batches(), epochs=1, verbose=0)
+    assert all(np.isfinite(v[-1]) for v in history.history.values())
+    assert not np.array_equal(d_before, gan.discriminator.embed.kernel.numpy())
+
+
+def test_a_discriminator_that_breaks_its_declared_logits_per_sample_is_refused():
+    class Declares(TextDiscriminator):
+        def call(self, sequences, training=False):
+            return super().call(sequences, training)[:, :1]
+
+    discriminator = Declares(VOCAB, embedding_dim=4, filters=2, representations=2)
+    with pytest.raises(ValueError, match=r"declares 2 logits per sample.*\(2, 1\)"):
+        GAN(TextGenerator(VOCAB, LENGTH, embedding_dim=4, units=8), discriminator)
