@@ -244,10 +244,40 @@ def define_flags(flag_values=flags.FLAGS):
     )
     flags.DEFINE_integer("embedding_dim", d.embedding_dim, "Text: G's token embedding.", **fv)
     flags.DEFINE_integer("lstm_units", d.lstm_units, "Text: G's LSTM units.", **fv)
+    flags.DEFINE_string(
+        "text_generator",
+        d.text_generator,
+        "Text: G's recurrent cell: lstm (Texygen's, --lstm_units) or relational_memory "
+        "(RelGAN's relational memory core, --memory_slots, --memory_head_size, --memory_heads).",
+        **fv,
+    )
+    flags.DEFINE_integer(
+        "memory_slots", d.memory_slots, "--text_generator=relational_memory: memory rows.", **fv
+    )
+    flags.DEFINE_integer(
+        "memory_head_size",
+        d.memory_head_size,
+        "--text_generator=relational_memory: size of each attention head (RelGAN: 256).",
+        **fv,
+    )
+    flags.DEFINE_integer(
+        "memory_heads",
+        d.memory_heads,
+        "--text_generator=relational_memory: attention heads (RelGAN: 2).",
+        **fv,
+    )
     flags.DEFINE_integer(
         "d_embedding_dim",
         d.d_embedding_dim,
         "Text: D's token embedding (D's convolutions have --filters filters of each width 2..5).",
+        **fv,
+    )
+    flags.DEFINE_integer(
+        "d_representations",
+        d.d_representations,
+        "Text: D scores this many slices of its embedding separately, a logit each, which "
+        "the loss averages (RelGAN's multiple representations: 64). Must divide "
+        "--d_embedding_dim.",
         **fv,
     )
     flags.DEFINE_integer(
@@ -343,7 +373,8 @@ def define_flags(flag_values=flags.FLAGS):
     flags.DEFINE_string(
         "loss",
         d.loss,
-        "non_saturating, minimax, hinge, wasserstein, least_squares or relativistic_average.",
+        "non_saturating, minimax, hinge, wasserstein, least_squares, relativistic_average or "
+        "relativistic (paired: RelGAN's RSGAN).",
         **fv,
     )
     flags.DEFINE_integer("d_steps", d.d_steps, "Discriminator steps per generator step (k).", **fv)

@@ -30,6 +30,8 @@ STYLEGAN2_D_ARCHITECTURES = ("resnet", "orig")
 TEXT_MODELS = ("mle", "gumbel_gan", "seqgan")
 TEXT_SETS = ("text", "text_oracle")
 GUMBEL_SCHEDULES = ("exp", "linear", "constant")
+# --text_generator: G's recurrent cell, Texygen's LSTM or RelGAN's relational memory.
+TEXT_GENERATORS = ("lstm", "relational_memory")
 # --info_layers: the InfoGAN networks as the paper's appendix gives them, or with the
 # paper's code's leaky slope and initialisers (openai/InfoGAN).
 INFO_LAYERS = ("appendix", "openai_code")
@@ -129,7 +131,12 @@ class TrainConfig:
     oracle_seed: int = 0
     embedding_dim: int = 32
     lstm_units: int = 32
+    text_generator: str = "lstm"
+    memory_slots: int = 1
+    memory_head_size: int = 256
+    memory_heads: int = 2
     d_embedding_dim: int = 64
+    d_representations: int = 1
     pretrain_epochs: int = 0
     pretrain_batch_size: int = 64
     pretrain_learning_rate: float = 1e-2
@@ -424,11 +431,16 @@ class TrainConfig:
         for name in (
             "embedding_dim",
             "lstm_units",
+            "memory_slots",
+            "memory_head_size",
+            "memory_heads",
             "d_embedding_dim",
+            "d_representations",
             "rollouts",
             "pretrain_batch_size",
         ):
             _at_least(name, getattr(self, name), 1)
+        self._validate_text_networks()
         for name in ("pretrain_epochs", "text_eval_samples", "d_pretrain_epochs"):
             _at_least(name, getattr(self, name), 0)
         for name in ("d_pretrain_epochs", "rollout_update_rate"):
@@ -459,6 +471,32 @@ class TrainConfig:
                 "text_temperatures",
                 ",".join(map(str, temperatures)),
                 "must be numbers > 0, e.g. 0.8,0.9,1.0",
+            )
+
+    def _validate_text_networks(self):
+        """G's cell and its sizes agree; D's representations divide its embedding."""
+        _choice("text_generator", self.text_generator, TEXT_GENERATORS)
+        defaults = TrainConfig()
+        other = "lstm" if self.text_generator == "relational_memory" else "relational_memory"
+        names = (
+            ("lstm_units",)
+            if other == "lstm"
+            else ("memory_slots", "memory_head_size", "memory_heads")
+        )
+        for name in names:
+            if getattr(self, name) != getattr(defaults, name):
+                _fail(
+                    name,
+                    getattr(self, name),
+                    f"sizes --text_generator={other} (received "
+                    f"--text_generator={self.text_generator})",
+                )
+        if self.d_embedding_dim % self.d_representations:
+            _fail(
+                "d_representations",
+                self.d_representations,
+                f"must divide --d_embedding_dim={self.d_embedding_dim} (each representation "
+                "is a slice of D's embedding)",
             )
 
     def _validate_mixture(self):

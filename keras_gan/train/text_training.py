@@ -12,6 +12,7 @@ from keras_gan import run_layout
 from keras_gan.callbacks import GumbelTemperature
 from keras_gan.data.pipeline import epoch_index_batches
 from keras_gan.files import write_json
+from keras_gan.layers import RelationalMemoryCell
 from keras_gan.models import MaximumLikelihood
 from keras_gan.models import SeqGAN
 from keras_gan.models import TextDiscriminator
@@ -143,6 +144,22 @@ class _PretrainCheckpoint(keras.callbacks.Callback):
         self.run.save_checkpoint(self.model, state, self.keep, kind=PRETRAIN)
 
 
+def _text_generator(config, data):
+    """G: an LSTM, or RelGAN's relational memory core, as --text_generator says."""
+    cell = None
+    if config.text_generator == "relational_memory":
+        cell = RelationalMemoryCell(
+            config.memory_slots, config.memory_head_size, config.memory_heads
+        )
+    return TextGenerator(
+        data.vocab_size,
+        data.length,
+        embedding_dim=config.embedding_dim,
+        units=config.lstm_units,
+        cell=cell,
+    )
+
+
 def _maximum_likelihood(run, config, data, epochs):
     """Trains G by maximum likelihood for `epochs`, resuming at the last finished epoch;
     returns G."""
@@ -150,12 +167,7 @@ def _maximum_likelihood(run, config, data, epochs):
     if resumed:
         mle, done = run.load_checkpoint(resumed[0]), resumed[1]["epoch"]
     else:
-        generator = TextGenerator(
-            data.vocab_size,
-            data.length,
-            embedding_dim=config.embedding_dim,
-            units=config.lstm_units,
-        )
+        generator = _text_generator(config, data)
         mle, done = MaximumLikelihood(generator), 0
         mle.compile(keras.optimizers.Adam(config.pretrain_learning_rate))
     if done >= epochs:
@@ -201,6 +213,7 @@ def _build_game(config, data, generator):
             d_embedding_dim=config.d_embedding_dim,
             filters=config.filters,
             spectral_norm=config.spectral_norm,
+            representations=config.d_representations,
             d_steps=config.d_steps,
             seed=config.seed,
         )
@@ -210,6 +223,7 @@ def _build_game(config, data, generator):
             embedding_dim=config.d_embedding_dim,
             filters=config.filters,
             spectral_norm=config.spectral_norm,
+            representations=config.d_representations,
         )
         game = SeqGAN(
             generator,

@@ -128,6 +128,41 @@ def test_a_seqgan_run_trains_and_exports(tmp_path, text_files):
         load_trained_gan(tmp_path / "run")
 
 
+def test_a_relgan_shaped_run_trains_exports_and_serves_its_samples(tmp_path, text_files):
+    """Relational memory G, D with several representations, the paired relativistic loss."""
+    run = text_run(
+        tmp_path / "run",
+        text_files,
+        text_generator="relational_memory",
+        lstm_units=32,
+        memory_slots=2,
+        memory_head_size=4,
+        memory_heads=2,
+        d_representations=2,
+        loss="relativistic",
+        epochs=1,
+        export=True,
+    )
+    result = train(run)
+    generator = result.gan.generator
+    assert type(generator.cell).__name__ == "RelationalMemoryCell"
+    assert generator.cell.state_size == 2 * 4 * 2
+    assert result.gan.discriminator.logits_per_sample == 2
+    assert result.gan.gan_loss.name == "relativistic"
+    scores = json.loads((tmp_path / "run" / "scores.json").read_text())
+    assert np.isfinite(scores["rows"][0]["nll_test"])
+    out = in_fresh_tensorflow(
+        """
+        model = tf.saved_model.load(VALUES["path"])
+        seed = tf.constant(2, tf.int64)
+        out = model.signatures["generate"](num_samples=tf.constant(5), seed=seed)
+        OUT["ids"] = out["token_ids"].numpy().tolist()
+        """,
+        path=str(tmp_path / "run" / "export" / "generator" / "1"),
+    )
+    assert out["ids"] == generator.sample(5, seed=[2, 0]).numpy().tolist()
+
+
 def _script(name, *flags):
     return subprocess.run(
         [sys.executable, f"scripts/{name}", *flags],
@@ -229,6 +264,11 @@ def test_resuming_with_a_training_file_whose_words_changed_is_refused(tmp_path, 
         ({"strategy": "mirrored"}, "--strategy is not available for text runs yet"),
         ({"jit_compile": "true"}, "--jit_compile is not available for text runs yet"),
         ({"optimizer": "sgd"}, "--optimizer is not available for text runs"),
+        ({"text_generator": "gru"}, "--text_generator must be one of lstm, relational_memory"),
+        ({"memory_heads": 4}, "--memory_heads sizes --text_generator=relational_memory"),
+        ({"text_generator": "relational_memory"}, "--lstm_units sizes --text_generator=lstm"),
+        ({"d_representations": 3}, "--d_representations must divide --d_embedding_dim=4"),
+        ({"d_representations": 0}, "--d_representations must be"),
     ],
 )
 def test_bad_text_flags_are_refused_before_anything_is_written(
