@@ -7,6 +7,7 @@ from keras_gan.text.bleu import texygen_tokens
 from keras_gan.text.corpus import Corpus
 from keras_gan.text.corpus import read_sentences
 from keras_gan.text.oracle import oracle_generator
+from keras_gan.text.oracle import seqgan_oracle
 from keras_gan.text.vocabulary import Vocabulary
 
 __all__ = [
@@ -16,5 +17,6 @@ __all__ = [
     "oracle_generator",
     "read_sentences",
     "self_bleu",
+    "seqgan_oracle",
     "texygen_tokens",
 ]
