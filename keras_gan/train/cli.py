@@ -242,6 +242,14 @@ def define_flags(flag_values=flags.FLAGS):
         "sequences of 20); --num_samples of its sequences are the training set.",
         **fv,
     )
+    flags.DEFINE_string(
+        "oracle_params",
+        d.oracle_params,
+        "--dataset=text_oracle: SeqGAN's own oracle instead of an --oracle_seed draw, from "
+        "the file its repository ships (save/target_params_py3.pkl of "
+        "github.com/LantaoYu/SeqGAN); --oracle_seed still seeds the sampled sequences.",
+        **fv,
+    )
     flags.DEFINE_integer("embedding_dim", d.embedding_dim, "Text: G's token embedding.", **fv)
     flags.DEFINE_integer("lstm_units", d.lstm_units, "Text: G's LSTM units.", **fv)
     flags.DEFINE_string(

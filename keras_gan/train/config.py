@@ -129,6 +129,7 @@ class TrainConfig:
     text_file: str = ""
     text_test_file: str = ""
     oracle_seed: int = 0
+    oracle_params: str = ""
     embedding_dim: int = 32
     lstm_units: int = 32
     text_generator: str = "lstm"
@@ -386,6 +387,12 @@ class TrainConfig:
                 "model",
                 self.model,
                 f"must be one of {', '.join(TEXT_MODELS)} with --dataset={self.dataset}",
+            )
+        if self.oracle_params and self.dataset != "text_oracle":
+            _fail(
+                "oracle_params",
+                self.oracle_params,
+                f"is read only with --dataset=text_oracle (received --dataset={self.dataset})",
             )
         if self.dataset == "text" and not self.text_file:
             _fail("text_file", self.text_file, "is required with --dataset=text")

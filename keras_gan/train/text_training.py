@@ -24,6 +24,7 @@ from keras_gan.text import Corpus
 from keras_gan.text import Vocabulary
 from keras_gan.text import oracle_generator
 from keras_gan.text import read_sentences
+from keras_gan.text import seqgan_oracle
 from keras_gan.text.evaluation import TextEvaluation
 from keras_gan.text.evaluation import generated_sentences
 from keras_gan.text.evaluation import nll_per_token
@@ -58,7 +59,13 @@ class TextData:
 def load_text_data(config):
     """The data of a text run; every file is read and checked here, before any work."""
     if config.dataset == "text_oracle":
-        oracle = oracle_generator(seed=config.oracle_seed)
+        if config.oracle_params:
+            try:
+                oracle = seqgan_oracle(config.oracle_params)
+            except ValueError as error:
+                raise ValueError(f"--oracle_params: {error}") from None
+        else:
+            oracle = oracle_generator(seed=config.oracle_seed)
         ids = oracle.sample(config.num_samples, seed=[config.oracle_seed, 1]).numpy()
         test_ids = oracle.sample(ORACLE_TEST_SAMPLES, seed=[config.oracle_seed, 2]).numpy()
         return TextData(ids, test_ids, None, oracle.vocab_size, oracle.length, oracle=oracle)

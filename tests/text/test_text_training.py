@@ -2,6 +2,7 @@
 
 import dataclasses
 import json
+import pickle
 import signal
 import subprocess
 import sys
@@ -11,12 +12,15 @@ import pytest
 
 from keras_gan.export import load_text_generator
 from keras_gan.text import Corpus
+from keras_gan.text import seqgan_oracle
+from keras_gan.text.evaluation import nll_per_token
 from keras_gan.train import TrainConfig
 from keras_gan.train import train
 from keras_gan.train.text_training import evaluate_text_run
 from tests.export.test_generator_export import ENV
 from tests.export.test_generator_export import REPO
 from tests.export.test_generator_export import in_fresh_tensorflow
+from tests.text.test_oracle import seqgan_params
 from tests.train.test_train_script import SignalAtStep
 from tests.train.test_trainer import _assert_same_variables
 
@@ -163,6 +167,33 @@ def test_a_relgan_shaped_run_trains_exports_and_serves_its_samples(tmp_path, tex
     assert out["ids"] == generator.sample(5, seed=[2, 0]).numpy().tolist()
 
 
+def test_an_oracle_run_can_measure_against_seqgans_oracle_file(tmp_path):
+    path = tmp_path / "target_params_py3.pkl"
+    path.write_bytes(pickle.dumps(seqgan_params(vocab=9, embedding=3, units=4)))
+    oracle = seqgan_oracle(path)
+    run = TrainConfig(
+        run_dir=str(tmp_path / "run"),
+        dataset="text_oracle",
+        oracle_params=str(path),
+        num_samples=64,
+        model="mle",
+        epochs=1,
+        embedding_dim=4,
+        lstm_units=8,
+        pretrain_batch_size=16,
+        text_eval_samples=20,
+        export=False,
+    )
+    result = train(run)
+    assert result.gan.vocab_size == 9  # (an MLE run returns G) the file's vocabulary, not 5,000
+    scores = json.loads((tmp_path / "run" / "scores.json").read_text())
+    held_out = oracle.sample(10_000, seed=[0, 2]).numpy()
+    assert scores["oracle_entropy"] == pytest.approx(nll_per_token(oracle, held_out), rel=1e-6)
+    with pytest.raises(ValueError, match="--oracle_params: .*short.pkl is not SeqGAN's oracle"):
+        (tmp_path / "short.pkl").write_bytes(pickle.dumps(seqgan_params()[:3]))
+        train(dataclasses.replace(run, oracle_params=str(tmp_path / "short.pkl"), run_dir="x"))
+
+
 def _script(name, *flags):
     return subprocess.run(
         [sys.executable, f"scripts/{name}", *flags],
@@ -269,6 +300,7 @@ def test_resuming_with_a_training_file_whose_words_changed_is_refused(tmp_path, 
         ({"text_generator": "relational_memory"}, "--lstm_units sizes --text_generator=lstm"),
         ({"d_representations": 3}, "--d_representations must divide --d_embedding_dim=4"),
         ({"d_representations": 0}, "--d_representations must be"),
+        ({"oracle_params": "x.pkl"}, "--oracle_params is read only with --dataset=text_oracle"),
     ],
 )
 def test_bad_text_flags_are_refused_before_anything_is_written(
