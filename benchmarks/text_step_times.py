@@ -3,10 +3,14 @@
 MLE (teacher forcing, 64 sequences), the Gumbel-softmax GAN (5 D minibatches of 64
 and one G step) and SeqGAN (the same, G's step rewarded by 16 rollouts per prefix),
 on random ids of COCO's vocabulary (6,096 ids) and length (36), side by side in one
-process. Median of --steps steps after two warm-up steps.
+process. Median of --steps steps after two warm-up steps. --generators times each model
+with each generator cell (RelGAN's relational memory against the LSTM: the same models,
+side by side in one process).
 
 Usage:
     python benchmarks/text_step_times.py [--steps=5] [--rollouts=16]
+    python benchmarks/text_step_times.py --vocab_size=5000 --length=20 \
+        --models=mle,gumbel_gan --generators=lstm,relational_memory   # the oracle's shapes
 """
 
 import pathlib
@@ -23,7 +27,17 @@ flags.DEFINE_integer("steps", 5, "Timed steps per model.")
 flags.DEFINE_integer("rollouts", 16, "SeqGAN's completions per prefix.")
 flags.DEFINE_integer("vocab_size", 6096, "Token ids (COCO captions: 6,096).")
 flags.DEFINE_integer("length", 36, "Tokens per sequence (COCO captions: 36).")
+flags.DEFINE_list("models", ["mle", "gumbel_gan", "seqgan"], "Any of mle, gumbel_gan, seqgan.")
+flags.DEFINE_list(
+    "generators",
+    ["lstm"],
+    "G's cells: lstm (32 units) and/or relational_memory (RelGAN's: 1 slot, 2 heads of "
+    "--memory_head_size).",
+)
+flags.DEFINE_integer("memory_head_size", 256, "The relational memory's head size (RelGAN: 256).")
 FLAGS = flags.FLAGS
+MODELS = ("mle", "gumbel_gan", "seqgan")
+GENERATORS = ("lstm", "relational_memory")
 
 
 def median_seconds(model, batches, steps):
@@ -41,6 +55,7 @@ def median_seconds(model, batches, steps):
 
 def main(argv):
     del argv
+    _check_flags()
     import keras
     import numpy as np
     import tensorflow as tf
@@ -61,27 +76,49 @@ def main(argv):
         data = tf.data.Dataset.from_tensor_slices(ids).repeat().batch(batch_size)
         return data.map(transform)
 
-    keras.utils.set_random_seed(0)
+    from keras_gan.layers import RelationalMemoryCell
+
+    def generator(cell):
+        memory = RelationalMemoryCell(1, FLAGS.memory_head_size, 2)
+        return TextGenerator(size, length, cell=memory if cell == "relational_memory" else None)
+
     results = {}
-    mle = MaximumLikelihood(TextGenerator(size, length))
-    mle.compile(keras.optimizers.Adam(1e-2))
-    results["MLE, batch 64"] = median_seconds(mle, batches(64, lambda x: (x, x)), FLAGS.steps)
+    for cell in FLAGS.generators:
+        keras.utils.set_random_seed(0)
+        if "mle" in FLAGS.models:
+            mle = MaximumLikelihood(generator(cell))
+            mle.compile(keras.optimizers.Adam(1e-2))
+            results[f"MLE, batch 64, {cell}"] = median_seconds(
+                mle, batches(64, lambda x: (x, x)), FLAGS.steps
+            )
+        if "gumbel_gan" in FLAGS.models:
+            gan = text_gan(size, length, generator=generator(cell), d_steps=5, seed=0)
+            gan.compile(keras.optimizers.Adam(1e-4), keras.optimizers.Adam(1e-4))
+            one_hot = batches(320, lambda x: (tf.one_hot(x, size),))
+            name = f"Gumbel GAN, 5 x 64 D + 64 G, {cell}"
+            results[name] = median_seconds(gan, one_hot, FLAGS.steps)
+        if "seqgan" in FLAGS.models:
+            seqgan = SeqGAN(
+                generator(cell), TextDiscriminator(size), FLAGS.rollouts, d_steps=5, seed=0
+            )
+            seqgan.compile()
+            name = f"SeqGAN, 5 x 64 D + 64 G, {FLAGS.rollouts} rollouts, {cell}"
+            results[name] = median_seconds(seqgan, batches(320, lambda x: (x,)), FLAGS.steps)
 
-    gan = text_gan(size, length, d_steps=5, seed=0)
-    gan.compile(keras.optimizers.Adam(1e-4), keras.optimizers.Adam(1e-4))
-    one_hot = batches(320, lambda x: (tf.one_hot(x, size),))
-    results["Gumbel GAN, 5 x 64 D + 64 G"] = median_seconds(gan, one_hot, FLAGS.steps)
-
-    seqgan = SeqGAN(
-        TextGenerator(size, length), TextDiscriminator(size), FLAGS.rollouts, d_steps=5, seed=0
-    )
-    seqgan.compile()
-    name = f"SeqGAN, 5 x 64 D + 64 G, {FLAGS.rollouts} rollouts"
-    results[name] = median_seconds(seqgan, batches(320, lambda x: (x,)), FLAGS.steps)
-
-    base = results["MLE, batch 64"]
+    base_name, base = next(iter(results.items()))
     for name, seconds in results.items():
-        print(f"{name}: {seconds * 1000:.0f} ms per step ({seconds / base:.1f}x MLE's)")
+        print(f"{name}: {seconds * 1000:.0f} ms per step ({seconds / base:.1f}x {base_name})")
+
+
+def _check_flags():
+    for name, values, choices in (
+        ("models", FLAGS.models, MODELS),
+        ("generators", FLAGS.generators, GENERATORS),
+    ):
+        if not values or any(v not in choices for v in values):
+            raise app.UsageError(
+                f"--{name} takes any of {', '.join(choices)}. Received: --{name}={','.join(values)}"
+            )
 
 
 if __name__ == "__main__":
