@@ -32,6 +32,31 @@ TEXT_SETS = ("text", "text_oracle")
 GUMBEL_SCHEDULES = ("exp", "linear", "constant")
 # --text_generator: G's recurrent cell, Texygen's LSTM or RelGAN's relational memory.
 TEXT_GENERATORS = ("lstm", "relational_memory")
+# Flags only text runs read; an image run refuses them rather than ignore them.
+TEXT_ONLY = (
+    "text_file",
+    "text_test_file",
+    "oracle_seed",
+    "oracle_params",
+    "embedding_dim",
+    "lstm_units",
+    "text_generator",
+    "memory_slots",
+    "memory_head_size",
+    "memory_heads",
+    "d_embedding_dim",
+    "d_representations",
+    "pretrain_epochs",
+    "pretrain_batch_size",
+    "pretrain_learning_rate",
+    "gumbel_max_inverse_temperature",
+    "gumbel_schedule",
+    "rollouts",
+    "d_pretrain_epochs",
+    "rollout_update_rate",
+    "text_temperatures",
+    "text_eval_samples",
+)
 # --info_layers: the InfoGAN networks as the paper's appendix gives them, or with the
 # paper's code's leaky slope and initialisers (openai/InfoGAN).
 INFO_LAYERS = ("appendix", "openai_code")
@@ -211,6 +236,16 @@ class TrainConfig:
         _choice("model", self.model, MODELS)
         if self.dataset in TEXT_SETS or self.model in TEXT_MODELS:
             self._validate_text()
+        else:
+            defaults = TrainConfig()
+            for name in TEXT_ONLY:
+                if getattr(self, name) != getattr(defaults, name):
+                    _fail(
+                        name,
+                        getattr(self, name),
+                        "applies to text runs only (--dataset=text or text_oracle; received "
+                        f"--dataset={self.dataset})",
+                    )
         _choice("latent_distribution", self.latent_distribution, LATENT_DISTRIBUTIONS)
         _choice("loss", self.loss, gan_losses.names())
         _choice("optimizer", self.optimizer, OPTIMIZERS)

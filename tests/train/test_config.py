@@ -86,6 +86,13 @@ BAD = [
         "--model=stylegan",
     ),
     ({"loss": "wgan"}, "--loss must be one of hinge, least_squares, minimax, non_saturating"),
+    (
+        {"lstm_units": 64},
+        r"--lstm_units applies to text runs only \(--dataset=text or text_oracle; received "
+        r"--dataset=ring\). Received: --lstm_units=64",
+    ),
+    ({"d_representations": 64}, "--d_representations applies to text runs only"),
+    ({"text_temperatures": (0.9,)}, "--text_temperatures applies to text runs only"),
     ({"r1_gamma": -1.0}, r"--r1_gamma must be a number >= 0 \(0: off\). Received: --r1_gamma=-1.0"),
     ({"gradient_penalty": float("inf")}, "--gradient_penalty must be a number >= 0"),
     ({"penalty_every": 0}, "--penalty_every must be an integer >= 1. Received: --penalty_every=0"),
