@@ -86,36 +86,36 @@ class RelationalMemoryCell(keras.layers.Layer):
             name=name,
         )
 
-    def _zeros(self, name, size, initializer="zeros"):
+    def _vector(self, name, size, initializer="zeros"):
         return self.add_weight(shape=(size,), initializer=initializer, name=name)
 
     def build(self, input_shape):
         width = self.memory_size
         qkv = self.num_heads * (2 * self.key_size + self.head_size)
         self.input_kernel = self._kernel("input_kernel", int(input_shape[-1]), width)
-        self.input_bias_weight = self._zeros("input_bias", width)
+        self.input_bias_weight = self._vector("input_bias", width)
         self.blocks = []
         for b in range(self.num_blocks):
             block = {
                 "qkv_kernel": self._kernel(f"block{b}_qkv_kernel", width, qkv),
                 "qkv_norm": (
-                    self._zeros(f"block{b}_qkv_gamma", qkv, "ones"),
-                    self._zeros(f"block{b}_qkv_beta", qkv),
+                    self._vector(f"block{b}_qkv_gamma", qkv, "ones"),
+                    self._vector(f"block{b}_qkv_beta", qkv),
                 ),
                 "attention_norm": (
-                    self._zeros(f"block{b}_attention_gamma", width, "ones"),
-                    self._zeros(f"block{b}_attention_beta", width),
+                    self._vector(f"block{b}_attention_gamma", width, "ones"),
+                    self._vector(f"block{b}_attention_beta", width),
                 ),
                 "mlp": [
                     (
                         self._kernel(f"block{b}_mlp{i}_kernel", width, width),
-                        self._zeros(f"block{b}_mlp{i}_bias", width),
+                        self._vector(f"block{b}_mlp{i}_bias", width),
                     )
                     for i in range(self.attention_mlp_layers)
                 ],
                 "mlp_norm": (
-                    self._zeros(f"block{b}_mlp_gamma", width, "ones"),
-                    self._zeros(f"block{b}_mlp_beta", width),
+                    self._vector(f"block{b}_mlp_gamma", width, "ones"),
+                    self._vector(f"block{b}_mlp_beta", width),
                 ),
             }
             self.blocks.append(block)
