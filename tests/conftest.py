@@ -3,6 +3,8 @@
 import os
 import pathlib
 import socket
+import subprocess
+import sys
 
 import pytest
 import tensorflow as tf
@@ -15,6 +17,23 @@ tf.config.set_logical_device_configuration(
 )
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
+# TensorFlow's start-up lines would bury a failing script's own error in its stderr.
+SCRIPT_ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
+
+
+def run_script(script, *args, timeout=600):
+    """Runs `python <script> *args` from the repository root as a user would.
+
+    `script` is a path inside the repository (`scripts/train.py`) or a console script's
+    absolute path; the finished process is returned with its stdout and stderr as text.
+    """
+    path = REPO / script
+    argv = [sys.executable, str(path)] if path.suffix == ".py" else [str(path)]
+    return subprocess.run(
+        [*argv, *args], cwd=REPO, env=SCRIPT_ENV, capture_output=True, text=True, timeout=timeout
+    )
+
+
 # The one setting that locates the four original MNIST IDX files.
 MNIST_DIR_VARIABLE = "KERAS_GAN_MNIST_DIR"
 DEFAULT_MNIST_DIR = REPO.parent / "shared" / "data" / "mnist"

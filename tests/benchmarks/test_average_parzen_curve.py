@@ -1,30 +1,15 @@
 """`benchmarks/average_parzen_curve.py` scores both generators of each kept epoch."""
 
-import os
 import re
-import subprocess
-import sys
 
-from tests.conftest import REPO
+from tests.conftest import run_script
 
-ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
 ROW = re.compile(r"^\s+(\d+)\s+(-?\d+\.\d\d)\s+(-?\d+\.\d\d)$", re.MULTILINE)
-
-
-def run(script, *args):
-    return subprocess.run(
-        [sys.executable, str(REPO / script), *args],
-        cwd=REPO,
-        env=ENV,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
 
 
 def test_both_curves_come_from_the_kept_checkpoints_of_one_ema_run(mnist_data_dir, tmp_path):
     run_dir = tmp_path / "run"
-    trained = run(
+    trained = run_script(
         "scripts/train.py",
         f"--run_dir={run_dir}",
         "--dataset=mnist",
@@ -43,7 +28,7 @@ def test_both_curves_come_from_the_kept_checkpoints_of_one_ema_run(mnist_data_di
     )
     assert trained.returncode == 0, trained.stderr[-3000:]
     plot = tmp_path / "curve.png"
-    done = run(
+    done = run_script(
         "benchmarks/average_parzen_curve.py",
         f"--run={run_dir}",
         f"--data_dir={mnist_data_dir}",
@@ -58,7 +43,7 @@ def test_both_curves_come_from_the_kept_checkpoints_of_one_ema_run(mnist_data_di
     assert all(averaged != trained for _, averaged, trained in rows)
     assert plot.stat().st_size > 0
 
-    nothing_kept = run(
+    nothing_kept = run_script(
         "benchmarks/average_parzen_curve.py",
         f"--run={run_dir}",
         f"--data_dir={mnist_data_dir}",

@@ -1,18 +1,13 @@
 """`benchmarks/overfitting.py` reports what D says of training and held-out images: r and p."""
 
 import json
-import os
-import subprocess
-import sys
 
 import keras
 
 from keras_gan import GAN
 from keras_gan.layers import DiffAugment
 from keras_gan.models import DCGANGenerator
-from tests.conftest import REPO
-
-SCRIPT = str(REPO / "benchmarks" / "overfitting.py")
+from tests.conftest import run_script
 
 
 def brightness_discriminator():
@@ -48,15 +43,7 @@ def save_run(run, split, probabilities, conditional=False):
 
 
 def run(*args):
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
-    return subprocess.run(
-        [sys.executable, SCRIPT, *args],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    return run_script("benchmarks/overfitting.py", *args, timeout=600)
 
 
 def test_r_on_training_and_held_out_images_and_p_per_checkpoint(tmp_path, cifar10_manual_dir):

@@ -1,28 +1,17 @@
 """`benchmarks/step_times.py` works and counts what it says: a smoke run, never timings."""
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
 from tests.conftest import REPO
+from tests.conftest import run_script
 
 BENCHMARKS = REPO / "benchmarks"
-SCRIPT = str(BENCHMARKS / "step_times.py")
-ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
 
 
 def run(*args):
-    return subprocess.run(
-        [sys.executable, SCRIPT, *args],
-        cwd=REPO,
-        env=ENV,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
+    return run_script("benchmarks/step_times.py", *args, timeout=900)
 
 
 @pytest.mark.slow

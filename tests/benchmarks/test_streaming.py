@@ -1,25 +1,12 @@
 """`benchmarks/streaming.py` works and reports what it says: a smoke run, never timings."""
 
 import json
-import os
-import subprocess
-import sys
 
-from tests.conftest import REPO
-
-SCRIPT = str(REPO / "benchmarks" / "streaming.py")
-ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
+from tests.conftest import run_script
 
 
 def run(*args):
-    return subprocess.run(
-        [sys.executable, SCRIPT, *args],
-        cwd=REPO,
-        env=ENV,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
+    return run_script("benchmarks/streaming.py", *args, timeout=900)
 
 
 def test_a_smoke_run_writes_the_pngs_and_every_field(tmp_path):

@@ -1,24 +1,11 @@
 """`benchmarks/text_step_times.py` times every model with every generator cell: a smoke run,
 never timings."""
 
-import subprocess
-import sys
-
-from tests.benchmarks.test_throughput import ENV
-from tests.conftest import REPO
-
-SCRIPT = str(REPO / "benchmarks" / "text_step_times.py")
+from tests.conftest import run_script
 
 
 def run(*args):
-    return subprocess.run(
-        [sys.executable, SCRIPT, *args],
-        cwd=REPO,
-        env=ENV,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    return run_script("benchmarks/text_step_times.py", *args, timeout=600)
 
 
 def test_a_smoke_run_times_each_model_with_each_cell():

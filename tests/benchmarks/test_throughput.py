@@ -1,18 +1,14 @@
 """`benchmarks/throughput.py` works and measures what it says: a smoke run, never timings."""
 
 import json
-import os
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 
 from tests.conftest import REPO
+from tests.conftest import run_script
 
 BENCHMARKS = REPO / "benchmarks"
-SCRIPT = str(BENCHMARKS / "throughput.py")
-ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
 
 TRAINING_FIELDS = {
     "pair",
@@ -30,14 +26,7 @@ TRAINING_FIELDS = {
 
 
 def run(*args, timeout=900):
-    return subprocess.run(
-        [sys.executable, SCRIPT, *args],
-        cwd=REPO,
-        env=ENV,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+    return run_script("benchmarks/throughput.py", *args, timeout=timeout)
 
 
 @pytest.fixture

@@ -4,8 +4,6 @@ import dataclasses
 import json
 import pickle
 import signal
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -17,8 +15,7 @@ from keras_gan.text.evaluation import nll_per_token
 from keras_gan.train import TrainConfig
 from keras_gan.train import train
 from keras_gan.train.text_training import evaluate_text_run
-from tests.export.test_generator_export import ENV
-from tests.export.test_generator_export import REPO
+from tests.conftest import run_script
 from tests.export.test_generator_export import in_fresh_tensorflow
 from tests.text.test_oracle import seqgan_params
 from tests.train.test_train_script import SignalAtStep
@@ -195,14 +192,7 @@ def test_an_oracle_run_can_measure_against_seqgans_oracle_file(tmp_path):
 
 
 def _script(name, *flags):
-    return subprocess.run(
-        [sys.executable, f"scripts/{name}", *flags],
-        cwd=REPO,
-        env=ENV,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    return run_script(f"scripts/{name}", *flags, timeout=300)
 
 
 def test_scripts_export_serves_a_text_runs_sentences_in_its_words(tmp_path, text_files):

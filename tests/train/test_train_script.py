@@ -17,6 +17,7 @@ from keras_gan.train import cli
 from keras_gan.train import train
 from keras_gan.train import trainer
 from tests.conftest import REPO
+from tests.conftest import run_script
 
 TRAIN = str(REPO / "scripts" / "train.py")
 CONSOLE = str(pathlib.Path(sys.executable).parent / "keras-gan-train")
@@ -42,11 +43,8 @@ RESUMABLE = [
 ]
 
 
-def run(*args, command=TRAIN, timeout=600):
-    argv = [sys.executable, command] if command.endswith(".py") else [command]
-    return subprocess.run(
-        [*argv, *args], cwd=REPO, env=ENV, capture_output=True, text=True, timeout=timeout
-    )
+def run(*args, command="scripts/train.py", timeout=600):
+    return run_script(command, *args, timeout=timeout)
 
 
 def final_variables(run_dir):
@@ -60,17 +58,20 @@ def final_variables(run_dir):
 
 @pytest.mark.slow
 def test_the_readme_quickstart_writes_every_promised_file(tmp_path):
+    # The quickstart's flags with 2 of its 25 epochs: every file it promises is written the
+    # same way after any epoch. Its 25 epochs' result (8 of 8 modes) is checked by running
+    # the README's command itself in a fresh clone (docs/development.md), not here.
     run_dir = tmp_path / "quickstart"
-    done = run("--flagfile=configs/quickstart.cfg", f"--run_dir={run_dir}")
+    done = run("--flagfile=configs/quickstart.cfg", f"--run_dir={run_dir}", "--epochs=2")
     assert done.returncode == 0, done.stderr[-3000:]
     assert "modes covered:" in done.stdout
     assert f"exported the generator to {run_dir}/export/generator/1" in done.stdout
     # Not a terminal: one progress line per epoch, not a redrawn bar.
-    assert done.stdout.count("390/390") == 25
+    assert done.stdout.count("390/390") == 2
     assert (run_dir / "config.json").is_file()
-    assert (run_dir / "checkpoints/step-000009750/gan.keras").is_file()
+    assert (run_dir / "checkpoints/step-000000780/gan.keras").is_file()
     pictures = {p.name for p in (run_dir / "samples").iterdir()}
-    assert pictures == {f"epoch_{e:04d}.png" for e in range(1, 26)} | {"losses.png"}
+    assert pictures == {"epoch_0001.png", "epoch_0002.png", "losses.png"}
     assert list((run_dir / "logs/train").glob("events.out.tfevents.*"))
     assert list((run_dir / "logs/samples").glob("events.out.tfevents.*"))
     assert (run_dir / "export/generator/1/saved_model.pb").is_file()
