@@ -46,6 +46,7 @@ def test_a_smoke_run_writes_every_field(tmp_path, mnist_manual_dir, mnist_data_d
         "--batch_sizes=8",
         "--repeats=2",
         "--steps=2",
+        "--seconds=0",
         "--export_samples=4",
         "--pipeline_batches=3",
         "--memory_steps=2",
