@@ -45,6 +45,14 @@ class TextGenerator(keras.Model):
             `call(inputs, states)`, as `keras.layers.RNN` takes), or None for
             `keras.layers.LSTMCell(units)`. Its initial state is its
             `get_initial_state` if it has one, zeros otherwise.
+        initializer: None (Keras' defaults), or a Keras initializer (an instance,
+            name or config) for every weight of the embedding, the output layer
+            and, when `cell` is None, the LSTM (kernels, biases, no forget-gate
+            bias of 1), each drawing its own values. SeqGAN's code draws every
+            weight from N(0, 0.1): `keras.initializers.RandomNormal(stddev=0.1)`.
+            A given `cell` keeps its own initialisers. Pass an unseeded one
+            (`keras.utils.set_random_seed` seeds it): a seeded initializer draws
+            the same values for weights of the same shape.
 
     Reference:
         Kusner & Hernandez-Lobato, "GANS for Sequences of Discrete Elements with
@@ -52,7 +60,9 @@ class TextGenerator(keras.Model):
         Relational Generative Adversarial Networks for Text Generation", ICLR 2019.
     """
 
-    def __init__(self, vocab_size, length, embedding_dim=32, units=32, cell=None, **kwargs):
+    def __init__(
+        self, vocab_size, length, embedding_dim=32, units=32, cell=None, initializer=None, **kwargs
+    ):
         super().__init__(**kwargs)
         for name, value in (
             ("vocab_size", vocab_size),
@@ -69,7 +79,13 @@ class TextGenerator(keras.Model):
         self.embedding_dim = embedding_dim
         self.units = units
         self.latent_dim = length * vocab_size
-        self.embedding = keras.layers.Embedding(vocab_size, embedding_dim, name="embedding")
+        self.initializer = None if initializer is None else keras.initializers.get(initializer)
+        self.embedding = keras.layers.Embedding(
+            vocab_size,
+            embedding_dim,
+            embeddings_initializer=self._init("uniform"),
+            name="embedding",
+        )
         if isinstance(cell, dict):
             cell = keras.saving.deserialize_keras_object(cell)
         if cell is not None and not (
@@ -79,15 +95,35 @@ class TextGenerator(keras.Model):
                 "`cell` must be a Keras RNN cell (a layer with `state_size`) or None. "
                 f"Received: cell={cell!r}"
             )
-        self.cell = keras.layers.LSTMCell(units, name="lstm") if cell is None else cell
+        if cell is None:
+            cell = keras.layers.LSTMCell(
+                units,
+                kernel_initializer=self._init("glorot_uniform"),
+                recurrent_initializer=self._init("orthogonal"),
+                bias_initializer=self._init("zeros"),
+                unit_forget_bias=self.initializer is None,
+                name="lstm",
+            )
+        self.cell = cell
         self.rnn = keras.layers.RNN(self.cell, return_sequences=True, name="rnn")
-        self.projection = keras.layers.Dense(vocab_size, name="logits")
+        self.projection = keras.layers.Dense(
+            vocab_size,
+            kernel_initializer=self._init("glorot_uniform"),
+            bias_initializer=self._init("zeros"),
+            name="logits",
+        )
         self.inverse_temperature = self.add_weight(
             shape=(),
             initializer=keras.initializers.Constant(1.0),
             trainable=False,
             name="inverse_temperature",
         )
+
+    def _init(self, default):
+        """A fresh copy of `initializer` (its own draws), or the Keras layer's `default`."""
+        if self.initializer is None:
+            return default
+        return self.initializer.__class__.from_config(self.initializer.get_config())
 
     def build(self, input_shape=None):
         ids = ops.zeros((1, self.length), "int32")
@@ -195,6 +231,8 @@ class TextGenerator(keras.Model):
         )
         if not isinstance(self.cell, keras.layers.LSTMCell):
             config["cell"] = keras.saving.serialize_keras_object(self.cell)
+        if self.initializer is not None:
+            config["initializer"] = keras.initializers.serialize(self.initializer)
         return config
 
 

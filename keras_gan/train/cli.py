@@ -309,6 +309,20 @@ def define_flags(flag_values=flags.FLAGS):
         **fv,
     )
     flags.DEFINE_float(
+        "g_init_stddev",
+        d.g_init_stddev,
+        "Text: draw every weight of the LSTM generator (embedding, LSTM, output layer) from "
+        "N(0, this), as SeqGAN's code does (0.1); 0: Keras' initialisers.",
+        **fv,
+    )
+    flags.DEFINE_float(
+        "g_clipnorm",
+        d.g_clipnorm,
+        "Text: clip G's gradients to this global norm in maximum likelihood and in the game, "
+        "as SeqGAN's and RelGAN's code do (5.0); 0: no clipping.",
+        **fv,
+    )
+    flags.DEFINE_float(
         "gumbel_max_inverse_temperature",
         d.gumbel_max_inverse_temperature,
         "--model=gumbel_gan: the inverse temperature the Gumbel-softmax reaches at the last "

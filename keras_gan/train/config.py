@@ -49,6 +49,8 @@ TEXT_ONLY = (
     "pretrain_epochs",
     "pretrain_batch_size",
     "pretrain_learning_rate",
+    "g_init_stddev",
+    "g_clipnorm",
     "gumbel_max_inverse_temperature",
     "gumbel_schedule",
     "rollouts",
@@ -166,6 +168,8 @@ class TrainConfig:
     pretrain_epochs: int = 0
     pretrain_batch_size: int = 64
     pretrain_learning_rate: float = 1e-2
+    g_init_stddev: float = 0.0
+    g_clipnorm: float = 0.0
     gumbel_max_inverse_temperature: float = 100.0
     gumbel_schedule: str = "exp"
     rollouts: int = 16
@@ -498,6 +502,10 @@ class TrainConfig:
             )
         if not (math.isfinite(self.pretrain_learning_rate) and self.pretrain_learning_rate > 0):
             _fail("pretrain_learning_rate", self.pretrain_learning_rate, "must be > 0")
+        for name, example in (("g_init_stddev", "SeqGAN: 0.1"), ("g_clipnorm", "SeqGAN: 5")):
+            value = getattr(self, name)
+            if not (isinstance(value, (int, float)) and math.isfinite(value) and value >= 0):
+                _fail(name, value, f"must be a number >= 0, 0 for off ({example})")
         if not self.gumbel_max_inverse_temperature >= 1:
             _fail(
                 "gumbel_max_inverse_temperature",
@@ -533,6 +541,13 @@ class TrainConfig:
                     f"sizes --text_generator={other} (received "
                     f"--text_generator={self.text_generator})",
                 )
+        if self.g_init_stddev and self.text_generator != "lstm":
+            _fail(
+                "g_init_stddev",
+                self.g_init_stddev,
+                "initialises the LSTM generator (SeqGAN's); the relational memory keeps its own "
+                f"(received --text_generator={self.text_generator})",
+            )
         if self.d_embedding_dim % self.d_representations:
             _fail(
                 "d_representations",

@@ -158,13 +158,23 @@ def _text_generator(config, data):
         cell = RelationalMemoryCell(
             config.memory_slots, config.memory_head_size, config.memory_heads
         )
+    initializer = None
+    if config.g_init_stddev:
+        initializer = keras.initializers.RandomNormal(stddev=config.g_init_stddev)
     return TextGenerator(
         data.vocab_size,
         data.length,
         embedding_dim=config.embedding_dim,
         units=config.lstm_units,
         cell=cell,
+        initializer=initializer,
     )
+
+
+def _g_optimizer(config, learning_rate, **kwargs):
+    """G's Adam, its gradients clipped to --g_clipnorm's global norm when that is set."""
+    clip = {"global_clipnorm": config.g_clipnorm} if config.g_clipnorm else {}
+    return keras.optimizers.Adam(learning_rate, **kwargs, **clip)
 
 
 def _maximum_likelihood(run, config, data, epochs):
@@ -176,7 +186,7 @@ def _maximum_likelihood(run, config, data, epochs):
     else:
         generator = _text_generator(config, data)
         mle, done = MaximumLikelihood(generator), 0
-        mle.compile(keras.optimizers.Adam(config.pretrain_learning_rate))
+        mle.compile(_g_optimizer(config, config.pretrain_learning_rate))
     if done >= epochs:
         return mle.generator
     steps = len(data.ids) // config.pretrain_batch_size
@@ -209,8 +219,8 @@ def _build_game(config, data, generator):
     d_optimizer = keras.optimizers.Adam(
         config.d_learning_rate, beta_1=config.beta_1, beta_2=config.beta_2
     )
-    g_optimizer = keras.optimizers.Adam(
-        config.g_learning_rate, beta_1=config.beta_1, beta_2=config.beta_2
+    g_optimizer = _g_optimizer(
+        config, config.g_learning_rate, beta_1=config.beta_1, beta_2=config.beta_2
     )
     if config.model == "gumbel_gan":
         game = text_gan(

@@ -138,6 +138,29 @@ def test_config_and_keras_saving_round_trip(tmp_path, cell):
     assert clone.generator.get_config() == generator.get_config()
 
 
+def test_an_initializer_draws_every_weight_of_g_each_its_own_and_is_saved():
+    # SeqGAN's code: every weight, biases included, from N(0, 0.1), no forget-gate bias of 1.
+    # Sizes where the embedding is as wide as the LSTM, so kernel and recurrent kernel share
+    # a shape: a copied seed would make them equal.
+    keras.utils.set_random_seed(0)
+    initializer = keras.initializers.RandomNormal(stddev=0.1)
+    generator = TextGenerator(300, LENGTH, embedding_dim=40, units=40, initializer=initializer)
+    generator.build()
+    weights = {w.path.split("/", 1)[1]: np.asarray(w) for w in generator.trainable_weights}
+    assert len(weights) == 6  # embedding, LSTM kernel, recurrent kernel and bias, output layer
+    for name, value in weights.items():
+        assert abs(value.std() - 0.1) < 0.02 and abs(value.mean()) < 0.02, (name, value.std())
+    kernel, recurrent = weights["rnn/lstm/kernel"], weights["rnn/lstm/recurrent_kernel"]
+    assert not np.allclose(kernel, recurrent)
+    assert_config_round_trip(generator)
+    clone = TextGenerator.from_config(generator.get_config())
+    assert clone.initializer.get_config() == initializer.get_config()
+    # Without one, Keras' LSTM keeps its forget-gate bias of 1 and zero biases elsewhere.
+    default = tiny_generator()
+    bias = np.asarray(default.cell.bias).reshape(4, -1)
+    np.testing.assert_array_equal(bias, [[0] * 6, [1] * 6, [0] * 6, [0] * 6])
+
+
 def test_bad_sizes_are_refused():
     with pytest.raises(ValueError, match="vocab_size=1"):
         TextGenerator(1, 5)

@@ -5,6 +5,7 @@ import json
 import pickle
 import signal
 
+import keras
 import numpy as np
 import pytest
 
@@ -103,6 +104,21 @@ def test_maximum_likelihood_resumes_at_its_last_epoch_and_writes_scores(tmp_path
     assert 0 <= row["bleu5"] <= row["bleu2"] <= 1
     samples = (tmp_path / "part" / "samples" / "samples.txt").read_text()
     assert "# pretrain epoch 3" in samples
+
+
+def test_seqgans_initialisation_and_clipping_reach_g_in_both_phases(tmp_path, text_files):
+    run = text_run(tmp_path / "run", text_files, g_init_stddev=0.1, g_clipnorm=5.0)
+    result = train(dataclasses.replace(run, pretrain_epochs=0))
+    # Twelve game updates at Adam's 2e-4 move no weight by more than 0.003: G's weights
+    # are still the N(0, 0.1) draws, the LSTM's forget-gate bias near 0, not 1.
+    generator = result.gan.generator
+    assert abs(np.std(generator.embedding.embeddings) - 0.1) < 0.03
+    assert np.abs(np.asarray(generator.cell.bias)).max() < 0.5
+    assert result.gan.g_optimizer.global_clipnorm == 5.0
+    assert result.gan.d_optimizer.global_clipnorm is None
+    train(dataclasses.replace(run, run_dir=str(tmp_path / "mle"), model="mle", epochs=1))
+    (checkpoint,) = (tmp_path / "mle").rglob("gan.keras")  # the MLE epoch's
+    assert keras.saving.load_model(checkpoint).optimizer.global_clipnorm == 5.0
 
 
 def test_a_seqgan_run_trains_and_exports(tmp_path, text_files):
@@ -291,6 +307,12 @@ def test_resuming_with_a_training_file_whose_words_changed_is_refused(tmp_path, 
         ({"d_representations": 3}, "--d_representations must divide --d_embedding_dim=4"),
         ({"d_representations": 0}, "--d_representations must be"),
         ({"oracle_params": "x.pkl"}, "--oracle_params is read only with --dataset=text_oracle"),
+        ({"g_init_stddev": -0.1}, "--g_init_stddev must be a number >= 0"),
+        ({"g_clipnorm": float("nan")}, "--g_clipnorm must be a number >= 0"),
+        (
+            {"text_generator": "relational_memory", "lstm_units": 32, "g_init_stddev": 0.1},
+            "--g_init_stddev initialises the LSTM generator",
+        ),
     ],
 )
 def test_bad_text_flags_are_refused_before_anything_is_written(
