@@ -59,6 +59,24 @@ TEXT_ONLY = (
     "text_temperatures",
     "text_eval_samples",
 )
+# Flags that size or shape one image family's networks, and the image models that read them;
+# any other image model refuses them rather than ignore them. (--attention, --orthogonal_reg,
+# the StyleGAN2 and InfoGAN flags are checked with their families; the 2014 CIFAR-10 pairs
+# refuse PAPER_CIFAR10_FIXED with their own message.)
+IMAGE_FAMILY_FLAGS = {
+    "g_units": ("mlp",),
+    "d_units": ("mlp",),
+    "d_pieces": ("mlp",),
+    "d_input_dropout": ("mlp",),
+    "d_hidden_dropout": ("mlp",),
+    "output_bias_from_data": ("mlp",),
+    "filters": ("dcgan", "resnet", "biggan", "stylegan2"),
+    "sync_batch_norm": ("dcgan", "biggan"),
+    "shared_dim": ("biggan",),
+    "info_categorical": ("infogan",),
+    "info_continuous": ("infogan",),
+    "info_weight": ("infogan",),
+}
 # --info_layers: the InfoGAN networks as the paper's appendix gives them, or with the
 # paper's code's leaky slope and initialisers (openai/InfoGAN).
 INFO_LAYERS = ("appendix", "openai_code")
@@ -297,6 +315,8 @@ class TrainConfig:
             )
         self._validate_resnets()
         self._validate_stylegan2()
+        if self.model in IMAGE_MODELS:
+            self._validate_family_flags()
         if not (math.isfinite(self.gcn) and self.gcn >= 0):
             _fail("gcn", self.gcn, "must be a number >= 0 (0: off; the paper's CIFAR-10: 55)")
         if self.gcn:
@@ -610,6 +630,18 @@ class TrainConfig:
         for name in ("conditional", "bigan", "spectral_norm", "output_bias_from_data"):
             if getattr(self, name):
                 _fail(name, getattr(self, name), f"cannot be used with --model={self.model}")
+
+    def _validate_family_flags(self):
+        """An image model refuses another family's network flags rather than ignore them."""
+        for name, readers in IMAGE_FAMILY_FLAGS.items():
+            value = getattr(self, name)
+            if self.model not in readers and value != getattr(TrainConfig, name):
+                _fail(
+                    name,
+                    ",".join(map(str, value)) if isinstance(value, tuple) else value,
+                    f"is read by --model={' or '.join(readers)} only; --model={self.model} "
+                    "would ignore it",
+                )
 
     def _validate_resnets(self):
         """The ResNet families' own flags: attention (both), BigGAN's embedding and

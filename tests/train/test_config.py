@@ -216,6 +216,23 @@ BAD = [
         {"model": "infogan", "conditional": True, "dataset": "grid"},
         "--conditional cannot be used with --model=infogan",
     ),
+    # Another family's network flags, which the model would ignore.
+    (
+        {"model": "dcgan", "g_units": (64, 64)},
+        "--g_units is read by --model=mlp only; --model=dcgan would ignore it. "
+        "Received: --g_units=64,64",
+    ),
+    ({"model": "infogan", "d_hidden_dropout": 0.3}, "--d_hidden_dropout is read by --model=mlp"),
+    ({"model": "stylegan2", "output_bias_from_data": True}, "--output_bias_from_data is read"),
+    (
+        {"model": "mlp", "filters": 32},
+        "--filters is read by --model=dcgan or resnet or biggan or stylegan2 only; "
+        "--model=mlp would ignore it",
+    ),
+    ({"model": "resnet", "sync_batch_norm": True}, "--sync_batch_norm is read by --model=dcgan"),
+    ({"model": "resnet", "shared_dim": 64}, "--shared_dim is read by --model=biggan only"),
+    ({"model": "dcgan", "info_categorical": (5,)}, "--info_categorical is read by --model=infogan"),
+    ({"model": "mlp", "info_weight": 0.5}, "--info_weight is read by --model=infogan only"),
 ]
 
 

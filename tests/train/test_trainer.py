@@ -18,24 +18,24 @@ from keras_gan.train import trainer
 
 
 def tiny(run_dir, **changes):
-    """A ring GAN small enough to train in a second: 2 epochs of 10 steps."""
+    """A ring GAN small enough to train in a second: 2 epochs of 10 steps. Another
+    `model` keeps its own networks' defaults (it refuses the MLP's sizes)."""
     values = dict(
         run_dir=str(run_dir),
         dataset="ring",
         num_samples=1000,
         latent_dim=4,
         latent_distribution="normal",
-        g_units=(16,),
-        d_units=(16,),
-        d_pieces=2,
-        d_input_dropout=0.0,
-        d_hidden_dropout=0.0,
         d_learning_rate=1e-3,
         g_learning_rate=1e-3,
         batch_size=100,
         epochs=2,
         export=False,
     )
+    if changes.get("model", "mlp") == "mlp":
+        values.update(
+            g_units=(16,), d_units=(16,), d_pieces=2, d_input_dropout=0.0, d_hidden_dropout=0.0
+        )
     values.update(changes)
     return TrainConfig(**values)
 
