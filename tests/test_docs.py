@@ -67,3 +67,51 @@ def test_the_flag_page_is_what_the_scripts_define():
 
     for field in TrainConfig.__dataclass_fields__:
         assert f"--{field}:" in page or f"--[no]{field}:" in page, field
+
+
+def documented_training_commands():
+    """(page, arguments) of every `scripts/train.py` command in a shell block of the pages,
+    continuation lines joined, comments dropped, a shell variable read as 0 (a loop's seed);
+    absl's --help flags are left out."""
+    import shlex
+
+    commands = []
+    for page in pages():
+        for block in re.findall(r"```(?:bash|sh)\n(.*?)```", page.read_text(), flags=re.S):
+            for line in block.replace("\\\n", " ").splitlines():
+                if "scripts/train.py" not in line:
+                    continue
+                command = line.split("scripts/train.py", 1)[1]
+                command = re.sub(r"\$\{?\w+\}?", "0", command)  # a loop's $seed: one value
+                words = shlex.split(command, comments=True)
+                arguments = []
+                for word in words:
+                    if word in {"|", "&", "&&", ";", ">", ">>", "2>&1"} or word[0] in "|&;>":
+                        break
+                    arguments.append(word)
+                help_only = {"--help", "--helpfull", "--helpshort"} & set(arguments)
+                if not help_only:
+                    commands.append((page.relative_to(REPO), arguments))
+    return commands
+
+
+def test_every_documented_training_command_is_accepted(monkeypatch):
+    # A flag that later became refused (e.g. another model family's flag) would leave a
+    # page whose command fails when pasted; flagfiles are read from the repository root.
+    from absl import flags
+
+    from keras_gan.train import cli
+
+    monkeypatch.chdir(REPO)
+    commands = documented_training_commands()
+    assert len(commands) >= 20, commands
+    refused = []
+    for page, arguments in commands:
+        flag_values = flags.FlagValues()
+        cli.define_flags(flag_values)
+        try:
+            flag_values(["train.py", *arguments])
+            cli.config_from_flags(flag_values).validate()
+        except (ValueError, flags.Error) as error:
+            refused.append(f"{page}: {' '.join(arguments)}\n    {error}")
+    assert not refused, "\n".join(refused)
