@@ -406,6 +406,16 @@ class TrainConfig:
         for name in ("beta_1", "beta_2", "momentum"):
             if not 0.0 <= getattr(self, name) < 1.0:
                 _fail(name, getattr(self, name), "must be in [0, 1)")
+        # Each optimizer's own settings; paper_sgd ramps its momentum on its own schedule.
+        readers = {"beta_1": "adam", "beta_2": "adam", "momentum": "sgd"}
+        for name, optimizer in readers.items():
+            if self.optimizer != optimizer and getattr(self, name) != getattr(TrainConfig, name):
+                _fail(
+                    name,
+                    getattr(self, name),
+                    f"is read by --optimizer={optimizer} only (received "
+                    f"--optimizer={self.optimizer})",
+                )
         if self.simultaneous_updates and self.d_steps != 1:
             _fail("d_steps", self.d_steps, "must be 1 with --simultaneous_updates")
         if self.keep_best:
@@ -483,6 +493,16 @@ class TrainConfig:
             if value:
                 _fail(name, value, f"cannot be used with --dataset={self.dataset}")
         defaults = TrainConfig()
+        # The image networks' sizes and z's shape: a text G draws its own Gumbel noise.
+        unread = [name for name in IMAGE_FAMILY_FLAGS if name != "filters"]
+        for name in (*unread, "latent_dim", "latent_distribution", "d_loss_weight"):
+            value = getattr(self, name)
+            if value != getattr(defaults, name):
+                _fail(
+                    name,
+                    ",".join(map(str, value)) if isinstance(value, tuple) else value,
+                    f"is not read by text runs (received --dataset={self.dataset})",
+                )
         for name in ("strategy", "mixed_precision", "jit_compile", "steps_per_execution"):
             if getattr(self, name) != getattr(defaults, name):
                 _fail(

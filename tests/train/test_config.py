@@ -233,6 +233,13 @@ BAD = [
     ({"model": "resnet", "shared_dim": 64}, "--shared_dim is read by --model=biggan only"),
     ({"model": "dcgan", "info_categorical": (5,)}, "--info_categorical is read by --model=infogan"),
     ({"model": "mlp", "info_weight": 0.5}, "--info_weight is read by --model=infogan only"),
+    # Another optimizer's settings.
+    (
+        {"optimizer": "adam", "momentum": 0.9},
+        r"--momentum is read by --optimizer=sgd only \(received --optimizer=adam\)",
+    ),
+    ({"optimizer": "paper_sgd", "beta_1": 0.9}, "--beta_1 is read by --optimizer=adam only"),
+    ({"optimizer": "sgd", "beta_2": 0.99}, "--beta_2 is read by --optimizer=adam only"),
 ]
 
 
