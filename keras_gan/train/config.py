@@ -500,7 +500,7 @@ class TrainConfig:
             if value != getattr(defaults, name):
                 _fail(
                     name,
-                    ",".join(map(str, value)) if isinstance(value, tuple) else value,
+                    value,
                     f"is not read by text runs (received --dataset={self.dataset})",
                 )
         for name in ("strategy", "mixed_precision", "jit_compile", "steps_per_execution"):
@@ -644,7 +644,7 @@ class TrainConfig:
                 value = getattr(self, name)
                 _fail(
                     name,
-                    ",".join(map(str, value)) if isinstance(value, tuple) else value,
+                    value,
                     f"is fixed by --model={self.model} (the 2014 networks)",
                 )
         for name in ("conditional", "bigan", "spectral_norm", "output_bias_from_data"):
@@ -658,7 +658,7 @@ class TrainConfig:
             if self.model not in readers and value != getattr(TrainConfig, name):
                 _fail(
                     name,
-                    ",".join(map(str, value)) if isinstance(value, tuple) else value,
+                    value,
                     f"is read by --model={' or '.join(readers)} only; --model={self.model} "
                     "would ignore it",
                 )
@@ -851,6 +851,8 @@ class TrainConfig:
 
 
 def _fail(name, value, requirement):
+    if isinstance(value, tuple):  # a list flag, as it is typed: 64,64
+        value = ",".join(map(str, value))
     raise ValueError(f"--{name} {requirement}. Received: --{name}={value}")
 
 
