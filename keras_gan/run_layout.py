@@ -24,6 +24,8 @@ A text run (docs/text.md) also has:
 
     pretrain/step-N/       the maximum-likelihood phase's checkpoint after
                            every epoch (a `MaximumLikelihood` model)
+    d_pretrain/step-N/     SeqGAN with --d_pretrain_epochs: the game after D's
+                           last finished pretraining epoch (the newest only)
     vocabulary.txt         --dataset=text: the words of ids 2, 3, ... one per
                            line (`keras_gan.text.Vocabulary.save`)
 """
@@ -40,6 +42,7 @@ CHECKPOINT_PREFIX = "step-"
 ENCODER_DIR = "encoder"
 ENCODER_FILE = "encoder.keras"
 PRETRAIN = "pretrain"
+D_PRETRAIN = "d_pretrain"
 VOCABULARY_FILE = "vocabulary.txt"
 
 

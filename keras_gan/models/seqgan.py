@@ -1,6 +1,8 @@
 """SeqGAN (Yu et al. 2017): G is a policy over tokens, rewarded by D through
 REINFORCE with Monte-Carlo rollouts, since D's gradient cannot pass a discrete sample."""
 
+import itertools
+
 import keras
 import tensorflow as tf
 from keras import ops
@@ -142,6 +144,7 @@ class SeqGAN(StartsOnePass, keras.Model):
         self.seed_generator = keras.random.SeedGenerator(seed, name="seqgan_seed")
         self.gan_loss = None
         self.d_optimizer = self.g_optimizer = None
+        self._pretrain_step = None  # pretrain_discriminator's traced step
         self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
         self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
         self.reward_tracker = keras.metrics.Mean(name="reward")
@@ -210,7 +213,7 @@ class SeqGAN(StartsOnePass, keras.Model):
             self.d_loss_tracker.update_state(d_loss)
         return size
 
-    def pretrain_discriminator(self, batches, steps, log_every=None):
+    def pretrain_discriminator(self, batches, steps, log_every=None, should_stop=None):
         """SeqGAN's pretraining of D before the game: `steps` of `train_step`'s D
         updates (G's samples as the fakes, G unchanged) on batches of real ids.
 
@@ -219,33 +222,41 @@ class SeqGAN(StartsOnePass, keras.Model):
         untrained D rewards every sequence about 1/2).
 
         Args:
-            batches: an iterable of `(batch, length)` real id batches (a
-                multiple of `d_steps` sequences each), at least `steps` of them.
+            batches: an iterator of `(batch, length)` real id batches (a
+                multiple of `d_steps` sequences each), at least `steps` of them;
+                exactly `steps` are taken from it, so the caller can go on
+                reading it where this stopped.
             steps: number of batches to train on.
             log_every: print D's mean loss every this many steps (None: never).
+            should_stop: a callable checked after every step; when it returns
+                true, pretraining stops there (e.g. on a signal), or None.
 
         Returns:
-            D's mean loss over the last `log_every` steps (all steps if None).
+            `(loss, done)`: D's mean loss over the last `log_every` steps (all
+            steps if None), and the steps taken.
         """
         self.d_loss_tracker.reset_state()
+        if self._pretrain_step is None:  # traced once, however many calls
 
-        @tf.function
-        def step(real):
-            seed = tf.cast(self.seed_generator.next(), tf.int64)
-            self._discriminator_updates(ops.cast(real, "int32"), seed)
+            @tf.function
+            def step(real):
+                seed = tf.cast(self.seed_generator.next(), tf.int64)
+                self._discriminator_updates(ops.cast(real, "int32"), seed)
 
-        for done, real in enumerate(batches, start=1):
-            if done > steps:
-                break
-            step(real)
+            self._pretrain_step = step
+        done = 0
+        for done, real in enumerate(itertools.islice(batches, steps), start=1):
+            self._pretrain_step(real)
             if log_every and (done % log_every == 0 or done == steps):
                 loss = float(self.d_loss_tracker.result())
                 print(f"D pretraining: step {done} of {steps}, d_loss {loss:.4f}", flush=True)
                 if done < steps:
                     self.d_loss_tracker.reset_state()
+            if should_stop is not None and should_stop():
+                break
         loss = float(self.d_loss_tracker.result())
         self.d_loss_tracker.reset_state()
-        return loss
+        return loss, done
 
     def train_step(self, data):
         real = ops.cast(data[0] if isinstance(data, tuple | list) else data, "int32")

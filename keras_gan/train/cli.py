@@ -572,9 +572,11 @@ def main(argv, flag_values=flags.FLAGS):
     except (ValueError, TrainingDiverged) as error:
         _error(error)
     if result.stopped_by:
+        where = f" in {result.phase}" if result.phase else ""
         print(
-            f"stopped by {result.stopped_by} at step {result.step} of {result.total_steps}; "
-            f"checkpoint {result.checkpoint}. Continue with the same flags and --resume.",
+            f"stopped by {result.stopped_by}{where} at step {result.step} of "
+            f"{result.total_steps}; checkpoint {result.checkpoint}. Continue with the same "
+            "flags and --resume.",
             file=sys.stderr,
         )
         sys.exit(128 + signal.Signals[result.stopped_by].value)

@@ -1,14 +1,13 @@
 """Keeps a run safe: checkpoints every epoch and on SIGINT/SIGTERM, stops on NaN."""
 
 import math
-import signal
-import threading
 import time
 
 import keras
 import numpy as np
 
 from keras_gan import run_layout
+from keras_gan.train.signal_stop import SignalStop
 
 WATCHED = ("d_loss", "g_loss")
 
@@ -57,34 +56,31 @@ class RunKeeper(keras.callbacks.Callback):
         self.write = write
         self.monitor = monitor
         self.best = best
-        self.stopped_by = None  # name of the signal that stopped the run
+        self._signals = SignalStop(on_signal=self._on_signal)
         # (loss name, value, epoch, (first step, last step), first non-finite step) of the
         # first non-finite epoch mean
         self.diverged = None
         self._first_non_finite_step = None
         self.last_checkpoint = None
-        self._previous_handlers = {}
         self._epoch_start_step = 0
         self._epoch_start_time = time.monotonic()
 
     def step(self):
         return int(keras.ops.convert_to_numpy(self.model.g_optimizer.iterations))
 
+    @property
+    def stopped_by(self):
+        """The name of the signal that stopped the run, or None."""
+        return self._signals.stopped_by
+
     def on_train_begin(self, logs=None):
-        if threading.current_thread() is threading.main_thread():
-            for number in (signal.SIGINT, signal.SIGTERM):
-                self._previous_handlers[number] = signal.signal(number, self._on_signal)
+        self._signals.install()
 
     def on_train_end(self, logs=None):
-        for number, handler in self._previous_handlers.items():
-            signal.signal(number, handler)
-        self._previous_handlers = {}
+        self._signals.restore()
 
-    def _on_signal(self, number, frame):
-        self.stopped_by = signal.Signals(number).name
+    def _on_signal(self):
         self.model.stop_training = True
-        # A second signal gets the previous behaviour (e.g. KeyboardInterrupt).
-        signal.signal(number, self._previous_handlers.get(number, signal.SIG_DFL))
 
     # Its batch hook only reads the logs it is given: Keras may run it in a thread.
     async_safe = True

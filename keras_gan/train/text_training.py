@@ -18,6 +18,7 @@ from keras_gan.models import SeqGAN
 from keras_gan.models import TextDiscriminator
 from keras_gan.models import TextGenerator
 from keras_gan.models import text_gan
+from keras_gan.run_layout import D_PRETRAIN
 from keras_gan.run_layout import PRETRAIN
 from keras_gan.run_layout import VOCABULARY_FILE
 from keras_gan.text import Corpus
@@ -30,6 +31,7 @@ from keras_gan.text.evaluation import generated_sentences
 from keras_gan.text.evaluation import nll_per_token
 from keras_gan.train.run_directory import RunDirectory
 from keras_gan.train.run_keeper import RunKeeper
+from keras_gan.train.signal_stop import SignalStop
 
 SCORES_FILE = "scores.json"
 PRETRAINED_SCORES_FILE = "pretrained_scores.json"  # the MLE G a game started from
@@ -177,9 +179,39 @@ def _g_optimizer(config, learning_rate, **kwargs):
     return keras.optimizers.Adam(learning_rate, **kwargs, **clip)
 
 
+class _StopOnSignal(keras.callbacks.Callback):
+    """A SIGINT or SIGTERM lets the current step finish, then stops `fit`."""
+
+    def __init__(self):
+        super().__init__()
+        self.signals = SignalStop(on_signal=self._stop)
+
+    def _stop(self):
+        self.model.stop_training = True
+
+    def on_train_begin(self, logs=None):
+        self.signals.install()
+
+    def on_train_end(self, logs=None):
+        self.signals.restore()
+
+
+@dataclasses.dataclass
+class _Stopped:
+    """Where a signal stopped a phase before the game: its name, the step reached, of how
+    many, and the checkpoint a resumed run continues from."""
+
+    signal: str
+    phase: str
+    step: int
+    total_steps: int
+    checkpoint: str | None
+
+
 def _maximum_likelihood(run, config, data, epochs):
     """Trains G by maximum likelihood for `epochs`, resuming at the last finished epoch;
-    returns G."""
+    returns `(G, None)`, or `(G, _Stopped)` if a signal stopped it (an epoch a signal
+    cut short is not saved: the resumed run redoes it)."""
     resumed = run_layout.latest_checkpoint(run.path, PRETRAIN) if config.resume else None
     if resumed:
         mle, done = run.load_checkpoint(resumed[0]), resumed[1]["epoch"]
@@ -188,7 +220,7 @@ def _maximum_likelihood(run, config, data, epochs):
         mle, done = MaximumLikelihood(generator), 0
         mle.compile(_g_optimizer(config, config.pretrain_learning_rate))
     if done >= epochs:
-        return mle.generator
+        return mle.generator, None
     steps = len(data.ids) // config.pretrain_batch_size
     dataset, steps_per_epoch = id_batches(
         data.ids, config.pretrain_batch_size, config.seed, epochs, done * steps
@@ -198,6 +230,7 @@ def _maximum_likelihood(run, config, data, epochs):
         f"{data.vocab_size} ids, {steps_per_epoch} steps per epoch, epochs {done + 1}..{epochs}",
         flush=True,
     )
+    stop = _StopOnSignal()
     mle.fit(
         dataset.map(lambda ids: (ids, ids)),
         initial_epoch=done,
@@ -210,9 +243,19 @@ def _maximum_likelihood(run, config, data, epochs):
                 lambda model: model.generator, data, run.samples, run.logs, config.seed, PRETRAIN
             ),
             keras.callbacks.TensorBoard(str(run.logs / PRETRAIN), write_graph=False),
+            stop,
         ],
     )
-    return mle.generator
+    if stop.signals.stopped_by is None:
+        return mle.generator, None
+    stopped = _Stopped(
+        stop.signals.stopped_by,
+        "maximum likelihood",
+        int(mle.optimizer.iterations.numpy()),
+        steps_per_epoch * epochs,
+        _latest(run, PRETRAIN),
+    )
+    return mle.generator, stopped
 
 
 def _build_game(config, data, generator):
@@ -254,20 +297,43 @@ def _build_game(config, data, generator):
     return game
 
 
-def _pretrain_discriminator(seqgan, config, data):
+def _pretrain_discriminator(run, seqgan, config, data, done_epochs):
     """`--d_pretrain_epochs` passes of D alone over the training ids (SeqGAN's D
-    pretraining), in batches of `--batch_size`, an order of their own. Not
-    checkpointed: a run stopped here redoes it on resume, identically."""
-    batches, steps_per_epoch = id_batches(
-        data.ids, config.batch_size, config.seed + 2, config.d_pretrain_epochs
+    pretraining), in batches of `--batch_size`, an order of their own, from epoch
+    `done_epochs` on. The game (D, its optimizer and the random state) is saved
+    after every epoch as RUN_DIR/d_pretrain/step-N, so a resumed run continues at the
+    last finished epoch and reads the same batches. Returns None, or `_Stopped` if a
+    signal stopped it (after the step it came in; that epoch is redone on resume)."""
+    epochs = config.d_pretrain_epochs
+    steps_per_epoch = len(data.ids) // config.batch_size  # one pass, as id_batches reads
+    batches, _ = id_batches(
+        data.ids, config.batch_size, config.seed + 2, epochs, done_epochs * steps_per_epoch
     )
-    steps = steps_per_epoch * config.d_pretrain_epochs
     print(
-        f"keras_gan: pretraining D for {config.d_pretrain_epochs} epochs ({steps} steps of "
-        f"{config.d_steps} updates) on G's samples",
+        f"keras_gan: pretraining D for {epochs} epochs ({steps_per_epoch * epochs} steps of "
+        f"{config.d_steps} updates) on G's samples"
+        + (f"; resuming at epoch {done_epochs + 1}" if done_epochs else ""),
         flush=True,
     )
-    seqgan.pretrain_discriminator(batches, steps, log_every=steps_per_epoch)
+    batches = iter(batches)
+    with SignalStop() as signals:
+        for epoch in range(done_epochs + 1, epochs + 1):
+            loss, done = seqgan.pretrain_discriminator(
+                batches, steps_per_epoch, should_stop=lambda: signals.stopped_by
+            )
+            if done == steps_per_epoch:
+                state = {"step": epoch * steps_per_epoch, "epoch": epoch, "d_loss": loss}
+                run.save_checkpoint(seqgan, state, keep=1, kind=D_PRETRAIN)
+                print(f"D pretraining: epoch {epoch} of {epochs}, d_loss {loss:.4f}", flush=True)
+            if signals.stopped_by:
+                return _Stopped(
+                    signals.stopped_by,
+                    "D pretraining",
+                    (epoch - 1) * steps_per_epoch + done,
+                    steps_per_epoch * epochs,
+                    _latest(run, D_PRETRAIN),
+                )
+    return None
 
 
 def train_text(config, callbacks=()):
@@ -298,10 +364,15 @@ def train_text(config, callbacks=()):
     if data.vocabulary is not None:
         data.vocabulary.save(run.path / VOCABULARY_FILE)
     game_resumed = run.latest_checkpoint() if config.resume else None
+    d_resumed = None
+    if config.resume and game_resumed is None:
+        d_resumed = run_layout.latest_checkpoint(run.path, D_PRETRAIN)
     mle_only = config.model == "mle"
     pretrain_epochs = config.epochs if mle_only else config.pretrain_epochs
-    if game_resumed is None:
-        generator = _maximum_likelihood(run, config, data, pretrain_epochs)
+    if game_resumed is None and d_resumed is None:
+        generator, stopped = _maximum_likelihood(run, config, data, pretrain_epochs)
+        if stopped:
+            return _stopped_result(generator, stopped)
         if not mle_only:
             # The baseline the game must beat, scored as the game's result will be.
             _score(run, config, data, generator, PRETRAINED_SCORES_FILE, "pretrained G")
@@ -337,9 +408,15 @@ def train_text(config, callbacks=()):
     if game_resumed:
         game = run.load_checkpoint(game_resumed[0])
     else:
-        game = _build_game(config, data, generator)
+        if d_resumed:
+            game = run.load_checkpoint(d_resumed[0])
+        else:
+            game = _build_game(config, data, generator)
         if config.d_pretrain_epochs:
-            _pretrain_discriminator(game, config, data)
+            done_epochs = d_resumed[1]["epoch"] if d_resumed else 0
+            stopped = _pretrain_discriminator(run, game, config, data, done_epochs)
+            if stopped:
+                return _stopped_result(game, stopped)
     total_steps = steps_per_epoch * config.epochs
     keeper = RunKeeper(
         run,
@@ -388,6 +465,21 @@ def train_text(config, callbacks=()):
         export_path=_export(run, config, data, game.generator) if finished else None,
         mode_coverage=None,
         scores=scores,
+    )
+
+
+def _stopped_result(model, stopped):
+    from keras_gan.train.trainer import TrainResult
+
+    return TrainResult(
+        gan=model,
+        step=stopped.step,
+        total_steps=stopped.total_steps,
+        stopped_by=stopped.signal,
+        checkpoint=stopped.checkpoint,
+        export_path=None,
+        mode_coverage=None,
+        phase=stopped.phase,
     )
 
 

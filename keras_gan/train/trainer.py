@@ -56,6 +56,7 @@ class TrainResult:
     mode_coverage: dict | None  # for mixtures with known modes (ring, grid)
     best: dict | None = None  # --keep_best: {"checkpoint", "step", "monitor", "value"}
     scores: dict | None = None  # text runs: BLEU, self-BLEU, NLL per temperature
+    phase: str | None = None  # a text run stopped before its game: the phase it was in
 
 
 def train(config, callbacks=()):

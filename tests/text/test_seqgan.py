@@ -144,15 +144,27 @@ def test_pretraining_the_discriminator_separates_real_from_generated_and_leaves_
     seqgan = tiny_seqgan(vocab, length, filters=8, rollouts=2, d_learning_rate=1e-2)
     g_before = [w.numpy().copy() for w in seqgan.generator.weights]
     batches = tf.data.Dataset.from_tensor_slices(real).repeat().batch(16)
-    loss = seqgan.pretrain_discriminator(batches, steps=60, log_every=20)
+    loss, done = seqgan.pretrain_discriminator(batches, steps=60, log_every=20)
     assert loss < 0.3 < np.log(4)  # an untrained D's loss is about log 4
-    assert int(seqgan.d_optimizer.iterations.numpy()) == 120  # 60 steps x d_steps
+    assert done == 60 and int(seqgan.d_optimizer.iterations.numpy()) == 120  # x d_steps
     for before, after in zip(g_before, seqgan.generator.weights, strict=True):
         np.testing.assert_array_equal(before, after.numpy())
     fake = seqgan.generator.sample(64, seed=[5, 5])
     reward_real = float(np.mean(tf.sigmoid(seqgan.discriminator(real))))
     reward_fake = float(np.mean(tf.sigmoid(seqgan.discriminator(fake))))
     assert reward_real > 0.8 and reward_fake < 0.2
+
+
+def test_pretraining_the_discriminator_stops_after_the_step_a_stop_is_asked_at():
+    vocab, length = 8, 5
+    real = np.random.default_rng(0).integers(2, 4, (64, length)).astype("int32")
+    seqgan = tiny_seqgan(vocab, length, filters=8, rollouts=2, d_learning_rate=1e-3)
+    batches = iter(tf.data.Dataset.from_tensor_slices(real).repeat().batch(16).take(10))
+    _, done = seqgan.pretrain_discriminator(batches, steps=10, should_stop=lambda: True)
+    assert done == 1 and int(seqgan.d_optimizer.iterations.numpy()) == 2
+    # Exactly the steps taken were read: the other 9 of the 10 batches are still there.
+    _, done = seqgan.pretrain_discriminator(batches, steps=10)
+    assert done == 9 and int(seqgan.d_optimizer.iterations.numpy()) == 20
 
 
 def test_the_delayed_rollout_policy_follows_g_at_the_papers_rate_and_is_saved(tmp_path):

@@ -10,10 +10,12 @@ import numpy as np
 import pytest
 
 from keras_gan.export import load_text_generator
+from keras_gan.models import SeqGAN
 from keras_gan.text import Corpus
 from keras_gan.text import seqgan_oracle
 from keras_gan.text.evaluation import nll_per_token
 from keras_gan.train import TrainConfig
+from keras_gan.train import text_training
 from keras_gan.train import train
 from keras_gan.train.text_training import evaluate_text_run
 from tests.conftest import run_script
@@ -104,6 +106,64 @@ def test_maximum_likelihood_resumes_at_its_last_epoch_and_writes_scores(tmp_path
     assert 0 <= row["bleu5"] <= row["bleu2"] <= 1
     samples = (tmp_path / "part" / "samples" / "samples.txt").read_text()
     assert "# pretrain epoch 3" in samples
+
+
+def test_maximum_likelihood_stopped_by_a_signal_says_so_and_resumes_exactly(
+    tmp_path, text_files, monkeypatch
+):
+    straight = train(text_run(tmp_path / "straight", text_files, model="mle", epochs=3))
+    save_epoch = text_training._PretrainCheckpoint.on_epoch_end
+
+    def signal_after_epoch_one(self, epoch, logs=None):
+        save_epoch(self, epoch, logs)
+        if epoch == 0:
+            signal.raise_signal(signal.SIGTERM)
+
+    handler = signal.getsignal(signal.SIGTERM)
+    monkeypatch.setattr(text_training._PretrainCheckpoint, "on_epoch_end", signal_after_epoch_one)
+    stopped = train(text_run(tmp_path / "stopped", text_files, model="mle", epochs=3))
+    monkeypatch.undo()
+    assert signal.getsignal(signal.SIGTERM) == handler  # the process's own handler is back
+    assert (stopped.stopped_by, stopped.phase) == ("SIGTERM", "maximum likelihood")
+    assert (stopped.step, stopped.total_steps) == (6, 18)
+    assert stopped.checkpoint.endswith("pretrain/step-000000006") and stopped.scores is None
+    assert not (tmp_path / "stopped" / "scores.json").exists()
+    resumed = train(text_run(tmp_path / "stopped", text_files, model="mle", epochs=3, resume=True))
+    for a, b in zip(straight.gan.get_weights(), resumed.gan.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_a_seqgan_run_stopped_in_d_pretraining_resumes_at_its_last_epoch_exactly(
+    tmp_path, text_files, monkeypatch
+):
+    seqgan = dict(model="seqgan", rollouts=2, epochs=1, d_pretrain_epochs=3)
+    straight = train(text_run(tmp_path / "straight", text_files, **seqgan))
+    pretrain = SeqGAN.pretrain_discriminator
+    calls = []
+
+    def signal_in_epoch_two(self, *args, **kwargs):
+        calls.append(None)
+        if len(calls) == 2:
+            signal.raise_signal(signal.SIGTERM)  # before its first step: that step finishes
+        return pretrain(self, *args, **kwargs)
+
+    handler = signal.getsignal(signal.SIGTERM)
+    monkeypatch.setattr(SeqGAN, "pretrain_discriminator", signal_in_epoch_two)
+    stopped = train(text_run(tmp_path / "stopped", text_files, **seqgan))
+    monkeypatch.undo()
+    assert signal.getsignal(signal.SIGTERM) == handler
+    # 6 steps an epoch: epoch 1's 6 and epoch 2's first; the checkpoint is epoch 1's.
+    assert (stopped.stopped_by, stopped.phase) == ("SIGTERM", "D pretraining")
+    assert (stopped.step, stopped.total_steps) == (7, 18)
+    assert stopped.checkpoint.endswith("d_pretrain/step-000000006")
+    assert not (tmp_path / "stopped" / "checkpoints").exists()  # the game never started
+    pretrained_scores = tmp_path / "stopped" / "pretrained_scores.json"
+    written = pretrained_scores.stat().st_mtime_ns
+    resumed = train(text_run(tmp_path / "stopped", text_files, **seqgan, resume=True))
+    assert resumed.step == 6
+    assert int(resumed.gan.d_optimizer.iterations.numpy()) == (18 + 6) * 2
+    _assert_same_variables(straight.gan, resumed.gan, rtol=0, atol=0)
+    assert pretrained_scores.stat().st_mtime_ns == written  # the MLE was not redone
 
 
 def test_seqgans_initialisation_and_clipping_reach_g_in_both_phases(tmp_path, text_files):

@@ -214,21 +214,33 @@ def test_bad_input_is_one_line_on_stderr_and_exit_status_1(tmp_path, capsys, arg
     assert not run_dir.exists()
 
 
+@pytest.mark.parametrize(
+    "phase, message",
+    [
+        (None, "stopped by SIGTERM at step 300 of 800; checkpoint run/step-000000300."),
+        (
+            "D pretraining",
+            "stopped by SIGTERM in D pretraining at step 300 of 800; checkpoint "
+            "run/step-000000300.",
+        ),
+    ],
+)
 def test_a_run_stopped_by_a_signal_exits_as_a_shell_reports_the_signal(
-    tmp_path, capsys, monkeypatch
+    tmp_path, capsys, monkeypatch, phase, message
 ):
     stopped = trainer.TrainResult(
         gan=None,
         step=300,
         total_steps=800,
         stopped_by="SIGTERM",
-        checkpoint="run/checkpoints/step-000000300",
+        checkpoint="run/step-000000300",
         export_path=None,
         mode_coverage=None,
+        phase=phase,
     )
     monkeypatch.setattr(trainer, "train", lambda config: stopped)
     assert _main([f"--run_dir={tmp_path / 'run'}"]) == 128 + signal.SIGTERM
-    assert "stopped by SIGTERM at step 300 of 800" in capsys.readouterr().err
+    assert message + " Continue with the same flags and --resume." in capsys.readouterr().err
 
 
 @pytest.mark.slow

@@ -1,0 +1,42 @@
+"""`SignalStop`: the first SIGINT/SIGTERM asks to stop, a second acts as before."""
+
+import signal
+import threading
+
+import pytest
+
+from keras_gan.train.signal_stop import SignalStop
+
+
+def test_the_first_signal_is_recorded_and_a_second_gets_the_previous_handler():
+    asked = []
+    with SignalStop(on_signal=lambda: asked.append(True)) as stop:
+        signal.raise_signal(signal.SIGINT)
+        assert stop.stopped_by == "SIGINT" and asked == [True]
+        with pytest.raises(KeyboardInterrupt):  # Python's own SIGINT handler again
+            signal.raise_signal(signal.SIGINT)
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_leaving_restores_the_handlers_it_replaced():
+    before = signal.getsignal(signal.SIGTERM)
+    with SignalStop() as stop:
+        assert signal.getsignal(signal.SIGTERM) != before
+    assert signal.getsignal(signal.SIGTERM) == before and stop.stopped_by is None
+
+
+def test_off_the_main_thread_it_installs_nothing_rather_than_failing():
+    before = signal.getsignal(signal.SIGTERM)
+    errors = []
+
+    def install():
+        try:
+            with SignalStop():
+                pass
+        except Exception as error:  # noqa: BLE001
+            errors.append(error)
+
+    thread = threading.Thread(target=install)
+    thread.start()
+    thread.join()
+    assert errors == [] and signal.getsignal(signal.SIGTERM) == before
