@@ -32,6 +32,25 @@ _SEED = flags.DEFINE_integer("seed", 0, "Seed of the encoder's weights, noise an
 _DATA_DIR = flags.DEFINE_string("data_dir", None, "Overrides the run's --data_dir.")
 _MANUAL_DIR = flags.DEFINE_string("manual_dir", None, "Overrides the run's --manual_dir.")
 _OUTPUT_DIR = flags.DEFINE_string("output_dir", None, "Default: RUN/encoder (never overwritten).")
+_ENCODER = flags.DEFINE_enum(
+    "encoder",
+    "auto",
+    ["auto", "mlp", "conv"],
+    "The encoder: an MLP, or the DCGAN discriminator's convolutions; auto: an MLP for "
+    "--model=mlp and paper_cifar10_fc runs, convolutions for every other model.",
+)
+_ENCODER_UNITS = flags.DEFINE_list(
+    "encoder_units",
+    None,
+    "The MLP encoder's hidden layer sizes, e.g. 1200,1200. Default: the run's --g_units "
+    "reversed (--model=mlp), else 1200,1200.",
+)
+_ENCODER_FILTERS = flags.DEFINE_integer(
+    "encoder_filters",
+    None,
+    "The convolutional encoder's first filters, doubling each stride. Default: the run's "
+    "--filters where its model reads it, else 64.",
+)
 flags.mark_flag_as_required("source")
 
 
@@ -53,10 +72,26 @@ def main(argv):
             data_dir=_DATA_DIR.value,
             manual_dir=_MANUAL_DIR.value,
             output_dir=_OUTPUT_DIR.value,
+            encoder=_ENCODER.value,
+            units=_units(_ENCODER_UNITS.value),
+            filters=_ENCODER_FILTERS.value,
         )
     except ValueError as error:
         _error(error)
     print(f"wrote the encoder and its pictures to {output}")
+
+
+def _units(values):
+    """--encoder_units as integers (None when not given)."""
+    if values is None:
+        return None
+    try:
+        return tuple(int(value) for value in values)
+    except ValueError:
+        _error(
+            "--encoder_units must be integers >= 1, comma-separated. Received: "
+            f"--encoder_units={','.join(values)}"
+        )
 
 
 def _error(message):

@@ -16,6 +16,14 @@ from keras_gan.export.sources import load_trained_gan
 from keras_gan.models.dcgan_encoder import DCGANEncoder
 from keras_gan.models.latent_regression import LatentRegression
 from keras_gan.models.mlp_encoder import MLPEncoder
+from keras_gan.train.config import IMAGE_FAMILY_FLAGS
+
+ENCODERS = ("auto", "mlp", "conv")
+# Generators of dense layers, whose runs get an MLP encoder by default; every other image
+# model's generator is convolutional and gets the DCGAN discriminator's convolutions.
+MLP_GENERATORS = ("mlp", "paper_cifar10_fc")
+MLP_UNITS = (1200, 1200)  # MLPEncoder's default, for runs without --g_units
+CONV_FILTERS = 64  # DCGANEncoder's default, for runs without --filters
 
 
 def train_encoder(
@@ -28,11 +36,18 @@ def train_encoder(
     data_dir=None,
     manual_dir=None,
     output_dir=None,
+    encoder="auto",
+    units=None,
+    filters=None,
 ):
     """Fits an encoder to the generator of the run at `source`; writes it into the run.
 
-    The encoder mirrors the run's generator (an `MLPEncoder` for `--model=mlp`,
-    a `DCGANEncoder` for `--model=dcgan`) and is trained by
+    The encoder is an `MLPEncoder` or a `DCGANEncoder` (`encoder`; "auto":
+    an MLP for the dense generators of `--model=mlp` and `paper_cifar10_fc`,
+    the convolutions for every other model). The MLP's hidden layers are
+    `units`, by default the run's `--g_units` reversed (`--model=mlp`) or
+    (1200, 1200); the convolutions start at `filters`, by default the run's
+    `--filters` where its model reads that flag, else 64. It is trained by
     `LatentRegression` on the generator the run samples from, on the run's
     own training data (`--dataset`, `--split`). Written to
     `<source>/encoder/` (or `output_dir`), all at once when done:
@@ -47,6 +62,9 @@ def train_encoder(
         seed: seed of the encoder's weights, the noise and the data order.
         data_dir, manual_dir: override the run's, e.g. on another machine.
         output_dir: where to write; never an existing folder.
+        encoder: "auto", "mlp" or "conv".
+        units: the MLP's hidden layer sizes (only with an MLP encoder), or None.
+        filters: the first convolution's filters (only with "conv"), or None.
 
     Returns:
         The output folder.
@@ -75,6 +93,7 @@ def train_encoder(
     if not learning_rate > 0:
         raise ValueError(f"--learning_rate must be > 0. Received: --learning_rate={learning_rate}")
     config = json.loads(config_file.read_text())["config"]
+    kind, size = _encoder_settings(config, encoder, units, filters)
     gan = load_trained_gan(latest[0])
     if getattr(gan, "encoder", None) is not None:
         raise ValueError(
@@ -97,17 +116,15 @@ def train_encoder(
         )
     )
     keras.utils.set_random_seed(seed)
-    if config["model"] == "dcgan":
-        encoder = DCGANEncoder(
-            gan.latent_dim, gan.data_shape, base_filters=config["filters"], name="encoder"
-        )
+    if kind == "conv":
+        encoder = DCGANEncoder(gan.latent_dim, gan.data_shape, base_filters=size, name="encoder")
     else:
-        encoder = MLPEncoder(gan.latent_dim, tuple(config["g_units"])[::-1], name="encoder")
+        encoder = MLPEncoder(gan.latent_dim, size, name="encoder")
     regression = LatentRegression.for_gan(gan, encoder, reconstruction_weight, seed=seed)
     regression.compile(optimizer=keras.optimizers.Adam(learning_rate))
     print(
-        f"keras_gan: fitting an encoder to {latest[0]} on {len(images)} samples of "
-        f"{config['dataset']}, {epochs} epochs; writing to {output}",
+        f"keras_gan: fitting {type(encoder).__name__}({size}) to {latest[0]} on "
+        f"{len(images)} samples of {config['dataset']}, {epochs} epochs; writing to {output}",
         flush=True,
     )
     history = regression.fit(
@@ -128,6 +145,7 @@ def train_encoder(
             "learning_rate": learning_rate,
             "reconstruction_weight": reconstruction_weight,
             "seed": seed,
+            "encoder": {"kind": kind, "units" if kind == "mlp" else "filters": size},
             "history": {k: [float(v) for v in values] for k, values in history.history.items()},
         }
         (partial / "source.json").write_text(json.dumps(settings, indent=2) + "\n")
@@ -135,3 +153,38 @@ def train_encoder(
     finally:
         shutil.rmtree(partial, ignore_errors=True)
     return output
+
+
+def _encoder_settings(config, encoder, units, filters):
+    """`("mlp", hidden units)` or `("conv", base filters)` for the run `config` records."""
+    if encoder not in ENCODERS:
+        raise ValueError(f"--encoder must be one of {', '.join(ENCODERS)}. Received: {encoder!r}")
+    model = config["model"]
+    kind = encoder if encoder != "auto" else ("mlp" if model in MLP_GENERATORS else "conv")
+    if kind == "mlp":
+        if filters is not None:
+            raise ValueError(
+                f"--encoder_filters sizes a convolutional encoder, and this one is an MLP "
+                f"(--encoder={encoder}, the run's --model={model}); set --encoder=conv or "
+                f"--encoder_units. Received: --encoder_filters={filters}"
+            )
+        if units is None:
+            units = tuple(config["g_units"])[::-1] if model == "mlp" else MLP_UNITS
+        units = tuple(units)
+        if not units or any(isinstance(u, bool) or not isinstance(u, int) or u < 1 for u in units):
+            raise ValueError(
+                "--encoder_units must be integers >= 1, comma-separated. Received: "
+                f"--encoder_units={','.join(map(str, units))}"
+            )
+        return kind, units
+    if units is not None:
+        raise ValueError(
+            f"--encoder_units sizes an MLP encoder, and this one is convolutional "
+            f"(--encoder={encoder}, the run's --model={model}); set --encoder=mlp or "
+            f"--encoder_filters. Received: --encoder_units={','.join(map(str, units))}"
+        )
+    if filters is None:
+        filters = config["filters"] if model in IMAGE_FAMILY_FLAGS["filters"] else CONV_FILTERS
+    if isinstance(filters, bool) or not isinstance(filters, int) or filters < 1:
+        raise ValueError(f"--encoder_filters must be an integer >= 1. Received: {filters!r}")
+    return kind, filters

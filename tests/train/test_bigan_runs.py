@@ -1,6 +1,7 @@
 """BiGAN runs (--bigan) and encoders fitted to finished runs (scripts/train_encoder.py)."""
 
 import json
+import re
 import signal
 import subprocess
 import sys
@@ -108,6 +109,7 @@ def test_train_encoder_fits_an_encoder_into_the_run_and_never_overwrites_it(tmp_
     }
     source = json.loads((folder / "source.json").read_text())
     assert source["checkpoint"] == str(run / "checkpoints/step-000000020")
+    assert source["encoder"] == {"kind": "conv", "filters": 4}  # the run's --filters
     assert len(source["history"]["latent_loss"]) == 2
     encoder = keras.saving.load_model(folder / "encoder.keras")
     assert encoder(np.zeros((2, 8, 8, 1)), training=False).shape == (2, 4)
@@ -128,3 +130,42 @@ def test_train_encoder_refuses_a_bigan_and_a_folder_without_a_run(tmp_path):
     with pytest.raises(ValueError, match="--epochs must be an integer >= 1"):
         train(tiny(tmp_path / "plain", epochs=1))
         train_encoder(tmp_path / "plain", epochs=0)
+
+
+def test_train_encoder_sizes_its_encoder_from_the_run_or_the_flags_that_fit_it(tmp_path, images):
+    # A ResNet run sets --filters but not --g_units: its encoder is convolutional and starts
+    # at the run's filters; an MLP encoder for it is sized by --encoder_units.
+    run = tmp_path / "resnet"
+    train(image_run(run, images, model="resnet", filters=3, epochs=1))
+    conv = train_encoder(run, epochs=1, batch_size=10, output_dir=tmp_path / "conv")
+    encoder = keras.saving.load_model(conv / "encoder.keras")
+    assert type(encoder).__name__ == "DCGANEncoder" and encoder.base_filters == 3
+    mlp = train_encoder(
+        run, epochs=1, batch_size=10, output_dir=tmp_path / "mlp", encoder="mlp", units=(7, 5)
+    )
+    encoder = keras.saving.load_model(mlp / "encoder.keras")
+    assert type(encoder).__name__ == "MLPEncoder" and encoder.hidden_units == (7, 5)
+    assert json.loads((mlp / "source.json").read_text())["encoder"] == {
+        "kind": "mlp",
+        "units": [7, 5],
+    }
+
+
+@pytest.mark.parametrize(
+    "settings, message",
+    [
+        ({"units": (8,)}, "--encoder_units sizes an MLP encoder, and this one is convolutional"),
+        ({"encoder": "mlp", "filters": 8}, "--encoder_filters sizes a convolutional encoder"),
+        ({"encoder": "mlp", "units": (8, 0)}, "Received: --encoder_units=8,0"),
+        ({"filters": 0}, "--encoder_filters must be an integer >= 1. Received: 0"),
+        ({"encoder": "dense"}, "--encoder must be one of auto, mlp, conv. Received: 'dense'"),
+    ],
+)
+def test_train_encoder_refuses_sizes_its_encoder_would_not_read(
+    tmp_path, images, settings, message
+):
+    run = tmp_path / "run"
+    train(image_run(run, images, epochs=1))
+    with pytest.raises(ValueError, match=re.escape(message)):
+        train_encoder(run, **settings)
+    assert not (run / "encoder").exists()
