@@ -256,6 +256,7 @@ class TrainConfig:
         if self.dataset in FILE_SETS and not self.data_dir:
             _fail("data_dir", self.data_dir, f"is required with --dataset={self.dataset}")
         _choice("model", self.model, MODELS)
+        self._validate_data_flags()
         if self.dataset in TEXT_SETS or self.model in TEXT_MODELS:
             self._validate_text()
         else:
@@ -650,6 +651,25 @@ class TrainConfig:
         for name in ("conditional", "bigan", "spectral_norm", "output_bias_from_data"):
             if getattr(self, name):
                 _fail(name, getattr(self, name), f"cannot be used with --model={self.model}")
+
+    def _validate_data_flags(self):
+        """--num_samples and --split are refused by a data set that would ignore them."""
+        sized = sorted(SYNTHETIC) + ["text_oracle"]
+        if self.dataset not in sized and self.num_samples != TrainConfig.num_samples:
+            _fail(
+                "num_samples",
+                self.num_samples,
+                f"sizes the data of --dataset={' or '.join(sized)} only; --dataset="
+                f"{self.dataset} reads its own files and would ignore it",
+            )
+        unsplit = sorted(SYNTHETIC) + list(FILE_SETS) + list(TEXT_SETS)
+        if self.dataset in unsplit and self.split != TrainConfig.split:
+            _fail(
+                "split",
+                self.split,
+                f"picks a part of a TFDS data set (or of CIFAR-10's .npz files); --dataset="
+                f"{self.dataset} has no splits and would ignore it",
+            )
 
     def _validate_family_flags(self):
         """An image model refuses another family's network flags rather than ignore them."""

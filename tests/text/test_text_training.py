@@ -352,6 +352,8 @@ def test_resuming_with_a_training_file_whose_words_changed_is_refused(tmp_path, 
         ({"gumbel_max_inverse_temperature": 0.5}, "--gumbel_max_inverse_temperature must be"),
         ({"gumbel_schedule": "cosine"}, "--gumbel_schedule must be one of"),
         ({"d_pretrain_epochs": 2}, "--d_pretrain_epochs applies to --model=seqgan only"),
+        ({"split": "test"}, "--dataset=text has no splits and would ignore it"),
+        ({"num_samples": 500}, "--dataset=text reads its own files and would ignore it"),
         ({"rollout_update_rate": 0.8}, "--rollout_update_rate applies to --model=seqgan only"),
         (
             {"model": "seqgan", "rollout_update_rate": 1.0},

@@ -233,6 +233,23 @@ BAD = [
     ({"model": "resnet", "shared_dim": 64}, "--shared_dim is read by --model=biggan only"),
     ({"model": "dcgan", "info_categorical": (5,)}, "--info_categorical is read by --model=infogan"),
     ({"model": "mlp", "info_weight": 0.5}, "--info_weight is read by --model=infogan only"),
+    # Data flags the data set would ignore.
+    (
+        {"dataset": "mnist", "num_samples": 1000},
+        "--num_samples sizes the data of --dataset=gaussian_1d or grid or ring or text_oracle "
+        "only; --dataset=mnist reads its own files and would ignore it. Received: "
+        "--num_samples=1000",
+    ),
+    (
+        {"dataset": "folder", "data_dir": "images", "num_samples": 1000},
+        "--num_samples sizes the data of",
+    ),
+    (
+        {"dataset": "ring", "split": "test"},
+        r"--split picks a part of a TFDS data set \(or of CIFAR-10's .npz files\); "
+        "--dataset=ring has no splits and would ignore it. Received: --split=test",
+    ),
+    ({"dataset": "npz", "data_dir": "a.npz", "split": "train[:10]"}, "--split picks a part"),
     # Another optimizer's settings.
     (
         {"optimizer": "adam", "momentum": 0.9},

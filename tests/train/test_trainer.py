@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+from keras_gan.data.datasets import SYNTHETIC
 from keras_gan.data.pipeline import make_epoch_pipeline
 from keras_gan.train import TrainConfig
 from keras_gan.train import TrainingDiverged
@@ -19,11 +20,11 @@ from keras_gan.train import trainer
 
 def tiny(run_dir, **changes):
     """A ring GAN small enough to train in a second: 2 epochs of 10 steps. Another
-    `model` keeps its own networks' defaults (it refuses the MLP's sizes)."""
+    `model` keeps its own networks' defaults (it refuses the MLP's sizes), another
+    `dataset` its own size (it refuses --num_samples)."""
     values = dict(
         run_dir=str(run_dir),
         dataset="ring",
-        num_samples=1000,
         latent_dim=4,
         latent_distribution="normal",
         d_learning_rate=1e-3,
@@ -32,6 +33,8 @@ def tiny(run_dir, **changes):
         epochs=2,
         export=False,
     )
+    if changes.get("dataset", "ring") in SYNTHETIC:
+        values.update(num_samples=1000)
     if changes.get("model", "mlp") == "mlp":
         values.update(
             g_units=(16,), d_units=(16,), d_pieces=2, d_input_dropout=0.0, d_hidden_dropout=0.0
