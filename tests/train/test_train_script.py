@@ -252,14 +252,14 @@ def test_paper_config_trains_on_mnist_prepared_offline(tmp_path, mnist_manual_di
         f"--manual_dir={mnist_manual_dir}",
         f"--data_dir={mnist_data_dir}",
         "--epochs=1",
-        "--steps=300",
+        "--steps=50",
         "--noexport",
     )
     assert done.returncode == 0, done.stderr[-3000:]
-    assert "mnist (28, 28, 1), 300 steps per epoch" in done.stdout
+    assert "mnist (28, 28, 1), 50 steps per epoch" in done.stdout
     assert (run_dir / "samples/epoch_0001.png").is_file()
-    gan = keras.saving.load_model(run_dir / "checkpoints/step-000000300/gan.keras")
-    assert int(gan.g_optimizer.iterations) == 300
+    gan = keras.saving.load_model(run_dir / "checkpoints/step-000000050/gan.keras")
+    assert int(gan.g_optimizer.iterations) == 50
     samples = gan.generate(16, seed=0)
     assert samples.shape == (16, 28, 28, 1)
     assert np.isfinite(samples).all() and samples.min() >= 0 and samples.max() <= 1
