@@ -77,6 +77,13 @@ class RunKeeper(keras.callbacks.Callback):
         self._signals.install()
 
     def on_train_end(self, logs=None):
+        self.release_signals()
+
+    def release_signals(self):
+        """Gives SIGINT and SIGTERM back to their previous handlers (again: harmless).
+
+        Keras skips `on_train_end` when `fit` raises, so callers also call this
+        in a `finally`, or a Ctrl-C after the error would be swallowed."""
         self._signals.restore()
 
     def _on_signal(self):

@@ -231,21 +231,29 @@ def _maximum_likelihood(run, config, data, epochs):
         flush=True,
     )
     stop = _StopOnSignal()
-    mle.fit(
-        dataset.map(lambda ids: (ids, ids)),
-        initial_epoch=done,
-        epochs=epochs,
-        steps_per_epoch=steps_per_epoch,
-        verbose=2,
-        callbacks=[
-            _PretrainCheckpoint(run, steps_per_epoch, config.checkpoints_to_keep),
-            TextSamples(
-                lambda model: model.generator, data, run.samples, run.logs, config.seed, PRETRAIN
-            ),
-            keras.callbacks.TensorBoard(str(run.logs / PRETRAIN), write_graph=False),
-            stop,
-        ],
-    )
+    try:
+        mle.fit(
+            dataset.map(lambda ids: (ids, ids)),
+            initial_epoch=done,
+            epochs=epochs,
+            steps_per_epoch=steps_per_epoch,
+            verbose=2,
+            callbacks=[
+                _PretrainCheckpoint(run, steps_per_epoch, config.checkpoints_to_keep),
+                TextSamples(
+                    lambda model: model.generator,
+                    data,
+                    run.samples,
+                    run.logs,
+                    config.seed,
+                    PRETRAIN,
+                ),
+                keras.callbacks.TensorBoard(str(run.logs / PRETRAIN), write_graph=False),
+                stop,
+            ],
+        )
+    finally:
+        stop.signals.restore()  # Keras skips on_train_end when fit raises
     if stop.signals.stopped_by is None:
         return mle.generator, None
     stopped = _Stopped(

@@ -285,27 +285,30 @@ def _fit(gan, config, dataset, batches_from, start_step, steps_per_epoch, callba
         verbose=1 if sys.stdout.isatty() else 2,  # one line per epoch in logs
         shuffle=False,  # the pipeline shuffles, by epoch
     )
-    epoch, offset = divmod(start_step, steps_per_epoch)
-    trained = epoch < config.epochs
-    if offset and epoch < config.epochs:
-        gan.fit(
-            dataset,
-            initial_epoch=epoch,
-            epochs=epoch + 1,
-            steps_per_epoch=steps_per_epoch - offset,
-            **options,
-        )
-        epoch += 1
-        dataset, _ = batches_from(epoch * steps_per_epoch)
-    if epoch < config.epochs and keeper.stopped_by is None and keeper.diverged is None:
-        gan.fit(
-            dataset,
-            initial_epoch=epoch,
-            epochs=config.epochs,
-            steps_per_epoch=steps_per_epoch,
-            **options,
-        )
-    return trained
+    try:
+        epoch, offset = divmod(start_step, steps_per_epoch)
+        trained = epoch < config.epochs
+        if offset and epoch < config.epochs:
+            gan.fit(
+                dataset,
+                initial_epoch=epoch,
+                epochs=epoch + 1,
+                steps_per_epoch=steps_per_epoch - offset,
+                **options,
+            )
+            epoch += 1
+            dataset, _ = batches_from(epoch * steps_per_epoch)
+        if epoch < config.epochs and keeper.stopped_by is None and keeper.diverged is None:
+            gan.fit(
+                dataset,
+                initial_epoch=epoch,
+                epochs=config.epochs,
+                steps_per_epoch=steps_per_epoch,
+                **options,
+            )
+        return trained
+    finally:
+        keeper.release_signals()  # Keras skips on_train_end when fit raises
 
 
 def _versions():

@@ -3,9 +3,12 @@
 import signal
 import threading
 
+import keras
 import pytest
 
+from keras_gan.train import train
 from keras_gan.train.signal_stop import SignalStop
+from tests.train.test_trainer import tiny
 
 
 def test_the_first_signal_is_recorded_and_a_second_gets_the_previous_handler():
@@ -40,3 +43,18 @@ def test_off_the_main_thread_it_installs_nothing_rather_than_failing():
     thread.start()
     thread.join()
     assert errors == [] and signal.getsignal(signal.SIGTERM) == before
+
+
+class _Fails(keras.callbacks.Callback):
+    def on_train_batch_end(self, batch, logs=None):
+        if batch == 2:
+            raise RuntimeError("a callback failed")
+
+
+def test_a_run_that_raises_gives_the_signals_back(tmp_path):
+    # Keras skips on_train_end when fit raises; the run must not leave its handler
+    # installed, or the next Ctrl-C in the session would be swallowed.
+    before = signal.getsignal(signal.SIGINT)
+    with pytest.raises(RuntimeError, match="a callback failed"):
+        train(tiny(tmp_path / "run", epochs=1), [_Fails()])
+    assert signal.getsignal(signal.SIGINT) is before
