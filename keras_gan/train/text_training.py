@@ -313,6 +313,8 @@ def _pretrain_discriminator(run, seqgan, config, data, done_epochs):
     last finished epoch and reads the same batches. Returns None, or `_Stopped` if a
     signal stopped it (after the step it came in; that epoch is redone on resume)."""
     epochs = config.d_pretrain_epochs
+    if done_epochs >= epochs:  # finished before the run was stopped, in the game's first epoch
+        return None
     steps_per_epoch = len(data.ids) // config.batch_size  # one pass, as id_batches reads
     batches, _ = id_batches(
         data.ids, config.batch_size, config.seed + 2, epochs, done_epochs * steps_per_epoch

@@ -3,6 +3,7 @@
 import dataclasses
 import json
 import pickle
+import shutil
 import signal
 
 import keras
@@ -134,7 +135,7 @@ def test_maximum_likelihood_stopped_by_a_signal_says_so_and_resumes_exactly(
 
 
 def test_a_seqgan_run_stopped_in_d_pretraining_resumes_at_its_last_epoch_exactly(
-    tmp_path, text_files, monkeypatch
+    tmp_path, text_files, monkeypatch, capsys
 ):
     seqgan = dict(model="seqgan", rollouts=2, epochs=1, d_pretrain_epochs=3)
     straight = train(text_run(tmp_path / "straight", text_files, **seqgan))
@@ -164,6 +165,16 @@ def test_a_seqgan_run_stopped_in_d_pretraining_resumes_at_its_last_epoch_exactly
     assert int(resumed.gan.d_optimizer.iterations.numpy()) == (18 + 6) * 2
     _assert_same_variables(straight.gan, resumed.gan, rtol=0, atol=0)
     assert pretrained_scores.stat().st_mtime_ns == written  # the MLE was not redone
+    # Killed after D's last pretraining epoch, before the game's first checkpoint: the
+    # resumed run starts the game from D's checkpoint without pretraining D again.
+    shutil.rmtree(tmp_path / "stopped" / "checkpoints")
+    capsys.readouterr()
+    again = train(text_run(tmp_path / "stopped", text_files, **seqgan, resume=True))
+    printed = capsys.readouterr().out
+    assert "pretraining D" not in printed and "maximum likelihood" not in printed
+    assert pretrained_scores.stat().st_mtime_ns == written
+    assert int(again.gan.d_optimizer.iterations.numpy()) == (18 + 6) * 2
+    _assert_same_variables(straight.gan, again.gan, rtol=0, atol=0)
 
 
 def test_seqgans_initialisation_and_clipping_reach_g_in_both_phases(tmp_path, text_files):
