@@ -196,22 +196,10 @@ class _StopOnSignal(keras.callbacks.Callback):
         self.signals.restore()
 
 
-@dataclasses.dataclass
-class _Stopped:
-    """Where a signal stopped a phase before the game: its name, the step reached, of how
-    many, and the checkpoint a resumed run continues from."""
-
-    signal: str
-    phase: str
-    step: int
-    total_steps: int
-    checkpoint: str | None
-
-
 def _maximum_likelihood(run, config, data, epochs):
     """Trains G by maximum likelihood for `epochs`, resuming at the last finished epoch;
-    returns `(G, None)`, or `(G, _Stopped)` if a signal stopped it (an epoch a signal
-    cut short is not saved: the resumed run redoes it)."""
+    returns `(G, None)`, or `(G, the stopped run's TrainResult)` if a signal stopped it
+    (an epoch a signal cut short is not saved: the resumed run redoes it)."""
     resumed = run_layout.latest_checkpoint(run.path, PRETRAIN) if config.resume else None
     if resumed:
         mle, done = run.load_checkpoint(resumed[0]), resumed[1]["epoch"]
@@ -256,14 +244,14 @@ def _maximum_likelihood(run, config, data, epochs):
         stop.signals.restore()  # Keras skips on_train_end when fit raises
     if stop.signals.stopped_by is None:
         return mle.generator, None
-    stopped = _Stopped(
+    return mle.generator, _stopped_result(
+        mle.generator,
         stop.signals.stopped_by,
         "maximum likelihood",
         int(mle.optimizer.iterations.numpy()),
         steps_per_epoch * epochs,
         _latest(run, PRETRAIN),
     )
-    return mle.generator, stopped
 
 
 def _build_game(config, data, generator):
@@ -310,8 +298,9 @@ def _pretrain_discriminator(run, seqgan, config, data, done_epochs):
     pretraining), in batches of `--batch_size`, an order of their own, from epoch
     `done_epochs` on. The game (D, its optimizer and the random state) is saved
     after every epoch as RUN_DIR/d_pretrain/step-N, so a resumed run continues at the
-    last finished epoch and reads the same batches. Returns None, or `_Stopped` if a
-    signal stopped it (after the step it came in; that epoch is redone on resume)."""
+    last finished epoch and reads the same batches. Returns None, or the stopped run's
+    `TrainResult` if a signal stopped it (after the step it came in; that epoch is
+    redone on resume)."""
     epochs = config.d_pretrain_epochs
     if done_epochs >= epochs:  # finished before the run was stopped, in the game's first epoch
         return None
@@ -336,7 +325,8 @@ def _pretrain_discriminator(run, seqgan, config, data, done_epochs):
                 run.save_checkpoint(seqgan, state, keep=1, kind=D_PRETRAIN)
                 print(f"D pretraining: epoch {epoch} of {epochs}, d_loss {loss:.4f}", flush=True)
             if signals.stopped_by:
-                return _Stopped(
+                return _stopped_result(
+                    seqgan,
                     signals.stopped_by,
                     "D pretraining",
                     (epoch - 1) * steps_per_epoch + done,
@@ -382,7 +372,7 @@ def train_text(config, callbacks=()):
     if game_resumed is None and d_resumed is None:
         generator, stopped = _maximum_likelihood(run, config, data, pretrain_epochs)
         if stopped:
-            return _stopped_result(generator, stopped)
+            return stopped
         if not mle_only:
             # The baseline the game must beat, scored as the game's result will be.
             _score(run, config, data, generator, PRETRAINED_SCORES_FILE, "pretrained G")
@@ -426,7 +416,7 @@ def train_text(config, callbacks=()):
             done_epochs = d_resumed[1]["epoch"] if d_resumed else 0
             stopped = _pretrain_discriminator(run, game, config, data, done_epochs)
             if stopped:
-                return _stopped_result(game, stopped)
+                return stopped
     total_steps = steps_per_epoch * config.epochs
     keeper = RunKeeper(
         run,
@@ -478,18 +468,19 @@ def train_text(config, callbacks=()):
     )
 
 
-def _stopped_result(model, stopped):
+def _stopped_result(model, signal_name, phase, step, total_steps, checkpoint):
+    """The result of a run a signal stopped before its game, in `phase`."""
     from keras_gan.train.trainer import TrainResult
 
     return TrainResult(
         gan=model,
-        step=stopped.step,
-        total_steps=stopped.total_steps,
-        stopped_by=stopped.signal,
-        checkpoint=stopped.checkpoint,
+        step=step,
+        total_steps=total_steps,
+        stopped_by=signal_name,
+        checkpoint=checkpoint,
         export_path=None,
         mode_coverage=None,
-        phase=stopped.phase,
+        phase=phase,
     )
 
 
