@@ -24,12 +24,15 @@ from keras_gan.models.seqgan import SeqGAN
 from keras_gan.models.stylegan2 import MappingNetwork
 from keras_gan.models.stylegan2 import StyleGAN2Discriminator
 from keras_gan.models.stylegan2 import StyleGAN2Generator
+from keras_gan.models.text_autoencoder import CodeTextGenerator
+from keras_gan.models.text_autoencoder import TextAutoencoder
 from keras_gan.models.text_discriminator import TextDiscriminator
 from keras_gan.models.text_gan import text_gan
 from keras_gan.models.text_generator import TextGenerator
 
 __all__ = [
     "BiGAN",
+    "CodeTextGenerator",
     "BigGANGenerator",
     "DCGANDiscriminator",
     "DCGANEncoder",
@@ -50,6 +53,7 @@ __all__ = [
     "SeqGAN",
     "StyleGAN2Discriminator",
     "StyleGAN2Generator",
+    "TextAutoencoder",
     "TextDiscriminator",
     "TextGenerator",
     "paper_cifar10_gan",

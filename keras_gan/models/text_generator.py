@@ -53,6 +53,9 @@ class TextGenerator(keras.Model):
             A given `cell` keeps its own initialisers. Pass an unseeded one
             (`keras.utils.set_random_seed` seeds it): a seeded initializer draws
             the same values for weights of the same shape.
+        context_dim: 0, or the size of a context vector joined to every step's
+            input embedding: a decoder of codes (`TextAutoencoder`), whose
+            `logits` and `sample` then take `context`, `(batch, context_dim)`.
 
     Reference:
         Kusner & Hernandez-Lobato, "GANS for Sequences of Discrete Elements with
@@ -61,7 +64,15 @@ class TextGenerator(keras.Model):
     """
 
     def __init__(
-        self, vocab_size, length, embedding_dim=32, units=32, cell=None, initializer=None, **kwargs
+        self,
+        vocab_size,
+        length,
+        embedding_dim=32,
+        units=32,
+        cell=None,
+        initializer=None,
+        context_dim=0,
+        **kwargs,
     ):
         super().__init__(**kwargs)
         for name, value in (
@@ -74,6 +85,11 @@ class TextGenerator(keras.Model):
                 raise ValueError(f"`{name}` must be a positive int. Received: {name}={value!r}")
         if vocab_size < 2:
             raise ValueError(f"`vocab_size` must be >= 2. Received: vocab_size={vocab_size}")
+        if not isinstance(context_dim, int) or isinstance(context_dim, bool) or context_dim < 0:
+            raise ValueError(
+                f"`context_dim` must be an int >= 0. Received: context_dim={context_dim!r}"
+            )
+        self.context_dim = context_dim
         self.vocab_size = vocab_size
         self.length = length
         self.embedding_dim = embedding_dim
@@ -127,14 +143,17 @@ class TextGenerator(keras.Model):
 
     def build(self, input_shape=None):
         ids = ops.zeros((1, self.length), "int32")
-        self.logits(ids)
+        context = ops.zeros((1, self.context_dim)) if self.context_dim else None
+        self.logits(ids, context=context)
         self.built = True
 
-    def logits(self, ids, training=False):
+    def logits(self, ids, training=False, context=None):
         """Teacher forcing: logits of token t given tokens before t, for every t.
 
         Args:
             ids: `(batch, length)` int token ids.
+            context: `(batch, context_dim)` floats joined to every step's input;
+                only (and always) for a generator with `context_dim`.
 
         Returns:
             `(batch, length, vocab_size)` float logits.
@@ -142,16 +161,35 @@ class TextGenerator(keras.Model):
         ids = ops.cast(ids, "int32")
         start = ops.zeros_like(ids[:, :1])
         inputs = self.embedding(ops.concatenate([start, ids[:, :-1]], axis=1))
+        context = self._check_context(context)
+        if context is not None:
+            steps = ops.repeat(ops.expand_dims(context, 1), self.length, axis=1)
+            inputs = ops.concatenate([inputs, ops.cast(steps, inputs.dtype)], axis=-1)
         return self.projection(self.rnn(inputs, training=training))
 
-    def _decode(self, batch_size, pick, training=False):
+    def _check_context(self, context):
+        """`context` as a tensor, or raises when given to a generator without
+        `context_dim` or missing from one with it."""
+        if (context is None) != (self.context_dim == 0):
+            raise ValueError(
+                f"This TextGenerator has context_dim={self.context_dim}, so it needs "
+                f"{'a' if self.context_dim else 'no'} `context`. Received: "
+                f"context={'None' if context is None else 'a tensor'}"
+            )
+        return None if context is None else ops.convert_to_tensor(context)
+
+    def _decode(self, batch_size, pick, training=False, context=None):
         """Runs the recurrence for `length` steps; `pick(t, logits)` returns the
         next input token and the step's output. Returns the stacked outputs."""
+        context = self._check_context(context)
         state = self.rnn.get_initial_state(batch_size)
         token = ops.zeros((batch_size,), "int32")
         outputs = []
         for t in range(self.length):
-            hidden, state = self.cell(self.embedding(token), state, training=training)
+            inputs = self.embedding(token)
+            if context is not None:
+                inputs = ops.concatenate([inputs, ops.cast(context, inputs.dtype)], axis=-1)
+            hidden, state = self.cell(inputs, state, training=training)
             token, output = pick(t, self.projection(hidden))
             outputs.append(output)
         return ops.stack(outputs, axis=1)
@@ -174,7 +212,7 @@ class TextGenerator(keras.Model):
 
         return self._decode(batch_size, pick, training=training)
 
-    def sample(self, num_samples, seed=0, temperature=1.0):
+    def sample(self, num_samples, seed=0, temperature=1.0, context=None):
         """`(num_samples, length)` int32 token ids, each step drawn from
         softmax(logits / temperature) with stateless random ops (the same seed
         gives the same ids in any process).
@@ -184,6 +222,7 @@ class TextGenerator(keras.Model):
             seed: an int or a shape-`(2,)` integer seed tensor.
             temperature: > 0; 1 samples the model's own distribution, lower is
                 greedier, higher more uniform.
+            context: `(num_samples, context_dim)`, as in `logits`.
         """
         if isinstance(temperature, int | float) and not temperature > 0:
             raise ValueError(f"`temperature` must be > 0. Received: temperature={temperature}")
@@ -196,7 +235,7 @@ class TextGenerator(keras.Model):
             token = _draw(logits, seed, t, temperature)
             return token, token
 
-        return self._decode(num_samples, pick)
+        return self._decode(num_samples, pick, context=context)
 
     def complete(self, ids, given, seed, temperature=1.0):
         """Monte-Carlo completions: the first `given` tokens of each row of `ids` kept,
@@ -229,6 +268,8 @@ class TextGenerator(keras.Model):
             embedding_dim=self.embedding_dim,
             units=self.units,
         )
+        if self.context_dim:
+            config["context_dim"] = self.context_dim
         if not isinstance(self.cell, keras.layers.LSTMCell):
             config["cell"] = keras.saving.serialize_keras_object(self.cell)
         if self.initializer is not None:
