@@ -66,7 +66,7 @@ def main(argv):
     try:
         langevin = _langevin()
         model, model_path = load_saved_model(_SOURCE.value)
-        if is_text_model(model):
+        if is_text_model(model, model_path):
             path = _export_text(model, model_path)
         else:
             gan = checked_gan(model, model_path, _SOURCE.value)

@@ -48,11 +48,19 @@ def load_saved_model(source):
         raise ValueError(f"Cannot load a model from {str(path)!r}: {error}") from error
 
 
-def is_text_model(model):
-    """Whether `model` is a text run's (a GAN, SeqGAN or MaximumLikelihood of a TextGenerator)."""
+def is_text_model(model, path=None):
+    """Whether `model` is a text run's: a GAN, SeqGAN or MaximumLikelihood of a
+    TextGenerator, ARAE's autoencoder, or (given the `path` it was loaded from) any
+    model of a run on a text set, such as ARAE's GAN of codes."""
+    from keras_gan.models.text_autoencoder import TextAutoencoder
     from keras_gan.models.text_generator import TextGenerator
 
-    return isinstance(getattr(model, "generator", None), TextGenerator)
+    if isinstance(getattr(model, "generator", None), TextGenerator) or isinstance(
+        model, TextAutoencoder
+    ):
+        return True
+    config = run_layout.recorded_config(path) if path is not None else None
+    return (config or {}).get("dataset") in ("text", "text_oracle")
 
 
 def load_trained_gan(source):
@@ -70,7 +78,7 @@ def load_trained_gan(source):
 
 def checked_gan(model, path, source):
     """`model` (loaded from `path`, found from `source`) if it is an image GAN."""
-    if is_text_model(model):
+    if is_text_model(model, path):
         raise ValueError(
             f"{str(path)!r} holds a text model ({type(model).__name__}); its generator is "
             "exported with its vocabulary by scripts/export.py or "
@@ -104,15 +112,19 @@ def load_text_generator(source):
 
 def text_generator_and_vocabulary(model, path, source):
     """`load_text_generator`'s answer for `model`, loaded from `path`, found from `source`."""
-    if not is_text_model(model):
+    if not is_text_model(model, path):
         raise ValueError(
             f"{str(path)!r} holds a {type(model).__name__}, not a text run's model. "
             f"Received: source={str(source)!r}"
         )
     run_dir = run_layout.run_directory_of(path)
     config = run_layout.recorded_config(path) or {}
+    if config.get("model") == "arae" or not hasattr(model, "generator"):
+        generator = _arae_text_generator(model, path, run_dir, source)
+    else:
+        generator = model.generator
     if run_dir is None or config.get("dataset") != "text":
-        return model.generator, None
+        return generator, None
     from keras_gan.text import Vocabulary
 
     vocabulary_file = run_dir / run_layout.VOCABULARY_FILE
@@ -123,7 +135,28 @@ def text_generator_and_vocabulary(model, path, source):
             "run's --text_file).vocabulary and call export_text_generator. "
             f"Received: source={str(source)!r}"
         )
-    return model.generator, Vocabulary.load(vocabulary_file)
+    return generator, Vocabulary.load(vocabulary_file)
+
+
+def _arae_text_generator(gan, path, run_dir, source):
+    """An ARAE run's text generator: the GAN of codes loaded from `path`, decoded by the
+    autoencoder of the run's newest pretrain/ checkpoint."""
+    from keras_gan.models.text_autoencoder import CodeTextGenerator
+    from keras_gan.models.text_autoencoder import TextAutoencoder
+
+    if isinstance(gan, TextAutoencoder):
+        raise ValueError(
+            f"{str(path)!r} holds ARAE's autoencoder, which makes text only from a GAN's codes: "
+            "give the run directory or one of its checkpoints/step-N folders. "
+            f"Received: source={str(source)!r}"
+        )
+    autoencoder = run_layout.latest_checkpoint(run_dir, run_layout.PRETRAIN) if run_dir else None
+    if autoencoder is None:
+        raise ValueError(
+            f"{str(path)!r} holds an ARAE run's GAN of codes, but its run has no autoencoder "
+            f"checkpoint in {run_layout.PRETRAIN}/ to decode them. Received: source={str(source)!r}"
+        )
+    return CodeTextGenerator.of_gan(gan, keras.saving.load_model(autoencoder[0]))
 
 
 def load_encoder(path, gan):

@@ -121,6 +121,13 @@ class TextAutoencoder(keras.Model):
         hidden = ops.cast(hidden, "float32")
         return hidden / ops.maximum(ops.norm(hidden, axis=-1, keepdims=True), 1e-12)
 
+    def reconstruct(self, ids, seed=0, temperature=1e-3):
+        """`ids` decoded from their own codes (no noise): `(batch, length)` int32 ids drawn
+        as `TextGenerator.sample` draws them; the default temperature is the argmax."""
+        return self.decoder.sample(
+            ops.shape(ids)[0], seed=seed, temperature=temperature, context=self.encode(ids)
+        )
+
     def call(self, ids, training=False):
         """Teacher-forced logits `(batch, length, vocab_size)` of `ids` decoded from their
         own codes, noisy in training."""
@@ -191,6 +198,13 @@ class CodeTextGenerator(keras.Model):
         self.latent_dim = int(latent_dim)
         self.vocab_size = decoder.vocab_size
         self.length = decoder.length
+
+    @classmethod
+    def of_gan(cls, gan, autoencoder):
+        """The text of `gan`'s codes (from its average, if it samples from one), built."""
+        generator = cls(gan.sampler, autoencoder.decoder, gan.latent_distribution, gan.latent_dim)
+        generator.build()
+        return generator
 
     def build(self, input_shape=None):
         code = self.code_generator(ops.zeros((1, self.latent_dim)))

@@ -90,7 +90,9 @@ def define_flags(flag_values=flags.FLAGS):
         "stylegan2 (StyleGAN2's mapping network, modulated convolutions and skip G, and its D; "
         "--filters is the channel cap, 512 in the paper; --channel_base); "
         "for --dataset=text or text_oracle: mle (maximum likelihood alone), gumbel_gan (the "
-        "Gumbel-softmax GAN) or seqgan (REINFORCE with Monte-Carlo rollouts).",
+        "Gumbel-softmax GAN), seqgan (REINFORCE with Monte-Carlo rollouts) or arae (ARAE in two "
+        "stages: an LSTM autoencoder for --pretrain_epochs, then a GAN of its codes with "
+        "mlp's generator and maxout critic, sized by --g_units, --d_units, --d_pieces).",
         **fv,
     )
     flags.DEFINE_integer("latent_dim", d.latent_dim, "Size of the noise vector z.", **fv)
@@ -292,7 +294,8 @@ def define_flags(flag_values=flags.FLAGS):
         "pretrain_epochs",
         d.pretrain_epochs,
         "Text: maximum-likelihood epochs before the game (--model=mle: the whole run is "
-        "maximum likelihood, for --epochs).",
+        "maximum likelihood, for --epochs; --model=arae: the autoencoder's epochs, with "
+        "--pretrain_batch_size and --pretrain_learning_rate).",
         **fv,
     )
     flags.DEFINE_integer(
@@ -319,7 +322,15 @@ def define_flags(flag_values=flags.FLAGS):
         "g_clipnorm",
         d.g_clipnorm,
         "Text: clip G's gradients to this global norm in maximum likelihood and in the game, "
-        "as SeqGAN's and RelGAN's code do (5.0); 0: no clipping.",
+        "as SeqGAN's and RelGAN's code do (5.0); --model=arae: the autoencoder's (ARAE: 1); "
+        "0: no clipping.",
+        **fv,
+    )
+    flags.DEFINE_float(
+        "code_noise",
+        d.code_noise,
+        "--model=arae: standard deviation of the Gaussian noise added to the autoencoder's "
+        "unit-norm codes in training (ARAE: 0.1); 0: none.",
         **fv,
     )
     flags.DEFINE_float(

@@ -26,8 +26,30 @@ IMAGE_MODELS = (
 )
 STYLEGAN2_D_ARCHITECTURES = ("resnet", "orig")
 # Token sequences (--dataset=text or text_oracle): maximum likelihood alone, the
-# Gumbel-softmax GAN, SeqGAN.
-TEXT_MODELS = ("mle", "gumbel_gan", "seqgan")
+# Gumbel-softmax GAN, SeqGAN, ARAE (a GAN of an autoencoder's codes).
+TEXT_MODELS = ("mle", "gumbel_gan", "seqgan", "arae")
+# The flags of --model=arae's GAN of codes: the MLP generator and maxout critic of
+# --model=mlp, z, and the WGAN-GP penalty; the other text models refuse them.
+ARAE_GAN_FLAGS = (
+    "g_units",
+    "d_units",
+    "d_pieces",
+    "d_input_dropout",
+    "d_hidden_dropout",
+    "latent_dim",
+    "latent_distribution",
+    "d_loss_weight",
+    "gradient_penalty",
+)
+# The text discriminator's, the Gumbel GAN's and SeqGAN's flags, which --model=arae refuses.
+TEXT_GAME_FLAGS = (
+    "filters",
+    "d_embedding_dim",
+    "d_representations",
+    "gumbel_max_inverse_temperature",
+    "gumbel_schedule",
+    "rollouts",
+)
 TEXT_SETS = ("text", "text_oracle")
 GUMBEL_SCHEDULES = ("exp", "linear", "constant")
 # --text_generator: G's recurrent cell, Texygen's LSTM or RelGAN's relational memory.
@@ -51,6 +73,7 @@ TEXT_ONLY = (
     "pretrain_learning_rate",
     "g_init_stddev",
     "g_clipnorm",
+    "code_noise",
     "gumbel_max_inverse_temperature",
     "gumbel_schedule",
     "rollouts",
@@ -188,6 +211,7 @@ class TrainConfig:
     pretrain_learning_rate: float = 1e-2
     g_init_stddev: float = 0.0
     g_clipnorm: float = 0.0
+    code_noise: float = 0.1
     gumbel_max_inverse_temperature: float = 100.0
     gumbel_schedule: str = "exp"
     rollouts: int = 16
@@ -490,20 +514,38 @@ class TrainConfig:
             "r2_gamma": self.r2_gamma,
             "ema": self.ema,
         }
+        arae = self.model == "arae"
         for name, value in image_only.items():
-            if value:
+            if value and not (arae and name in ARAE_GAN_FLAGS):
                 _fail(name, value, f"cannot be used with --dataset={self.dataset}")
         defaults = TrainConfig()
-        # The image networks' sizes and z's shape: a text G draws its own Gumbel noise.
+        # The image networks' sizes and z's shape: a text G draws its own Gumbel noise;
+        # ARAE's GAN of codes reads --model=mlp's.
         unread = [name for name in IMAGE_FAMILY_FLAGS if name != "filters"]
         for name in (*unread, "latent_dim", "latent_distribution", "d_loss_weight"):
             value = getattr(self, name)
-            if value != getattr(defaults, name):
+            if value == getattr(defaults, name) or (arae and name in ARAE_GAN_FLAGS):
+                continue
+            if name in ARAE_GAN_FLAGS:
                 _fail(
                     name,
                     value,
-                    f"is not read by text runs (received --dataset={self.dataset})",
+                    f"is read by no text model but --model=arae's GAN of codes (received "
+                    f"--model={self.model})",
                 )
+            _fail(name, value, f"is not read by text runs (received --dataset={self.dataset})")
+        unread = TEXT_GAME_FLAGS + ("text_generator",) if arae else ("code_noise",)
+        for name in unread:
+            if getattr(self, name) != getattr(defaults, name):
+                _fail(
+                    name,
+                    getattr(self, name),
+                    "is not read by --model=arae (an LSTM autoencoder and a GAN of its codes)"
+                    if arae
+                    else f"applies to --model=arae only (--model={self.model})",
+                )
+        if not (math.isfinite(self.code_noise) and self.code_noise >= 0):
+            _fail("code_noise", self.code_noise, "must be a number >= 0 (ARAE: 0.1), 0 for none")
         for name in ("strategy", "mixed_precision", "jit_compile", "steps_per_execution"):
             if getattr(self, name) != getattr(defaults, name):
                 _fail(

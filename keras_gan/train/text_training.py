@@ -13,8 +13,10 @@ from keras_gan.callbacks import GumbelTemperature
 from keras_gan.data.pipeline import epoch_index_batches
 from keras_gan.files import write_json
 from keras_gan.layers import RelationalMemoryCell
+from keras_gan.models import CodeTextGenerator
 from keras_gan.models import MaximumLikelihood
 from keras_gan.models import SeqGAN
+from keras_gan.models import TextAutoencoder
 from keras_gan.models import TextDiscriminator
 from keras_gan.models import TextGenerator
 from keras_gan.models import text_gan
@@ -29,6 +31,7 @@ from keras_gan.text import seqgan_oracle
 from keras_gan.text.evaluation import TextEvaluation
 from keras_gan.text.evaluation import generated_sentences
 from keras_gan.text.evaluation import nll_per_token
+from keras_gan.train.builders import build_gan
 from keras_gan.train.run_directory import RunDirectory
 from keras_gan.train.run_keeper import RunKeeper
 from keras_gan.train.signal_stop import SignalStop
@@ -112,20 +115,27 @@ def id_batches(ids, batch_size, seed, epochs, start_step=0, steps_per_epoch=None
 
 class TextSamples(keras.callbacks.Callback):
     """After every epoch: a few seeded samples printed, appended to samples.txt and
-    written to TensorBoard as text."""
+    written to TensorBoard as text. `draw(model)` returns their ids."""
 
-    def __init__(self, generator_of, data, folder, logs_dir, seed, phase):
+    def __init__(self, draw, data, folder, logs_dir, phase):
         super().__init__()
-        self.generator_of = generator_of
+        self.draw = draw
         self.data = data
         self.folder = folder
         self.writer = tf.summary.create_file_writer(str(logs_dir))
-        self.seed = seed
         self.phase = phase
 
+    @classmethod
+    def of_generator(cls, generator_of, data, folder, logs_dir, seed, phase):
+        """Samples of `generator_of(model)`, the same seed after every epoch."""
+
+        def draw(model):
+            return generator_of(model).sample(SAMPLES_PER_EPOCH, seed=[seed, 7])
+
+        return cls(draw, data, folder, logs_dir, phase)
+
     def on_epoch_end(self, epoch, logs=None):
-        generator = self.generator_of(self.model)
-        ids = generator.sample(SAMPLES_PER_EPOCH, seed=[self.seed, 7]).numpy()
+        ids = np.asarray(self.draw(self.model))
         lines = self.data.words(ids)
         self.folder.mkdir(parents=True, exist_ok=True)
         with open(self.folder / SAMPLES_FILE, "a", encoding="utf-8") as file:
@@ -173,6 +183,19 @@ def _text_generator(config, data):
     )
 
 
+def _autoencoder(config, data):
+    """ARAE's autoencoder, its LSTMs of --lstm_units (the code's size) initialised as G's."""
+    return TextAutoencoder(
+        data.vocab_size,
+        data.length,
+        embedding_dim=config.embedding_dim,
+        units=config.lstm_units,
+        code_noise=config.code_noise,
+        initializer=_text_generator(config, data).initializer,
+        seed=config.seed,
+    )
+
+
 def _g_optimizer(config, learning_rate, **kwargs):
     """G's Adam, its gradients clipped to --g_clipnorm's global norm when that is set."""
     clip = {"global_clipnorm": config.g_clipnorm} if config.g_clipnorm else {}
@@ -197,27 +220,45 @@ class _StopOnSignal(keras.callbacks.Callback):
 
 
 def _maximum_likelihood(run, config, data, epochs):
-    """Trains G by maximum likelihood for `epochs`, resuming at the last finished epoch;
-    returns `(G, None)`, or `(G, the stopped run's TrainResult)` if a signal stopped it
-    (an epoch a signal cut short is not saved: the resumed run redoes it)."""
+    """Trains G by maximum likelihood (for --model=arae, the autoencoder) for `epochs`,
+    resuming at the last finished epoch; returns `(G, None)`, or `(G, the stopped run's
+    TrainResult)` if a signal stopped it (an epoch a signal cut short is not saved: the
+    resumed run redoes it). For ARAE "G" is the `TextAutoencoder`."""
+    arae = config.model == "arae"
     resumed = run_layout.latest_checkpoint(run.path, PRETRAIN) if config.resume else None
     if resumed:
         mle, done = run.load_checkpoint(resumed[0]), resumed[1]["epoch"]
     else:
-        generator = _text_generator(config, data)
-        mle, done = MaximumLikelihood(generator), 0
+        mle = (
+            _autoencoder(config, data) if arae else MaximumLikelihood(_text_generator(config, data))
+        )
+        done = 0
         mle.compile(_g_optimizer(config, config.pretrain_learning_rate))
+    trained = mle if arae else mle.generator
     if done >= epochs:
-        return mle.generator, None
+        return trained, None
     steps = len(data.ids) // config.pretrain_batch_size
     dataset, steps_per_epoch = id_batches(
         data.ids, config.pretrain_batch_size, config.seed, epochs, done * steps
     )
+    phase = "the autoencoder" if arae else "maximum likelihood"
     print(
-        f"keras_gan: maximum likelihood, {len(data.ids)} sequences of {data.length} tokens, "
+        f"keras_gan: {phase}, {len(data.ids)} sequences of {data.length} tokens, "
         f"{data.vocab_size} ids, {steps_per_epoch} steps per epoch, epochs {done + 1}..{epochs}",
         flush=True,
     )
+    if arae:  # how the first training sentences come back from their codes
+        samples = TextSamples(
+            lambda model: model.reconstruct(data.ids[:SAMPLES_PER_EPOCH]),
+            data,
+            run.samples,
+            run.logs,
+            PRETRAIN,
+        )
+    else:
+        samples = TextSamples.of_generator(
+            lambda model: model.generator, data, run.samples, run.logs, config.seed, PRETRAIN
+        )
     stop = _StopOnSignal()
     try:
         mle.fit(
@@ -228,14 +269,7 @@ def _maximum_likelihood(run, config, data, epochs):
             verbose=2,
             callbacks=[
                 _PretrainCheckpoint(run, steps_per_epoch, config.checkpoints_to_keep),
-                TextSamples(
-                    lambda model: model.generator,
-                    data,
-                    run.samples,
-                    run.logs,
-                    config.seed,
-                    PRETRAIN,
-                ),
+                samples,
                 keras.callbacks.TensorBoard(str(run.logs / PRETRAIN), write_graph=False),
                 stop,
             ],
@@ -243,18 +277,28 @@ def _maximum_likelihood(run, config, data, epochs):
     finally:
         stop.signals.restore()  # Keras skips on_train_end when fit raises
     if stop.signals.stopped_by is None:
-        return mle.generator, None
-    return mle.generator, _stopped_result(
-        mle.generator,
+        return trained, None
+    return trained, _stopped_result(
+        trained,
         stop.signals.stopped_by,
-        "maximum likelihood",
+        phase,
         int(mle.optimizer.iterations.numpy()),
         steps_per_epoch * epochs,
         _latest(run, PRETRAIN),
     )
 
 
-def _build_game(config, data, generator):
+def _codes(autoencoder, ids, batch=1000):
+    """The autoencoder's codes of `ids`, float32 `(len(ids), code_dim)`."""
+    return np.concatenate(
+        [np.asarray(autoencoder.encode(ids[i : i + batch])) for i in range(0, len(ids), batch)]
+    )
+
+
+def _build_game(config, data, generator, steps_per_epoch):
+    if config.model == "arae":
+        # --model=mlp's generator and maxout critic, on codes of --lstm_units values.
+        return build_gan(config, (generator.code_dim,), steps_per_epoch)
     d_optimizer = keras.optimizers.Adam(
         config.d_learning_rate, beta_1=config.beta_1, beta_2=config.beta_2
     )
@@ -368,12 +412,14 @@ def train_text(config, callbacks=()):
     if config.resume and game_resumed is None:
         d_resumed = run_layout.latest_checkpoint(run.path, D_PRETRAIN)
     mle_only = config.model == "mle"
+    arae = config.model == "arae"
     pretrain_epochs = config.epochs if mle_only else config.pretrain_epochs
-    if game_resumed is None and d_resumed is None:
+    # ARAE's game is not the autoencoder's: a resumed game reloads it from its phase.
+    if (game_resumed is None and d_resumed is None) or arae:
         generator, stopped = _maximum_likelihood(run, config, data, pretrain_epochs)
         if stopped:
             return stopped
-        if not mle_only:
+        if not (mle_only or arae or game_resumed):
             # The baseline the game must beat, scored as the game's result will be.
             _score(run, config, data, generator, PRETRAINED_SCORES_FILE, "pretrained G")
     if mle_only:
@@ -392,10 +438,12 @@ def train_text(config, callbacks=()):
 
     one_hot = data.vocab_size if config.model == "gumbel_gan" else None
     start_step = game_resumed[1]["step"] if game_resumed else 0
+    # ARAE's GAN learns the autoencoder's codes of the training sentences.
+    examples = _codes(generator, data.ids) if arae else data.ids
 
     def batches_from(step):
         return id_batches(
-            data.ids,
+            examples,
             config.batch_size,
             config.seed + 1,  # not the pretraining's order
             config.epochs,
@@ -411,7 +459,7 @@ def train_text(config, callbacks=()):
         if d_resumed:
             game = run.load_checkpoint(d_resumed[0])
         else:
-            game = _build_game(config, data, generator)
+            game = _build_game(config, data, generator, steps_per_epoch)
         if config.d_pretrain_epochs:
             done_epochs = d_resumed[1]["epoch"] if d_resumed else 0
             stopped = _pretrain_discriminator(run, game, config, data, done_epochs)
@@ -432,9 +480,13 @@ def train_text(config, callbacks=()):
                 config.gumbel_max_inverse_temperature, total_steps, config.gumbel_schedule
             ),
         )
+
+    def text_generator_of(game):
+        return CodeTextGenerator.of_gan(game, generator) if arae else game.generator
+
     fit_callbacks += [
-        TextSamples(
-            lambda model: model.generator, data, run.samples, run.logs, config.seed, "game"
+        TextSamples.of_generator(
+            text_generator_of, data, run.samples, run.logs, config.seed, "game"
         ),
         keras.callbacks.TensorBoard(str(run.logs), write_graph=False, update_freq="epoch"),
         *callbacks,
@@ -455,14 +507,14 @@ def train_text(config, callbacks=()):
         )
     step = keeper.step()
     finished = keeper.stopped_by is None and step >= total_steps
-    scores = _score(run, config, data, game.generator) if finished else None
+    scores = _score(run, config, data, text_generator_of(game)) if finished else None
     return TrainResult(
         gan=game,
         step=step,
         total_steps=total_steps,
         stopped_by=keeper.stopped_by,
         checkpoint=str(checkpoint) if checkpoint else None,
-        export_path=_export(run, config, data, game.generator) if finished else None,
+        export_path=_export(run, config, data, text_generator_of(game)) if finished else None,
         mode_coverage=None,
         scores=scores,
     )
@@ -603,6 +655,8 @@ def score_text_generator(generator, data, temperatures, num_samples, seed):
         row `TextEvaluation`'s BLEU, self-BLEU and NLLs.
     """
     rows = []
+    # ARAE's generator has no likelihood (`logits`): no NLL of data under it.
+    likelihood = hasattr(generator, "logits")
     if data.oracle is not None:
         for temperature in temperatures:
             samples = generator.sample(num_samples, [seed, 3], temperature)
@@ -610,19 +664,20 @@ def score_text_generator(generator, data, temperatures, num_samples, seed):
                 {
                     "temperature": temperature,
                     "nll_oracle": nll_per_token(data.oracle, samples.numpy()),
-                    # G's NLL of held-out oracle sequences.
-                    "nll_test": nll_per_token(generator, data.test_ids, temperature),
                 }
             )
-            print(
-                f"temperature {temperature}: NLL_oracle {rows[-1]['nll_oracle']:.3f}, "
-                f"NLL test {rows[-1]['nll_test']:.3f}",
-                flush=True,
-            )
+            if likelihood:  # G's NLL of held-out oracle sequences
+                rows[-1]["nll_test"] = nll_per_token(generator, data.test_ids, temperature)
+            print(_score_line(rows[-1]), flush=True)
         # The oracle's NLL of its own held-out samples: its entropy rate, the floor.
         return {"oracle_entropy": nll_per_token(data.oracle, data.test_ids), "rows": rows}
     references = data.test_sentences or data.vocabulary.decode(data.ids)
-    evaluation = TextEvaluation(references, data.test_ids, num_samples, train_ids=data.ids)
+    evaluation = TextEvaluation(
+        references,
+        data.test_ids if likelihood else None,
+        num_samples,
+        train_ids=data.ids if likelihood else None,
+    )
     for temperature in temperatures:
         rows.append(evaluation(generator, data.vocabulary, temperature, seed=seed))
         print(_score_line(rows[-1]), flush=True)
@@ -631,11 +686,17 @@ def score_text_generator(generator, data, temperatures, num_samples, seed):
 
 
 def _score_line(row):
-    bleu = " ".join(f"{row[f'bleu{n}']:.3f}" for n in (2, 3, 4, 5))
-    return (
-        f"temperature {row['temperature']}: BLEU-2..5 {bleu}, self-BLEU-4 "
-        f"{row['self_bleu4']:.3f}, NLL test {row['nll_test']:.3f}, train {row['nll_train']:.3f}"
-    )
+    parts = []
+    if "nll_oracle" in row:
+        parts.append(f"NLL_oracle {row['nll_oracle']:.3f}")
+    else:
+        bleu = " ".join(f"{row[f'bleu{n}']:.3f}" for n in (2, 3, 4, 5))
+        parts.append(f"BLEU-2..5 {bleu}, self-BLEU-4 {row['self_bleu4']:.3f}")
+    if "nll_test" in row:
+        parts.append(f"NLL test {row['nll_test']:.3f}")
+    if "nll_train" in row:
+        parts.append(f"train {row['nll_train']:.3f}")
+    return f"temperature {row['temperature']}: " + ", ".join(parts)
 
 
 def _export(run, config, data, generator):

@@ -10,7 +10,9 @@ import keras
 import numpy as np
 import pytest
 
+from keras_gan import run_layout
 from keras_gan.export import load_text_generator
+from keras_gan.models import CodeTextGenerator
 from keras_gan.models import SeqGAN
 from keras_gan.text import Corpus
 from keras_gan.text import seqgan_oracle
@@ -251,6 +253,65 @@ def test_a_relgan_shaped_run_trains_exports_and_serves_its_samples(tmp_path, tex
     assert out["ids"] == generator.sample(5, seed=[2, 0]).numpy().tolist()
 
 
+def arae_run(run_dir, files, **changes):
+    """ARAE: an autoencoder of 8 units for 2 epochs, then a small WGAN-GP of its codes."""
+    values = dict(
+        model="arae",
+        pretrain_epochs=2,
+        g_units=(16,),
+        d_units=(16,),
+        d_pieces=2,
+        d_input_dropout=0.0,
+        d_hidden_dropout=0.0,
+        latent_dim=8,
+        latent_distribution="normal",
+        loss="wasserstein",
+        gradient_penalty=10.0,
+        filters=64,  # the text D's flags at their defaults: ARAE refuses them
+        d_embedding_dim=64,
+    )
+    return text_run(run_dir, files, **{**values, **changes})
+
+
+def test_an_arae_run_resumes_exactly_and_its_decoded_codes_are_scored_served_and_evaluated(
+    tmp_path, text_files
+):
+    straight = train(arae_run(tmp_path / "straight", text_files))
+    assert type(straight.gan).__name__ == "GAN" and straight.step == 12
+    assert straight.gan.generator.data_shape == (8,)  # codes of --lstm_units values
+    stopped = train(arae_run(tmp_path / "stopped", text_files), [SignalAtStep(5, signal.SIGTERM)])
+    assert (stopped.stopped_by, stopped.step) == ("SIGTERM", 5)
+    resumed = train(arae_run(tmp_path / "stopped", text_files, resume=True, export=True))
+    assert resumed.step == 12
+    _assert_same_variables(straight.gan, resumed.gan, rtol=0, atol=0)
+    # Scored by BLEU of decoded codes; no likelihood, so no NLL.
+    row = resumed.scores["rows"][0]
+    assert {"bleu2", "self_bleu4"} <= set(row) and not {"nll_test", "nll_train"} & set(row)
+    # The run's text generator, loaded from the run, is the trained GAN's codes decoded.
+    generator, vocabulary = load_text_generator(tmp_path / "stopped")
+    assert type(generator).__name__ == "CodeTextGenerator"
+    assert vocabulary == Corpus.from_file(text_files / "train.txt").vocabulary
+    newest = run_layout.latest_checkpoint(tmp_path / "stopped", run_layout.PRETRAIN)
+    autoencoder = keras.saving.load_model(newest[0])
+    ids = generator.sample(6, seed=[4, 0]).numpy()
+    expected = CodeTextGenerator.of_gan(straight.gan, autoencoder).sample(6, seed=[4, 0])
+    np.testing.assert_array_equal(ids, expected)
+    out = in_fresh_tensorflow(
+        """
+        model = tf.saved_model.load(VALUES["path"])
+        seed = tf.constant(4, tf.int64)
+        out = model.signatures["generate"](num_samples=tf.constant(6), seed=seed)
+        OUT["ids"] = out["token_ids"].numpy().tolist()
+        """,
+        path=resumed.export_path,
+    )
+    assert out["ids"] == ids.tolist()
+    evaluated = evaluate_text_run(tmp_path / "stopped", (1.0,), 20, seed=0)
+    assert evaluated["step"] == 12 and evaluated["rows"] == resumed.scores["rows"]
+    with pytest.raises(ValueError, match="holds ARAE's autoencoder, which makes text only"):
+        evaluate_text_run(tmp_path / "stopped" / "pretrain", (1.0,), 20, seed=0)
+
+
 def test_an_oracle_run_can_measure_against_seqgans_oracle_file(tmp_path):
     path = tmp_path / "target_params_py3.pkl"
     path.write_bytes(pickle.dumps(seqgan_params(vocab=9, embedding=3, units=4)))
@@ -380,8 +441,23 @@ def test_resuming_with_a_training_file_whose_words_changed_is_refused(tmp_path, 
         ({"d_representations": 3}, "--d_representations must divide --d_embedding_dim=4"),
         ({"d_representations": 0}, "--d_representations must be"),
         ({"oracle_params": "x.pkl"}, "--oracle_params is read only with --dataset=text_oracle"),
-        ({"g_units": (64,)}, "--g_units is not read by text runs \\(received --dataset=text\\)"),
-        ({"latent_dim": 10}, "--latent_dim is not read by text runs"),
+        (
+            {"g_units": (64,)},
+            "--g_units is read by no text model but --model=arae's GAN of codes \\(received "
+            "--model=gumbel_gan\\)",
+        ),
+        ({"latent_dim": 10}, "--latent_dim is read by no text model but --model=arae's"),
+        ({"gradient_penalty": 10.0}, "--gradient_penalty cannot be used with --dataset=text"),
+        ({"code_noise": 0.2}, "--code_noise applies to --model=arae only \\(--model=gumbel_gan"),
+        ({"model": "arae", "filters": 3}, "--filters is not read by --model=arae"),
+        (
+            {"model": "arae", "filters": 64, "d_embedding_dim": 64, "rollouts": 4},
+            "--rollouts is not read by --model=arae",
+        ),
+        (
+            {"model": "arae", "filters": 64, "d_embedding_dim": 64, "code_noise": -1.0},
+            "--code_noise must be a number >= 0",
+        ),
         ({"info_categorical": (5,)}, "--info_categorical is not read by text runs"),
         ({"g_init_stddev": -0.1}, "--g_init_stddev must be a number >= 0"),
         ({"g_clipnorm": float("nan")}, "--g_clipnorm must be a number >= 0"),
