@@ -1,7 +1,9 @@
 """Shared fixtures: where the real MNIST and CIFAR-10 files are, and MNIST prepared offline once."""
 
+import fcntl
 import os
 import pathlib
+import shutil
 import socket
 import subprocess
 import sys
@@ -95,24 +97,48 @@ def mnist_manual_dir():
     return folder
 
 
+def prepared_once(tmp_path_factory, name, prepare):
+    """A folder `prepare(folder)` fills, made once per test run and shared by the
+    pytest-xdist workers of that run (each would otherwise spend the same 20-30 s
+    preparing MNIST). Without xdist it is the session's own temporary folder."""
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        folder = tmp_path_factory.mktemp(name)
+        prepare(folder)
+        return folder
+    # The workers' base folders share a parent that belongs to this run alone.
+    root = tmp_path_factory.getbasetemp().parent
+    folder, done = root / name, root / f"{name}.done"
+    with open(root / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)  # a worker that failed midway
+            folder.mkdir()
+            prepare(folder)
+            done.touch()
+    return folder
+
+
 @pytest.fixture(scope="session")
 def mnist_data_dir(mnist_manual_dir, tmp_path_factory):
     """A TFDS data directory with `mnist` prepared from the IDX files, offline."""
     from keras_gan.data import load_tfds_images
 
-    attempts = []
+    def prepare(data_dir):
+        attempts = []
 
-    def refuse(sock, address, *args):
-        attempts.append(address)
-        raise OSError(f"network access during offline preparation: {address}")
+        def refuse(sock, address, *args):
+            attempts.append(address)
+            raise OSError(f"network access during offline preparation: {address}")
 
-    data_dir = tmp_path_factory.mktemp("tfds")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(socket.socket, "connect", refuse)
-        patch.setattr(socket.socket, "connect_ex", refuse)
-        load_tfds_images("mnist", data_dir=data_dir, manual_dir=mnist_manual_dir)
-    assert not attempts, f"preparing MNIST from {mnist_manual_dir} tried to connect to {attempts}"
-    return data_dir
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(socket.socket, "connect", refuse)
+            patch.setattr(socket.socket, "connect_ex", refuse)
+            load_tfds_images("mnist", data_dir=data_dir, manual_dir=mnist_manual_dir)
+        assert not attempts, (
+            f"preparing MNIST from {mnist_manual_dir} tried to connect to {attempts}"
+        )
+
+    return prepared_once(tmp_path_factory, "tfds", prepare)
 
 
 @pytest.fixture(scope="session")
@@ -120,6 +146,7 @@ def mnist_array_record_dir(mnist_manual_dir, tmp_path_factory):
     """A TFDS data directory with `mnist` prepared as array_record (for streaming), offline."""
     from keras_gan.data.tfds_images import tfds_data_source
 
-    data_dir = tmp_path_factory.mktemp("tfds_array_record")
-    tfds_data_source("mnist", data_dir=str(data_dir), manual_dir=mnist_manual_dir)
-    return data_dir
+    def prepare(data_dir):
+        tfds_data_source("mnist", data_dir=str(data_dir), manual_dir=mnist_manual_dir)
+
+    return prepared_once(tmp_path_factory, "tfds_array_record", prepare)
