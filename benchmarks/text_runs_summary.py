@@ -40,6 +40,12 @@ def groups(run_dirs):
             print(f"{run}: no scores.json (unfinished): its final G is left out", file=sys.stderr)
         if config["model"] == "mle":
             found = [(f"MLE, {config['epochs']} epochs", run / "scores.json")]
+        elif config["model"] == "arae":  # no G before the game: no pretrained scores
+            label = (
+                f"arae, {config['pretrain_epochs']} autoencoder epochs + "
+                f"{config['epochs']} game epochs"
+            )
+            found = [(label, run / "scores.json")]
         else:
             found = [
                 (f"MLE, {config['pretrain_epochs']} epochs", run / "pretrained_scores.json"),
@@ -94,12 +100,16 @@ def main(run_dirs):
     scored, seeds = groups(run_dirs)
     if not scored:
         sys.exit(f"no finished text runs among {run_dirs}")
+    # Every score any group has; a model without one (ARAE has no NLL of data) shows "-".
+    columns = list(
+        dict.fromkeys(
+            c
+            for runs in scored.values()
+            for c, value in runs[0]["rows"][0].items()
+            if c != "temperature" and isinstance(value, int | float)
+        )
+    )
     first = next(iter(scored.values()))[0]
-    columns = [
-        c
-        for c, value in first["rows"][0].items()
-        if c != "temperature" and isinstance(value, int | float)
-    ]
     if "oracle_entropy" in first:
         entropies = {round(s["oracle_entropy"], 3) for runs in scored.values() for s in runs}
         print(f"oracle entropy: {sorted(entropies)}\n")
@@ -107,7 +117,9 @@ def main(run_dirs):
     print("|---" * (len(columns) + 3) + "|")
     for label, runs in scored.items():
         for index, row in enumerate(runs[0]["rows"]):
-            cells = [spread([r["rows"][index][c] for r in runs]) for c in columns]
+            cells = [
+                spread([r["rows"][index][c] for r in runs]) if c in row else "-" for c in columns
+            ]
             listed = ",".join(map(str, sorted(seeds[label])))
             print(f"| {label} | {listed} | {row['temperature']} | " + " | ".join(cells) + " |")
     equal = equal_coverage_table(run_dirs)

@@ -68,3 +68,18 @@ def test_the_equal_coverage_table_lists_each_oracle_game_run(tmp_path, capsys):
     text_runs_summary.main([str(run)])
     out = capsys.readouterr().out
     assert "| seqgan_seed3 | 3 | 1.0: +0.000 |" in out
+
+
+def test_an_arae_run_has_its_own_row_with_no_nll_of_data(tmp_path, capsys):
+    # ARAE's text has no likelihood, so its rows lack nll_test; the table shows "-" there.
+    game = tmp_path / "gumbel"
+    game.mkdir()
+    config = {"model": "gumbel_gan", "seed": 0, "pretrain_epochs": 40, "epochs": 26}
+    (game / "config.json").write_text(json.dumps({"config": config}))
+    row = {"temperature": 1.0, "nll_oracle": 9.0, "nll_test": 8.9}
+    (game / "scores.json").write_text(json.dumps({"oracle_entropy": 6.0, "rows": [row]}))
+    _run(tmp_path / "arae", 0, 9.5, model="arae")
+    text_runs_summary.main([str(game), str(tmp_path / "arae")])
+    out = capsys.readouterr().out
+    assert "| arae, 40 autoencoder epochs + 26 game epochs | 0 | 1.0 | 9.500 | - |" in out
+    assert "| gumbel_gan, 40 MLE epochs + 26 game epochs | 0 | 1.0 | 9.000 | 8.900 |" in out
