@@ -196,7 +196,7 @@ def _main(flag_args):
     [
         (
             ["--model=stylegan"],
-            "--model must be one of biggan, dcgan, gumbel_gan, infogan, mle, mlp, "
+            "--model must be one of arae, biggan, dcgan, gumbel_gan, infogan, mle, mlp, "
             "paper_cifar10_conv, paper_cifar10_fc, resnet, seqgan, stylegan2. Received: "
             "--model=stylegan",
         ),
