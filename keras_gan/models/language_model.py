@@ -4,8 +4,25 @@ sequence GAN, the baseline they are measured against, and the NLL metrics."""
 import keras
 
 
+class TokenCrossEntropyCompile:
+    """A `keras.Model` mixin: compiled with no loss, the mean per-token cross-entropy of
+    next-token logits against the ids (`MaximumLikelihood`, `TextAutoencoder`), and
+    restored from a `.keras` file with that compile."""
+
+    def compile(self, optimizer="adam", loss=None, **kwargs):
+        if loss is None:
+            loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+        super().compile(optimizer=optimizer, loss=loss, **kwargs)
+
+    def compile_from_config(self, config):
+        # Keras' own skips a model whose compile() is overridden, as this one is.
+        self.compile(**keras.saving.deserialize_keras_object(config))
+        if self.built:
+            self.optimizer.build(self.trainable_variables)
+
+
 @keras.saving.register_keras_serializable(package="keras_gan")
-class MaximumLikelihood(keras.Model):
+class MaximumLikelihood(TokenCrossEntropyCompile, keras.Model):
     """Wraps a `TextGenerator` so `fit(ids, ids)` trains it by teacher forcing.
 
     `call(ids)` returns the generator's next-token logits; compiled with the
@@ -36,17 +53,6 @@ class MaximumLikelihood(keras.Model):
 
     def call(self, ids, training=False):
         return self.generator.logits(ids, training=training)
-
-    def compile(self, optimizer="adam", loss=None, **kwargs):
-        if loss is None:
-            loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
-        super().compile(optimizer=optimizer, loss=loss, **kwargs)
-
-    def compile_from_config(self, config):
-        # Keras' own skips a model whose compile() is overridden, as this one is.
-        self.compile(**keras.saving.deserialize_keras_object(config))
-        if self.built:
-            self.optimizer.build(self.trainable_variables)
 
     def get_config(self):
         config = super().get_config()

@@ -6,11 +6,12 @@ import tensorflow as tf
 from keras import ops
 
 from keras_gan import latent
+from keras_gan.models.language_model import TokenCrossEntropyCompile
 from keras_gan.models.text_generator import TextGenerator
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
-class TextAutoencoder(keras.Model):
+class TextAutoencoder(TokenCrossEntropyCompile, keras.Model):
     """Encodes a token sequence into a code on the unit sphere and decodes it back.
 
     ARAE's autoencoder (Zhao et al. 2018, `lang/models.py`'s `Seq2Seq`): an LSTM
@@ -137,17 +138,6 @@ class TextAutoencoder(keras.Model):
                 ops.shape(code), stddev=self.code_noise, seed=self.noise_seed
             )
         return self.decoder.logits(ids, training=training, context=code)
-
-    def compile(self, optimizer="adam", loss=None, **kwargs):
-        if loss is None:
-            loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
-        super().compile(optimizer=optimizer, loss=loss, **kwargs)
-
-    def compile_from_config(self, config):
-        # Keras' own skips a model whose compile() is overridden, as this one is.
-        self.compile(**keras.saving.deserialize_keras_object(config))
-        if self.built:
-            self.optimizer.build(self.trainable_variables)
 
     def get_config(self):
         config = super().get_config()
