@@ -1,5 +1,6 @@
 """`train_text(config)`: a run on token sequences (--dataset=text or text_oracle):
-maximum likelihood, then the Gumbel-softmax GAN or SeqGAN, then the scores."""
+maximum likelihood, then the Gumbel-softmax GAN or SeqGAN (or ARAE's autoencoder, then a
+GAN of its codes), then the scores."""
 
 import dataclasses
 import json
@@ -385,7 +386,8 @@ def train_text(config, callbacks=()):
 
     Maximum likelihood for `pretrain_epochs` (`--model=mle`: for `epochs`) in
     batches of `pretrain_batch_size`, every epoch one pass over the data,
-    then, for `gumbel_gan` and `seqgan`, the game for `epochs`; then the
+    then, for `gumbel_gan` and `seqgan`, the game for `epochs` (`arae`: the
+    autoencoder in place of maximum likelihood, then a GAN of its codes); then the
     scores of the final generator at each of `text_temperatures`, written to
     RUN_DIR/scores.json. Both phases resume from their last checkpoint with
     `resume` and read the same batches as an uninterrupted run (the game
@@ -507,14 +509,15 @@ def train_text(config, callbacks=()):
         )
     step = keeper.step()
     finished = keeper.stopped_by is None and step >= total_steps
-    scores = _score(run, config, data, text_generator_of(game)) if finished else None
+    final = text_generator_of(game) if finished else None
+    scores = _score(run, config, data, final) if finished else None
     return TrainResult(
         gan=game,
         step=step,
         total_steps=total_steps,
         stopped_by=keeper.stopped_by,
         checkpoint=str(checkpoint) if checkpoint else None,
-        export_path=_export(run, config, data, text_generator_of(game)) if finished else None,
+        export_path=_export(run, config, data, final) if finished else None,
         mode_coverage=None,
         scores=scores,
     )
