@@ -35,6 +35,13 @@ class TextAutoencoder(TokenCrossEntropyCompile, keras.Model):
         units: LSTM units of the encoder and the decoder, and the code's size.
         code_noise: standard deviation of the Gaussian noise added to the code
             in training (ARAE: 0.1, annealed); 0 for none.
+        end_id: the id that ends a sentence and pads it (a `Vocabulary`'s 0):
+            the code is the encoder's state after the last id before the first
+            `end_id`, whatever follows, as ARAE's packed sequences give. Reading
+            the padding too would feed the LSTM one constant input for the rest
+            of the sequence (two thirds of a COCO caption's 36 ids), which washes
+            the sentence out of its state. None: every id is read (sequences
+            without an end, such as the synthetic oracle's).
         initializer: as in `TextGenerator`, for every weight of both halves.
         seed: seed of the code noise's stream, or None.
 
@@ -56,6 +63,7 @@ class TextAutoencoder(TokenCrossEntropyCompile, keras.Model):
         embedding_dim=32,
         units=32,
         code_noise=0.1,
+        end_id=0,
         initializer=None,
         seed=None,
         decoder=None,
@@ -64,7 +72,13 @@ class TextAutoencoder(TokenCrossEntropyCompile, keras.Model):
         super().__init__(**kwargs)
         if not code_noise >= 0:
             raise ValueError(f"`code_noise` must be >= 0. Received: code_noise={code_noise!r}")
+        if end_id is not None and not 0 <= end_id < vocab_size:
+            raise ValueError(
+                f"`end_id` must be an id of the vocabulary (0..{vocab_size - 1}) or None. "
+                f"Received: end_id={end_id!r}"
+            )
         self.code_noise = float(code_noise)
+        self.end_id = None if end_id is None else int(end_id)
         if isinstance(decoder, dict):
             decoder = keras.saving.deserialize_keras_object(decoder)
         if decoder is None:
@@ -117,8 +131,13 @@ class TextAutoencoder(TokenCrossEntropyCompile, keras.Model):
         self.built = True
 
     def encode(self, ids, training=False):
-        """`(batch, units)` codes of `(batch, length)` ids, each of L2 norm 1 (no noise)."""
-        hidden = self.encoder_rnn(self.encoder_embedding(ops.cast(ids, "int32")), training=training)
+        """`(batch, units)` codes of `(batch, length)` ids, each of L2 norm 1 (no noise);
+        with an `end_id`, of the ids before its first occurrence only."""
+        ids = ops.cast(ids, "int32")
+        mask = None
+        if self.end_id is not None:  # True before the sentence's end, False from it on
+            mask = ops.cumprod(ops.cast(ops.not_equal(ids, self.end_id), "int32"), axis=1) > 0
+        hidden = self.encoder_rnn(self.encoder_embedding(ids), mask=mask, training=training)
         hidden = ops.cast(hidden, "float32")
         return hidden / ops.maximum(ops.norm(hidden, axis=-1, keepdims=True), 1e-12)
 
@@ -147,6 +166,7 @@ class TextAutoencoder(TokenCrossEntropyCompile, keras.Model):
             embedding_dim=self.embedding_dim,
             units=self.units,
             code_noise=self.code_noise,
+            end_id=self.end_id,
             seed=self.seed,
             decoder=keras.saving.serialize_keras_object(self.decoder),
         )

@@ -192,6 +192,7 @@ def _autoencoder(config, data):
         embedding_dim=config.embedding_dim,
         units=config.lstm_units,
         code_noise=config.code_noise,
+        end_id=None if data.oracle is not None else 0,  # the oracle's sequences have no end
         initializer=_text_generator(config, data).initializer,
         seed=config.seed,
     )

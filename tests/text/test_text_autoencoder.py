@@ -63,6 +63,31 @@ def test_the_autoencoder_reconstructs_sentences_only_its_code_can_tell_apart(tra
     assert np.mean(np.all(np.asarray(swapped) == ids[::-1], axis=1)) >= 0.9
 
 
+def test_the_code_is_of_the_sentence_not_of_its_padding():
+    """The code is the encoder's state after the sentence's last id before the end id (0),
+    whatever follows, as ARAE's packed sequences give: reading COCO captions' padding (two
+    thirds of their ids) washed the sentence out of the code, and every caption decoded
+    to the same one."""
+    autoencoder = tiny_autoencoder()
+    ids = corpus(4)
+    ids[:, 3:] = 0  # three-id sentences, then their end and padding
+    noise = ids.copy()
+    noise[:, 4:] = np.random.default_rng(1).integers(1, VOCAB, (4, LENGTH - 4))
+    codes = np.asarray(autoencoder.encode(ids))
+    np.testing.assert_allclose(autoencoder.encode(noise), codes, rtol=1e-5, atol=1e-6)
+    alone = autoencoder.encoder_rnn(autoencoder.encoder_embedding(ids[:, :3]))
+    alone = alone / np.linalg.norm(alone, axis=1, keepdims=True)
+    np.testing.assert_allclose(alone, codes, rtol=1e-5, atol=1e-6)
+    changed = ids.copy()
+    changed[:, 2] = changed[:, 2] % (VOCAB - 1) + 1  # another last word
+    assert np.all(np.abs(np.asarray(autoencoder.encode(changed)) - codes).max(axis=1) > 1e-4)
+    # Without an end id (the synthetic oracle's sequences have none) every id is read.
+    whole = tiny_autoencoder(end_id=None)
+    assert np.all(np.abs(np.asarray(whole.encode(noise) - whole.encode(ids))).max(axis=1) > 1e-4)
+    with pytest.raises(ValueError, match=f"end_id={VOCAB}"):
+        TextAutoencoder(VOCAB, LENGTH, end_id=VOCAB)
+
+
 def test_code_noise_is_added_in_training_only():
     ids = corpus(4)
     noisy = tiny_autoencoder(code_noise=0.5)

@@ -293,6 +293,7 @@ def test_an_arae_run_resumes_exactly_and_its_decoded_codes_are_scored_served_and
     assert vocabulary == Corpus.from_file(text_files / "train.txt").vocabulary
     newest = run_layout.latest_checkpoint(tmp_path / "stopped", run_layout.PRETRAIN)
     autoencoder = keras.saving.load_model(newest[0])
+    assert autoencoder.end_id == 0  # its encoder stops reading at a caption's end
     ids = generator.sample(6, seed=[4, 0]).numpy()
     expected = CodeTextGenerator.of_gan(straight.gan, autoencoder).sample(6, seed=[4, 0])
     np.testing.assert_array_equal(ids, expected)
