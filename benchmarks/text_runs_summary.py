@@ -18,6 +18,12 @@ curve, so its NLL_oracle at a temperature is compared with its own MLE generator
 nll_test, read off the MLE's curve through its temperatures (linear between them, the end
 segment extended beyond them). Negative: the game's samples are likelier under the oracle than
 MLE's at the same held-out NLL.
+
+Text runs get the same at equal diversity: BLEU-4 minus the MLE's at the same self-BLEU-4.
+A game is compared with the MLE G it started from; an ARAE run, which has none, with the mean
+curve (over seeds, per temperature) of the listed MLE generators trained for as many epochs as
+its autoencoder. Positive: the run's samples match the test captions better than MLE's at the
+same diversity.
 """
 
 import collections
@@ -96,6 +102,48 @@ def equal_coverage_table(run_dirs):
     return lines
 
 
+def _mean_rows(row_lists):
+    """Rows of the mean over seeds at each temperature (each list in the same order)."""
+    return [
+        {
+            key: sum(rows[i][key] for rows in row_lists) / len(row_lists)
+            for key in ("bleu4", "self_bleu4", "temperature")
+        }
+        for i in range(len(row_lists[0]))
+    ]
+
+
+def equal_diversity_table(run_dirs):
+    """Rows of the equal-diversity table for the text runs (BLEU-4 at equal self-BLEU-4)."""
+    runs = []
+    mle = collections.defaultdict(list)  # epochs -> the MLE generators' rows
+    for run in sorted(pathlib.Path(d) for d in run_dirs if pathlib.Path(d).is_dir()):
+        config = json.loads((run / "config.json").read_text())["config"]
+        pretrained, final = run / "pretrained_scores.json", run / "scores.json"
+        rows = {p: json.loads(p.read_text())["rows"] for p in (pretrained, final) if p.is_file()}
+        if any("bleu4" not in r[0] for r in rows.values()):
+            continue  # oracle runs
+        if config["model"] == "mle" and final in rows:
+            mle[config["epochs"]].append(rows[final])
+        elif pretrained in rows:
+            mle[config["pretrain_epochs"]].append(rows[pretrained])
+        if config["model"] != "mle" and final in rows:
+            runs.append((run, config, rows.get(pretrained), rows[final]))
+    lines = []
+    for run, config, own_mle, game in runs:
+        if own_mle is None:  # ARAE: the mean MLE curve of as many epochs
+            if not mle.get(config["pretrain_epochs"]):
+                continue
+            curves = mle[config["pretrain_epochs"]]
+            own_mle, against = _mean_rows(curves), f"the mean of {len(curves)} MLE"
+        else:
+            against = "its own MLE"
+        differences = at_equal_coverage(own_mle, game, quality="bleu4", coverage="self_bleu4")
+        cells = [f"{t}: {d:+.3f}" for t, d in differences]
+        lines.append(f"| {run.name} | {config['seed']} | {against} | " + " | ".join(cells) + " |")
+    return lines
+
+
 def main(run_dirs):
     scored, seeds = groups(run_dirs)
     if not scored:
@@ -127,6 +175,13 @@ def main(run_dirs):
         print(
             "\nNLL_oracle minus its MLE generator's at the same nll_test, by temperature:\n\n"
             "| run | seed | differences |\n|---|---|---|"
+        )
+        print("\n".join(equal))
+    equal = equal_diversity_table(run_dirs)
+    if equal:
+        print(
+            "\nBLEU-4 minus the MLE generator's at the same self-BLEU-4, by temperature:\n\n"
+            "| run | seed | compared with | differences |\n|---|---|---|---|"
         )
         print("\n".join(equal))
 

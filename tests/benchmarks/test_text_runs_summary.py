@@ -83,3 +83,31 @@ def test_an_arae_run_has_its_own_row_with_no_nll_of_data(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "| arae, 40 autoencoder epochs + 26 game epochs | 0 | 1.0 | 9.500 | - |" in out
     assert "| gumbel_gan, 40 MLE epochs + 26 game epochs | 0 | 1.0 | 9.000 | 8.900 |" in out
+
+
+def test_text_runs_are_compared_with_mle_at_the_same_self_bleu(tmp_path, capsys):
+    """A game against the MLE G it started from; ARAE, which has none, against the mean
+    curve of the listed MLE generators of as many epochs as its autoencoder."""
+
+    def write(name, model, seed, pretrained=None, final=None):
+        run = tmp_path / name
+        run.mkdir()
+        config = {"model": model, "seed": seed, "pretrain_epochs": 40, "epochs": 7}
+        (run / "config.json").write_text(json.dumps({"config": config}))
+        for file, rows in (("pretrained_scores.json", pretrained), ("scores.json", final)):
+            if rows is not None:
+                rows = [{"temperature": t, "bleu4": b, "self_bleu4": s} for t, b, s in rows]
+                (run / file).write_text(json.dumps({"references": 10, "rows": rows}))
+
+    # MLE curves (self-BLEU-4, BLEU-4): seed 0 (0.2, 0.25), (0.4, 0.35); seed 1 0.05 higher.
+    write("seqgan_seed0", "seqgan", 0, [(1.0, 0.25, 0.2), (0.8, 0.35, 0.4)], [(1.0, 0.31, 0.3)])
+    write("seqgan_seed1", "seqgan", 1, [(1.0, 0.30, 0.2), (0.8, 0.40, 0.4)])  # unfinished
+    write("arae_seed0", "arae", 0, final=[(1.0, 0.40, 0.3), (0.8, 0.25, 0.5)])
+    text_runs_summary.main(
+        [str(tmp_path / n) for n in ("seqgan_seed0", "seqgan_seed1", "arae_seed0")]
+    )
+    out = capsys.readouterr().out
+    # seqgan_seed0 at self-BLEU 0.3: its own MLE reads 0.30, so +0.01.
+    assert "| seqgan_seed0 | 0 | its own MLE | 1.0: +0.010 |" in out
+    # The mean MLE curve is (0.2, 0.275), (0.4, 0.375): 0.325 at 0.3, 0.425 at 0.5.
+    assert "| arae_seed0 | 0 | the mean of 2 MLE | 1.0: +0.075 | 0.8: -0.175 |" in out
