@@ -9,6 +9,11 @@ its end still gives its pretrained G.
 Usage:
     python benchmarks/text_runs_summary.py runs/oracle/gumbel_seed* runs/oracle/seqgan_seed*
     python benchmarks/text_runs_summary.py runs/coco/* --plot=curve.png
+    python benchmarks/text_runs_summary.py runs/coco/arae_seed0 evaluated_step63.json
+
+A run stopped early is listed by the JSON `scripts/evaluate.py` wrote for one of its
+checkpoints instead of by its directory: that checkpoint's G stands for its final G, with the
+MLE G it started from.
 
 --plot draws BLEU-4 against self-BLEU-4 across temperatures for each group (text runs),
 as benchmarks/text_summary.py does.
@@ -37,33 +42,55 @@ from benchmarks.text_summary import draw_curves  # noqa: E402
 from benchmarks.text_summary import spread  # noqa: E402
 
 
+def _runs(paths):
+    """Each listed run as `(path, config, pretrained, final, steps)`: the scores of the MLE G
+    it started from and of its final G (None where missing), and the game's length. A path may
+    be, instead of a run directory, the JSON `scripts/evaluate.py` wrote for one of a text
+    run's checkpoints: that G then stands for the run's final one (a run stopped early)."""
+    for path in (pathlib.Path(p) for p in paths):
+        if path.is_file():
+            evaluated = json.loads(path.read_text())
+            run = next(
+                d
+                for d in pathlib.Path(evaluated["source"]).parents
+                if (d / "config.json").is_file()
+            )
+            final, steps = evaluated, f"{evaluated['step']} game steps (evaluated)"
+        elif path.is_dir():
+            run, final = path, None
+            if (path / "scores.json").is_file():
+                final = json.loads((path / "scores.json").read_text())
+            else:
+                print(
+                    f"{path}: no scores.json (unfinished): its final G is left out", file=sys.stderr
+                )
+        else:
+            continue
+        config = json.loads((run / "config.json").read_text())["config"]
+        if path.is_dir():
+            steps = f"{config['epochs']} game epochs"
+        pretrained = None
+        if (run / "pretrained_scores.json").is_file():
+            pretrained = json.loads((run / "pretrained_scores.json").read_text())
+        yield path, config, pretrained, final, steps
+
+
 def groups(run_dirs):
     """`{label: [scores, ...]}` of the runs' final and pretrained scores, and `{label: seeds}`."""
     scored, seeds = collections.defaultdict(list), collections.defaultdict(list)
-    for run in (pathlib.Path(d) for d in run_dirs if pathlib.Path(d).is_dir()):
-        config = json.loads((run / "config.json").read_text())["config"]
-        if not (run / "scores.json").is_file():
-            print(f"{run}: no scores.json (unfinished): its final G is left out", file=sys.stderr)
+    for _, config, pretrained, final, steps in _runs(run_dirs):
         if config["model"] == "mle":
-            found = [(f"MLE, {config['epochs']} epochs", run / "scores.json")]
+            found = [(f"MLE, {config['epochs']} epochs", final)]
         elif config["model"] == "arae":  # no G before the game: no pretrained scores
-            label = (
-                f"arae, {config['pretrain_epochs']} autoencoder epochs + "
-                f"{config['epochs']} game epochs"
-            )
-            found = [(label, run / "scores.json")]
+            found = [(f"arae, {config['pretrain_epochs']} autoencoder epochs + {steps}", final)]
         else:
             found = [
-                (f"MLE, {config['pretrain_epochs']} epochs", run / "pretrained_scores.json"),
-                (
-                    f"{config['model']}, {config['pretrain_epochs']} MLE epochs + "
-                    f"{config['epochs']} game epochs",
-                    run / "scores.json",
-                ),
+                (f"MLE, {config['pretrain_epochs']} epochs", pretrained),
+                (f"{config['model']}, {config['pretrain_epochs']} MLE epochs + {steps}", final),
             ]
-        for label, path in found:
-            if path.is_file():
-                scored[label].append(json.loads(path.read_text()))
+        for label, scores in found:
+            if scores is not None:
+                scored[label].append(scores)
                 seeds[label].append(config["seed"])
     return scored, seeds
 
@@ -86,19 +113,31 @@ def at_equal_coverage(mle_rows, game_rows, quality="nll_oracle", coverage="nll_t
     return differences
 
 
+def _cells(mle_rows, game_rows, quality, coverage):
+    """The table's cells, `T: difference`, starred where the game's point lies outside the
+    MLE curve's range (read off its end segment, extended)."""
+    low, high = min(r[coverage] for r in mle_rows), max(r[coverage] for r in mle_rows)
+    differences = at_equal_coverage(mle_rows, game_rows, quality, coverage)
+    return [
+        f"{t}: {d:+.3f}" + ("" if low <= row[coverage] <= high else "*")
+        for (t, d), row in zip(differences, game_rows, strict=True)
+    ]
+
+
+EXTENDED = "*: outside the MLE curve's range, read off its end segment extended."
+
+
 def equal_coverage_table(run_dirs):
     """Rows of the equal-coverage table for the game runs with oracle scores."""
     lines = []
-    for run in sorted(pathlib.Path(d) for d in run_dirs if pathlib.Path(d).is_dir()):
-        pretrained, final = run / "pretrained_scores.json", run / "scores.json"
-        if not (pretrained.is_file() and final.is_file()):
+    for path, config, pretrained, final, _ in sorted(_runs(run_dirs), key=lambda r: str(r[0])):
+        if pretrained is None or final is None:
             continue
-        mle, game = (json.loads(path.read_text())["rows"] for path in (pretrained, final))
+        mle, game = pretrained["rows"], final["rows"]
         if "nll_oracle" not in game[0] or "nll_test" not in game[0]:
             continue
-        seed = json.loads((run / "config.json").read_text())["config"]["seed"]
-        cells = [f"{t}: {d:+.3f}" for t, d in at_equal_coverage(mle, game)]
-        lines.append(f"| {run.name} | {seed} | " + " | ".join(cells) + " |")
+        cells = _cells(mle, game, "nll_oracle", "nll_test")
+        lines.append(f"| {path.name} | {config['seed']} | " + " | ".join(cells) + " |")
     return lines
 
 
@@ -117,20 +156,17 @@ def equal_diversity_table(run_dirs):
     """Rows of the equal-diversity table for the text runs (BLEU-4 at equal self-BLEU-4)."""
     runs = []
     mle = collections.defaultdict(list)  # epochs -> the MLE generators' rows
-    for run in sorted(pathlib.Path(d) for d in run_dirs if pathlib.Path(d).is_dir()):
-        config = json.loads((run / "config.json").read_text())["config"]
-        pretrained, final = run / "pretrained_scores.json", run / "scores.json"
-        rows = {p: json.loads(p.read_text())["rows"] for p in (pretrained, final) if p.is_file()}
-        if any("bleu4" not in r[0] for r in rows.values()):
+    for path, config, pretrained, final, _ in sorted(_runs(run_dirs), key=lambda r: str(r[0])):
+        if any("bleu4" not in s["rows"][0] for s in (pretrained, final) if s is not None):
             continue  # oracle runs
-        if config["model"] == "mle" and final in rows:
-            mle[config["epochs"]].append(rows[final])
-        elif pretrained in rows:
-            mle[config["pretrain_epochs"]].append(rows[pretrained])
-        if config["model"] != "mle" and final in rows:
-            runs.append((run, config, rows.get(pretrained), rows[final]))
+        if config["model"] == "mle" and final is not None:
+            mle[config["epochs"]].append(final["rows"])
+        elif pretrained is not None:
+            mle[config["pretrain_epochs"]].append(pretrained["rows"])
+        if config["model"] != "mle" and final is not None:
+            runs.append((path, config, pretrained and pretrained["rows"], final["rows"]))
     lines = []
-    for run, config, own_mle, game in runs:
+    for path, config, own_mle, game in runs:
         if own_mle is None:  # ARAE: the mean MLE curve of as many epochs
             if not mle.get(config["pretrain_epochs"]):
                 continue
@@ -138,9 +174,8 @@ def equal_diversity_table(run_dirs):
             own_mle, against = _mean_rows(curves), f"the mean of {len(curves)} MLE"
         else:
             against = "its own MLE"
-        differences = at_equal_coverage(own_mle, game, quality="bleu4", coverage="self_bleu4")
-        cells = [f"{t}: {d:+.3f}" for t, d in differences]
-        lines.append(f"| {run.name} | {config['seed']} | {against} | " + " | ".join(cells) + " |")
+        cells = _cells(own_mle, game, "bleu4", "self_bleu4")
+        lines.append(f"| {path.name} | {config['seed']} | {against} | " + " | ".join(cells) + " |")
     return lines
 
 
@@ -176,14 +211,14 @@ def main(run_dirs):
             "\nNLL_oracle minus its MLE generator's at the same nll_test, by temperature:\n\n"
             "| run | seed | differences |\n|---|---|---|"
         )
-        print("\n".join(equal))
+        print("\n".join(equal) + "\n\n" + EXTENDED)
     equal = equal_diversity_table(run_dirs)
     if equal:
         print(
             "\nBLEU-4 minus the MLE generator's at the same self-BLEU-4, by temperature:\n\n"
             "| run | seed | compared with | differences |\n|---|---|---|---|"
         )
-        print("\n".join(equal))
+        print("\n".join(equal) + "\n\n" + EXTENDED)
 
 
 def plot(run_dirs, path):

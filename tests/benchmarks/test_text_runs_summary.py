@@ -110,4 +110,24 @@ def test_text_runs_are_compared_with_mle_at_the_same_self_bleu(tmp_path, capsys)
     # seqgan_seed0 at self-BLEU 0.3: its own MLE reads 0.30, so +0.01.
     assert "| seqgan_seed0 | 0 | its own MLE | 1.0: +0.010 |" in out
     # The mean MLE curve is (0.2, 0.275), (0.4, 0.375): 0.325 at 0.3, 0.425 at 0.5.
-    assert "| arae_seed0 | 0 | the mean of 2 MLE | 1.0: +0.075 | 0.8: -0.175 |" in out
+    # 0.5 lies beyond the MLE's self-BLEU range (0.2-0.4): read off the extended end, starred.
+    assert "| arae_seed0 | 0 | the mean of 2 MLE | 1.0: +0.075 | 0.8: -0.175* |" in out
+
+
+def test_a_run_stopped_early_is_listed_by_its_evaluated_checkpoint(tmp_path, capsys):
+    run = tmp_path / "seqgan_seed0"
+    (run / "checkpoints" / "step-000000063").mkdir(parents=True)
+    config = {"model": "seqgan", "seed": 0, "pretrain_epochs": 40, "epochs": 7}
+    (run / "config.json").write_text(json.dumps({"config": config}))
+    mle = [{"temperature": 1.0, "bleu4": 0.25, "self_bleu4": 0.2}]
+    mle.append({"temperature": 0.8, "bleu4": 0.35, "self_bleu4": 0.4})
+    (run / "pretrained_scores.json").write_text(json.dumps({"rows": mle}))
+    evaluated = tmp_path / "step63.json"
+    source = run / "checkpoints" / "step-000000063" / "gan.keras"
+    rows = [{"temperature": 1.0, "bleu4": 0.31, "self_bleu4": 0.3}]
+    evaluated.write_text(json.dumps({"source": str(source), "step": 63, "rows": rows}))
+    text_runs_summary.main([str(evaluated)])
+    out = capsys.readouterr().out
+    assert "| MLE, 40 epochs | 0 | 1.0 | 0.250 | 0.200 |" in out
+    assert "| seqgan, 40 MLE epochs + 63 game steps (evaluated) | 0 | 1.0 | 0.310 | 0.300 |" in out
+    assert "| step63.json | 0 | its own MLE | 1.0: +0.010 |" in out
