@@ -131,3 +131,12 @@ def test_a_run_stopped_early_is_listed_by_its_evaluated_checkpoint(tmp_path, cap
     assert "| MLE, 40 epochs | 0 | 1.0 | 0.250 | 0.200 |" in out
     assert "| seqgan, 40 MLE epochs + 63 game steps (evaluated) | 0 | 1.0 | 0.310 | 0.300 |" in out
     assert "| step63.json | 0 | its own MLE | 1.0: +0.010 |" in out
+
+
+def test_copies_count_exact_training_and_test_sentences():
+    from benchmarks import text_copies
+
+    train, test = {"a cat on a mat", "a dog"}, {"a dog", "two birds"}
+    samples = ["a cat on a mat", "a cat on a mat", "a dog", "a cat on the mat"]
+    # Exact copies only: "a cat on the mat" is new; "a dog" is in both files.
+    assert text_copies.shares(samples, train, test) == (0.75, 0.25, 0.75)
