@@ -224,7 +224,8 @@ def main(run_dirs):
 def plot(run_dirs, path):
     scored, seeds = groups(run_dirs)
     curves = {
-        f"{label} ({len(runs)} seeds)": [r["rows"] for r in runs] for label, runs in scored.items()
+        f"{label} ({len(runs)} seed{'' if len(runs) == 1 else 's'})": [r["rows"] for r in runs]
+        for label, runs in scored.items()
     }
     draw_curves(curves, path, "BLEU-4 against self-BLEU-4 across sampling temperatures")
 
