@@ -145,10 +145,13 @@ def _mean_rows(row_lists):
     """Rows of the mean over seeds at each temperature (each list in the same order)."""
     return [
         {
-            key: sum(rows[i][key] for rows in row_lists) / len(row_lists)
-            for key in ("bleu4", "self_bleu4", "temperature")
+            "temperature": row["temperature"],
+            **{
+                k: sum(rows[i][k] for rows in row_lists) / len(row_lists)
+                for k in ("bleu4", "self_bleu4")
+            },
         }
-        for i in range(len(row_lists[0]))
+        for i, row in enumerate(row_lists[0])
     ]
 
 
