@@ -208,20 +208,20 @@ def main(run_dirs):
             ]
             listed = ",".join(map(str, sorted(seeds[label])))
             print(f"| {label} | {listed} | {row['temperature']} | " + " | ".join(cells) + " |")
-    equal = equal_coverage_table(run_dirs)
-    if equal:
-        print(
-            "\nNLL_oracle minus its MLE generator's at the same nll_test, by temperature:\n\n"
-            "| run | seed | differences |\n|---|---|---|"
-        )
-        print("\n".join(equal) + "\n\n" + EXTENDED)
-    equal = equal_diversity_table(run_dirs)
-    if equal:
-        print(
-            "\nBLEU-4 minus the MLE generator's at the same self-BLEU-4, by temperature:\n\n"
-            "| run | seed | compared with | differences |\n|---|---|---|---|"
-        )
-        print("\n".join(equal) + "\n\n" + EXTENDED)
+    comparisons = (
+        ("NLL_oracle minus its MLE generator's at the same nll_test", "", equal_coverage_table),
+        (
+            "BLEU-4 minus the MLE generator's at the same self-BLEU-4",
+            " compared with |",
+            equal_diversity_table,
+        ),
+    )
+    for title, column, table in comparisons:
+        lines = table(run_dirs)
+        if lines:
+            header = f"| run | seed |{column} differences |\n" + "|---" * (3 + bool(column)) + "|"
+            print(f"\n{title}, by temperature:\n\n{header}\n" + "\n".join(lines))
+            print(f"\n{EXTENDED}")
 
 
 def plot(run_dirs, path):
