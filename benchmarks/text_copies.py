@@ -42,15 +42,12 @@ def shares(sentences, train, test):
     )
 
 
-def lines(path):
-    return {line.strip() for line in pathlib.Path(path).read_text().splitlines()}
-
-
 def main(argv):
     from keras_gan.export.sources import load_text_generator
+    from keras_gan.text import read_sentences
     from keras_gan.text.evaluation import generated_sentences
 
-    train, test = lines(FLAGS.train), lines(FLAGS.test)
+    train, test = ({" ".join(s) for s in read_sentences(f)} for f in (FLAGS.train, FLAGS.test))
     print("| run | temperature | copies of training sentences | of test sentences | distinct |")
     print("|---|---|---|---|---|")
     for source in argv[1:]:

@@ -50,11 +50,13 @@ def _runs(paths):
     for path in (pathlib.Path(p) for p in paths):
         if path.is_file():
             evaluated = json.loads(path.read_text())
-            run = next(
-                d
-                for d in pathlib.Path(evaluated["source"]).parents
-                if (d / "config.json").is_file()
-            )
+            source = pathlib.Path(evaluated.get("source", ""))
+            run = next((d for d in source.parents if (d / "config.json").is_file()), None)
+            if not {"step", "rows"} <= set(evaluated) or run is None:
+                sys.exit(
+                    f"{path}: not the JSON scripts/evaluate.py writes for a checkpoint of a text "
+                    f"run that still exists (its source: {str(source) or 'none'})"
+                )
             final, steps = evaluated, f"{evaluated['step']} game steps (evaluated)"
         elif path.is_dir():
             run, final = path, None

@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from benchmarks import text_runs_summary
 
 
@@ -131,6 +133,11 @@ def test_a_run_stopped_early_is_listed_by_its_evaluated_checkpoint(tmp_path, cap
     assert "| MLE, 40 epochs | 0 | 1.0 | 0.250 | 0.200 |" in out
     assert "| seqgan, 40 MLE epochs + 63 game steps (evaluated) | 0 | 1.0 | 0.310 | 0.300 |" in out
     assert "| step63.json | 0 | its own MLE | 1.0: +0.010 |" in out
+    # A JSON that is no such evaluation, or whose run is gone, is named, not a traceback.
+    other = tmp_path / "other.json"
+    other.write_text(json.dumps({"rows": rows}))
+    with pytest.raises(SystemExit, match="other.json: not the JSON scripts/evaluate.py writes"):
+        text_runs_summary.main([str(other)])
 
 
 def test_copies_count_exact_training_and_test_sentences():
