@@ -189,12 +189,14 @@ class Cifar10Step:
     0.999) and one forward pass of the average in training mode on the G
     step's noise, for its batch-norm statistics (keras_gan since 0.9).
     `bfloat16=True` runs the forward passes under `torch.autocast("cpu")`.
+    `seed` seeds PyTorch's global generator (the initial weights and every
+    later draw of z and of the power iteration's start).
     """
 
-    def __init__(self, latent_dim=128, filters=64, bfloat16=False, compile=False):
+    def __init__(self, latent_dim=128, filters=64, bfloat16=False, compile=False, seed=0):
         from torch.nn.utils.parametrizations import spectral_norm
 
-        torch.manual_seed(0)
+        torch.manual_seed(seed)
         self.latent_dim = latent_dim
         self.bfloat16 = bfloat16
         self.generator = _Cifar10Generator(latent_dim, filters)
