@@ -711,3 +711,19 @@ def test_cifar10_from_its_npz_files_refuses_to_stream(tmp_path, cifar10_manual_d
     with pytest.raises(ValueError, match=r"CIFAR-10 from its \.npz files is read into memory"):
         train(config)
     assert not (tmp_path / "run").exists()
+
+
+def test_a_log_file_hears_from_a_long_epoch_between_epoch_lines(tmp_path, capsys, monkeypatch):
+    # Off a terminal Keras prints one line per epoch: a CIFAR-10 epoch on a CPU core
+    # was 4-15 minutes of silence in nohup's log. Lines now come every EVERY_SECONDS.
+    from keras_gan.train import progress_line
+
+    monkeypatch.setattr(progress_line, "EVERY_SECONDS", 0.0)
+    train(tiny(tmp_path / "run"))
+    output = capsys.readouterr().out
+    assert "\r" not in output and "\x1b" not in output
+    inside = [line for line in output.splitlines() if line.startswith("  ") and "steps, " in line]
+    # Every step but each epoch's last (the epoch's own line reports that one), twice.
+    assert [line.split()[0] for line in inside] == [f"{i}/10" for i in range(1, 10)] * 2
+    assert "left - " in inside[4] and " - d_loss: " in inside[4] and " - g_loss: " in inside[4]
+    assert sum(line.startswith("10/10 - ") for line in output.splitlines()) == 2
