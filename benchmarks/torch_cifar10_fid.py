@@ -116,11 +116,12 @@ def _check_flags():
                 raise app.UsageError(
                     f"--{name} must be an existing file (or pass --noscore). Received: {value}"
                 )
+    score_epochs = _score_epochs()
     try:
         import torch  # noqa: F401
     except ImportError:
         raise app.UsageError("This benchmark needs PyTorch: pip install torch") from None
-    return _score_epochs()
+    return score_epochs
 
 
 def _images():

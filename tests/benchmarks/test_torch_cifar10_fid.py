@@ -5,6 +5,7 @@ the README's test command and run in `.ci/run`'s second phase, where torch is
 installed. The refusals come before torch is imported and run everywhere.
 """
 
+import importlib.util
 import json
 
 import numpy as np
@@ -42,6 +43,15 @@ def test_bad_flags_are_refused_before_any_training(tmp_path, cifar10_manual_dir)
         assert message in done.stderr, (args, done.stderr[-2000:])
     assert (existing / "keep.txt").read_text() == "kept"
     assert not any((tmp_path / name).exists() for name in "abc")
+
+
+def test_without_torch_a_run_is_refused_with_the_install_command(tmp_path, cifar10_manual_dir):
+    if importlib.util.find_spec("torch") is not None:
+        pytest.skip("torch is installed here; the refusal is for a machine without it")
+    done = run(f"--manual_dir={cifar10_manual_dir}", "--noscore", f"--output_dir={tmp_path / 'a'}")
+    assert done.returncode != 0
+    assert "This benchmark needs PyTorch: pip install torch" in done.stderr, done.stderr[-2000:]
+    assert not (tmp_path / "a").exists()
 
 
 def test_a_seeded_run_writes_the_averaged_generators_samples_and_repeats(
