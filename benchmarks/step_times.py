@@ -255,6 +255,8 @@ def _time_fit(pair, precision):
     import numpy as np
     import tensorflow as tf
 
+    from keras_gan.layers import strided_conv
+
     gan, batch_size, shape = _build(pair, precision, _BATCH_SIZE.value)
     images = _images(batch_size, shape)
     if gan.num_classes is not None:  # random class ids beside the random images
@@ -275,7 +277,9 @@ def _time_fit(pair, precision):
             times.append(time.perf_counter() - self.started)
 
     steps = _WARMUP.value + _STEPS.value
-    gan.fit(dataset, epochs=1, steps_per_epoch=steps, verbose=0, callbacks=[StepClock()])
+    # As scripts/train.py does: the mode is read when `fit` traces the step.
+    with strided_conv.weight_gradients_scope(_config(pair).conv_weight_gradients):
+        gan.fit(dataset, epochs=1, steps_per_epoch=steps, verbose=0, callbacks=[StepClock()])
     return _timing(pair, precision, "fit", batch_size, times)
 
 

@@ -15,6 +15,8 @@ from keras_gan.layers.modulated_conv import ModulatedConv2D
 from keras_gan.layers.relational_memory import RelationalMemoryCell
 from keras_gan.layers.self_attention import SelfAttention
 from keras_gan.layers.spectral_normalization import SpectralNormalization
+from keras_gan.layers.strided_conv import StridedConv2D
+from keras_gan.layers.strided_conv import StridedConv2DTranspose
 
 __all__ = [
     "AdaAugment",
@@ -30,6 +32,8 @@ __all__ = [
     "RelationalMemoryCell",
     "SelfAttention",
     "SpectralNormalization",
+    "StridedConv2D",
+    "StridedConv2DTranspose",
     "VectorConditionalBatchNormalization",
     "mixture_codes",
 ]

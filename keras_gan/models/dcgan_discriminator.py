@@ -3,6 +3,7 @@
 import keras
 
 from keras_gan.layers.spectral_normalization import SpectralNormalization
+from keras_gan.layers.strided_conv import StridedConv2D
 from keras_gan.models import labels as class_labels
 from keras_gan.models.dcgan_utils import resolution_steps
 from keras_gan.validation import dropout_rate
@@ -94,7 +95,7 @@ class DCGANDiscriminator(keras.Model):
         steps = resolution_steps(self.data_shape)
         self.convs = [
             wrap(
-                keras.layers.Conv2D(
+                StridedConv2D(
                     self.base_filters * 2**i,
                     self.kernel_size,
                     strides=2,

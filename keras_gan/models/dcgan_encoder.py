@@ -2,6 +2,7 @@
 
 import keras
 
+from keras_gan.layers.strided_conv import StridedConv2D
 from keras_gan.models.dcgan_utils import resolution_steps
 from keras_gan.validation import positive_int
 
@@ -44,7 +45,7 @@ class DCGANEncoder(keras.Model):
         self.leaky_relu_slope = float(leaky_relu_slope)
         steps = resolution_steps(self.data_shape)
         self.convs = [
-            keras.layers.Conv2D(
+            StridedConv2D(
                 self.base_filters * 2**i,
                 self.kernel_size,
                 strides=2,

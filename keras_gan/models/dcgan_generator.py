@@ -3,6 +3,7 @@
 import keras
 
 from keras_gan.layers.conditional_batch_normalization import ConditionalBatchNormalization
+from keras_gan.layers.strided_conv import StridedConv2DTranspose
 from keras_gan.models import labels as class_labels
 from keras_gan.models.dcgan_utils import resolution_steps
 from keras_gan.validation import positive_int
@@ -78,7 +79,7 @@ class DCGANGenerator(keras.Model):
         self.norms = []
         for i in range(steps - 1):
             self.upsamples.append(
-                keras.layers.Conv2DTranspose(
+                StridedConv2DTranspose(
                     top_filters // 2 ** (i + 1),
                     self.kernel_size,
                     strides=2,
@@ -88,7 +89,7 @@ class DCGANGenerator(keras.Model):
                 )
             )
             self.norms.append(batch_norm(f"upsample_{i}_norm"))
-        self.output_layer = keras.layers.Conv2DTranspose(
+        self.output_layer = StridedConv2DTranspose(
             self.data_shape[-1],
             self.kernel_size,
             strides=2,

@@ -528,6 +528,15 @@ def define_flags(flag_values=flags.FLAGS):
         "(GPUs; adds a loss scale). May change at --resume.",
         **fv,
     )
+    flags.DEFINE_string(
+        "conv_weight_gradients",
+        d.conv_weight_gradients,
+        "How the DCGAN layers' strided convolutions compute their kernel gradients: native "
+        "(TensorFlow's op), dilated (one forward convolution: the same function, summed in "
+        "another order; configs/cifar10.cfg's bfloat16 step 1.12x faster on an AVX-512-BF16 "
+        "CPU), auto (dilated in bfloat16 on a host with no GPU or TPU). May change at --resume.",
+        **fv,
+    )
 
 
 def config_from_flags(flag_values=flags.FLAGS):

@@ -113,6 +113,8 @@ LR_DECAYS = ("", "linear", "cosine")
 JIT_COMPILE = {"auto": "auto", "true": True, "false": False}
 # --mixed_precision: Keras dtype policies (variables stay float32 in all three).
 MIXED_PRECISION = ("float32", "mixed_bfloat16", "mixed_float16")
+# --conv_weight_gradients: keras_gan.layers.strided_conv's modes.
+CONV_WEIGHT_GRADIENTS = ("auto", "native", "dilated")
 # --keep_best choices: the log entry each one watches (higher is better).
 KEEP_BEST = {"validation_parzen": "eval_validation_parzen"}
 
@@ -139,6 +141,8 @@ RESUMABLE_CHANGES = frozenset(
         "jit_compile",
         # Variables are float32 under every policy; only the compute dtype changes.
         "mixed_precision",
+        # The same function summed in another order.
+        "conv_weight_gradients",
     }
 )
 
@@ -258,6 +262,7 @@ class TrainConfig:
     steps_per_execution: int = 1
     jit_compile: str = "auto"
     mixed_precision: str = "float32"
+    conv_weight_gradients: str = "auto"
     # Outputs.
     eval_every: int = 0
     keep_best: str = ""
@@ -357,6 +362,7 @@ class TrainConfig:
         _choice("strategy", self.strategy, STRATEGY_NAMES)
         _choice("jit_compile", self.jit_compile, JIT_COMPILE)
         _choice("mixed_precision", self.mixed_precision, MIXED_PRECISION)
+        _choice("conv_weight_gradients", self.conv_weight_gradients, CONV_WEIGHT_GRADIENTS)
         for name in (
             "latent_dim",
             "d_pieces",

@@ -22,6 +22,7 @@ from keras_gan.data.pipeline import make_epoch_pipeline
 from keras_gan.data.pipeline import to_array
 from keras_gan.export import existing_versions
 from keras_gan.export import export_generator
+from keras_gan.layers import strided_conv
 from keras_gan.metrics.mode_coverage import mode_coverage
 from keras_gan.metrics.nearest_neighbours import GCN_SPACE
 from keras_gan.metrics.nearest_neighbours import NEIGHBOUR_PAIRS
@@ -213,7 +214,9 @@ def train(config, callbacks=()):
         f"writing to {run.path}" + (f"; resuming at step {start_step}" if resumed else ""),
         flush=True,
     )
-    trained = _fit(gan, config, dataset, batches_from, start_step, steps_per_epoch, callbacks)
+    # Read when `fit` traces the step.
+    with strided_conv.weight_gradients_scope(config.conv_weight_gradients):
+        trained = _fit(gan, config, dataset, batches_from, start_step, steps_per_epoch, callbacks)
 
     checkpoint = keeper.last_checkpoint or (resumed and resumed[0].parent)
     if keeper.diverged is not None:

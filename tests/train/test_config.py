@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 from absl import flags
 
+from keras_gan.layers import strided_conv
 from keras_gan.models.paper_mnist import paper_mnist_gan
 from keras_gan.train import TrainConfig
 from keras_gan.train import cli
@@ -104,6 +105,11 @@ BAD = [
         {"mixed_precision": "bfloat16"},
         "--mixed_precision must be one of float32, mixed_bfloat16, mixed_float16. "
         "Received: --mixed_precision=bfloat16",
+    ),
+    (
+        {"conv_weight_gradients": "fast"},
+        "--conv_weight_gradients must be one of auto, dilated, native. "
+        "Received: --conv_weight_gradients=fast",
     ),
     (
         {"jit_compile": "true", "strategy": "mirrored"},
@@ -556,7 +562,7 @@ def test_the_paper_cifar10_flags_that_would_change_it_are_refused(flags_, messag
         config.validate()
 
 
-def _one_cifar10_step(policy, initial=None):
+def _one_cifar10_step(policy, initial=None, gradients="auto"):
     config = parse(f"--flagfile={REPO / 'configs/cifar10.cfg'}", "--batch_size=16")
     config = dataclasses.replace(config, mixed_precision=policy).validate()
     keras.utils.set_random_seed(0)
@@ -565,7 +571,8 @@ def _one_cifar10_step(policy, initial=None):
         gan.set_weights(initial)
     before = [np.array(w) for w in gan.get_weights()]
     images = np.random.default_rng(0).uniform(size=(16, 32, 32, 3)).astype("float32")
-    history = gan.fit(images, batch_size=16, epochs=1, verbose=0, shuffle=False).history
+    with strided_conv.weight_gradients_scope(gradients):
+        history = gan.fit(images, batch_size=16, epochs=1, verbose=0, shuffle=False).history
     deltas = [np.array(w) - b for w, b in zip(gan.get_weights(), before, strict=True)]
     return gan, before, deltas, history
 
@@ -589,3 +596,17 @@ def test_a_bfloat16_step_of_the_cifar10_pair_is_close_to_float32_s():
             assert cosine > 0.85
             moved += 1
     assert moved >= 20
+
+
+def test_the_dilated_kernel_gradients_update_the_cifar10_pair_as_the_native_ones_do():
+    """The same function in float32 (every layer of D and G, spectral norm, the averaged G),
+    so the same update to float32's rounding; bfloat16 takes it by default (`auto`)."""
+    _, initial, expected, reference = _one_cifar10_step("float32", gradients="native")
+    _, _, deltas, history = _one_cifar10_step("float32", initial, gradients="dilated")
+    for key in ("d_loss", "g_loss"):
+        assert history[key][0] == pytest.approx(reference[key][0], rel=1e-5)
+    # Adam's first step is about lr * g / (|g| + 1e-7): a component whose gradient is
+    # near the epsilon moves with its rounding, so the check is on each variable's norm.
+    for delta, reference_delta in zip(deltas, expected, strict=True):
+        error = np.linalg.norm(delta - reference_delta)
+        assert error <= 1e-3 * np.linalg.norm(reference_delta)

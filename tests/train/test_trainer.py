@@ -12,6 +12,7 @@ import tensorflow as tf
 
 from keras_gan.data.datasets import SYNTHETIC
 from keras_gan.data.pipeline import make_epoch_pipeline
+from keras_gan.layers import strided_conv
 from keras_gan.train import TrainConfig
 from keras_gan.train import TrainingDiverged
 from keras_gan.train import train
@@ -263,6 +264,22 @@ def test_a_resumed_run_takes_the_hardware_flags_it_is_resumed_with(tmp_path):
     assert int(back.gan.g_optimizer.iterations) == int(back.gan.d_optimizer.iterations) == 40
     history = json.loads((run / "checkpoints/step-000000040/state.json").read_text())["history"]
     assert all(np.isfinite(record["d_loss"]) for record in history) and len(history) == 4
+
+
+def test_conv_weight_gradients_reach_fit_and_may_change_at_resume(tmp_path):
+    seen = []
+
+    class Mode(keras.callbacks.Callback):
+        def on_train_batch_begin(self, batch, logs=None):
+            seen.append(strided_conv.weight_gradients())
+
+    run = tmp_path / "run"
+    train(tiny(run, epochs=1, conv_weight_gradients="dilated"), callbacks=[Mode()])
+    assert set(seen) == {"dilated"}
+    assert strided_conv.weight_gradients() == "auto"  # the process' mode is left alone
+    seen.clear()
+    resumed = train(tiny(run, epochs=2, resume=True, conv_weight_gradients="native"), [Mode()])
+    assert resumed.step == 20 and set(seen) == {"native"}
 
 
 def test_an_xla_run_trains_and_resumes_bit_identically(tmp_path):
