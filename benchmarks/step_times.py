@@ -84,6 +84,14 @@ _BATCH_SIZE = flags.DEFINE_integer(
     "batch_size", 0, "Global batch size; 0: each pair's flagfile's.", lower_bound=0
 )
 _OUTPUT = flags.DEFINE_string("output", None, "JSON file to write (not overwritten).")
+_ONEDNN_PROFILE = flags.DEFINE_boolean(
+    "onednn_profile",
+    False,
+    "Run the fit processes with ONEDNN_VERBOSE=1 and report where oneDNN's time goes, by "
+    "primitive (convolution forward, input and kernel gradients, reorders, matmuls), in ms "
+    "per step over the warm-up and timed steps. The printing slows the steps: a profile's "
+    "step times are not the benchmark's.",
+)
 _WORKER = flags.DEFINE_string(
     "worker", None, "Internal: measure one pair,precision,implementation and print JSON."
 )
@@ -182,13 +190,53 @@ def _in_process(mode, argument=None, check=True):
     command = [sys.executable, __file__, f"--worker={mode}{',' + argument if argument else ''}"]
     command += [f"--steps={_STEPS.value}", f"--warmup={_WARMUP.value}"]
     command += [f"--batch_size={_BATCH_SIZE.value}"]
-    finished = subprocess.run(command, capture_output=True, text=True)
+    profiled = _ONEDNN_PROFILE.value and mode == "worker" and argument.endswith(",fit")
+    environment = {**os.environ, "ONEDNN_VERBOSE": "1"} if profiled else None
+    finished = subprocess.run(command, capture_output=True, text=True, env=environment)
     if not check:
         lines = finished.stderr.strip().splitlines()
         return None if finished.returncode == 0 else (lines[-1] if lines else "failed")
     if finished.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed:\n{finished.stderr[-3000:]}")
-    return json.loads(finished.stdout.strip().splitlines()[-1])
+    lines = finished.stdout.strip().splitlines()
+    result = json.loads(next(line for line in reversed(lines) if line.startswith("{")))
+    if profiled:
+        result["onednn_ms_per_step"] = onednn_time(lines, _WARMUP.value + _STEPS.value)
+    return result
+
+
+def onednn_time(lines, steps):
+    """oneDNN's execution time per step, by primitive, from ONEDNN_VERBOSE=1's lines.
+
+    Convolutions are split by propagation: `forward`, `backward_data` (input
+    gradients, and every transposed convolution's forward pass),
+    `backward_weights` (kernel gradients), and `forward_dilated`: the dilated
+    forward convolutions, which in the package's networks are the kernel
+    gradients `keras_gan.layers.strided_conv` computes that way. `top` lists
+    the costliest primitives with their shapes.
+    """
+    by_kind, by_primitive = {}, {}
+    for line in lines:
+        fields = line.split(",")
+        if not line.startswith("onednn_verbose,") or "exec" not in fields[:4]:
+            continue
+        kind, implementation = fields[fields.index("exec") + 2 : fields.index("exec") + 4]
+        shape, milliseconds = fields[-2], float(fields[-1])
+        if kind == "convolution":
+            propagation = fields[fields.index("exec") + 4]
+            dilated = propagation.startswith("forward") and "dh0" not in shape
+            kind = (
+                "forward_dilated" if dilated else propagation.replace("forward_training", "forward")
+            )
+        by_kind[kind] = by_kind.get(kind, 0.0) + milliseconds / steps
+        key = f"{kind} {implementation} {shape}".strip()
+        by_primitive[key] = by_primitive.get(key, 0.0) + milliseconds / steps
+    top = sorted(by_primitive.items(), key=lambda item: -item[1])[:8]
+    return {
+        "total": sum(by_kind.values()),
+        "by_kind": dict(sorted(by_kind.items(), key=lambda item: -item[1])),
+        "top": [{"primitive": key, "ms": value} for key, value in top],
+    }
 
 
 # ---------------------------------------------------------------- in a worker process
@@ -436,6 +484,13 @@ def _print_table(results):
                     f"{'':28} {precision}: GAN.fit is {row[precision]['fit_speedup']:.2f}x "
                     "as fast as the PyTorch mirror"
                 )
+    profiles = [m for m in results["measurements"] if "onednn_ms_per_step" in m]
+    if profiles:
+        print("\noneDNN ms per step by primitive (ONEDNN_VERBOSE=1; warm-up steps included)")
+    for m in profiles:
+        profile = m["onednn_ms_per_step"]
+        kinds = ", ".join(f"{kind} {ms:.1f}" for kind, ms in profile["by_kind"].items())
+        print(f"round {m['round']} {m['pair']} {m['precision']}: {profile['total']:.1f} = {kinds}")
     for note in results["notes"]:
         print(f"note: {note}")
 

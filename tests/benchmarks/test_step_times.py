@@ -24,6 +24,7 @@ def test_a_smoke_run_times_each_precision_in_its_own_process(tmp_path):
         "--steps=2",
         "--warmup=1",
         "--batch_size=8",
+        "--onednn_profile",
         f"--output={output}",
     )
     assert done.returncode == 0, done.stderr[-3000:]
@@ -40,6 +41,42 @@ def test_a_smoke_run_times_each_precision_in_its_own_process(tmp_path):
     (row,) = results["summary"]
     assert len(row["bfloat16_speedup_per_round"]) == 1
     assert "bfloat16 / float32 speed-up by round" in done.stdout
+    # Where oneDNN's time went; in bfloat16 (`auto`) D's second layer, 64 channels wide,
+    # takes its kernel gradient as a dilated forward convolution, in float32 TensorFlow's op.
+    profiles = {m["precision"]: m["onednn_ms_per_step"] for m in results["measurements"]}
+    for profile in profiles.values():
+        assert profile["by_kind"]["forward"] > 0 and profile["by_kind"]["backward_data"] > 0
+        assert profile["total"] == pytest.approx(sum(profile["by_kind"].values()))
+    assert "forward_dilated" in profiles["mixed_bfloat16"]["by_kind"]
+    assert "forward_dilated" not in profiles["float32"]["by_kind"]
+    assert "oneDNN ms per step by primitive" in done.stdout
+
+
+def test_onednn_lines_are_summed_by_primitive_per_step(monkeypatch):
+    monkeypatch.syspath_prepend(str(BENCHMARKS))
+    import step_times
+
+    head = "onednn_verbose,v1,primitive"
+    shape = "mb8_ic64oc128_ih14oh7kh5sh2dh0ph1_iw14ow7kw5sw2dw0pw1"
+    dilated = "mb64_ic8oc128_ih17oh5kh7sh1dh1ph0_iw17ow5kw7sw1dw1pw0"
+    lines = [
+        f"{head},create:cache_miss,cpu,convolution,brg,forward_training,src,,alg,{shape},9.0",
+        f"{head},exec,cpu,convolution,brg,forward_training,src,,alg,{shape},3.0",
+        f"{head},exec,cpu,convolution,brg,forward_training,src,,alg,{shape},1.0",
+        f"{head},exec,cpu,convolution,brg,forward_training,src,,alg,{dilated},2.0",
+        f"{head},exec,cpu,convolution,jit,backward_weights,src,,alg,{shape},6.0",
+        f"{head},exec,cpu,reorder,jit:uni,undef,src dst,,,256x128x5x5,0.5",
+        "a line of the benchmark's own",
+    ]
+    profile = step_times.onednn_time(lines, steps=2)
+    assert profile["by_kind"] == {
+        "backward_weights": 3.0,
+        "forward": 2.0,
+        "forward_dilated": 1.0,
+        "reorder": 0.25,
+    }
+    assert profile["total"] == 6.25
+    assert profile["top"][0] == {"primitive": f"backward_weights jit {shape}", "ms": 3.0}
 
 
 def test_bad_flags_fail_before_any_work(tmp_path):
