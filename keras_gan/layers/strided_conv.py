@@ -175,7 +175,7 @@ def _weights(layer, inputs):
     return kernel, bias
 
 
-@keras.saving.register_keras_serializable(package="keras_gan")
+@keras.saving.register_keras_serializable(package="keras_gan", name="StridedConv2D")
 class StridedConv2D(keras.layers.Conv2D):
     """`keras.layers.Conv2D` whose kernel gradient may be `kernel_gradient` (module docstring)."""
 
@@ -187,7 +187,7 @@ class StridedConv2D(keras.layers.Conv2D):
         return _finish(self, outputs)
 
 
-@keras.saving.register_keras_serializable(package="keras_gan")
+@keras.saving.register_keras_serializable(package="keras_gan", name="StridedConv2DTranspose")
 class StridedConv2DTranspose(keras.layers.Conv2DTranspose):
     """`keras.layers.Conv2DTranspose` whose kernel gradient may be `kernel_gradient`."""
 
@@ -204,3 +204,11 @@ class StridedConv2DTranspose(keras.layers.Conv2DTranspose):
         shape = tf.stack([tf.shape(inputs)[0], *output_shape[1:]])
         outputs = conv2d_transpose(inputs, kernel, shape, list(self.strides), self.padding, bias)
         return _finish(self, outputs)
+
+
+# A `.keras` file's weights address the layers of a list (DCGAN's convolutions) by their
+# class's name, so the classes keep Keras' names: checkpoints written by models built with
+# `keras.layers.Conv2D` and `Conv2DTranspose` (keras_gan up to 0.24.0) load into these, and
+# these into those. They are registered, and serialised, under their own names.
+StridedConv2D.__name__ = "Conv2D"
+StridedConv2DTranspose.__name__ = "Conv2DTranspose"

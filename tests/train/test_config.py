@@ -610,3 +610,31 @@ def test_the_dilated_kernel_gradients_update_the_cifar10_pair_as_the_native_ones
     for delta, reference_delta in zip(deltas, expected, strict=True):
         error = np.linalg.norm(delta - reference_delta)
         assert error <= 1e-3 * np.linalg.norm(reference_delta)
+
+
+def test_a_checkpoint_of_the_dcgan_pair_built_with_keras_own_convolutions_loads(
+    tmp_path, monkeypatch
+):
+    """keras_gan up to 0.24.0 built DCGAN's D, G and encoder from `keras.layers.Conv2D` and
+    `Conv2DTranspose`; a `.keras` file addresses a list's layers by class name, so its runs
+    must still load, resume and be scored with the strided layers in their place."""
+    from keras_gan.models import dcgan_discriminator
+    from keras_gan.models import dcgan_encoder
+    from keras_gan.models import dcgan_generator
+
+    config = parse(f"--flagfile={REPO / 'configs/cifar10.cfg'}", "--filters=8", "--bigan")
+    config = config.validate()
+    with monkeypatch.context() as old:  # the 0.24.0 layout
+        old.setattr(dcgan_discriminator, "StridedConv2D", keras.layers.Conv2D)
+        old.setattr(dcgan_encoder, "StridedConv2D", keras.layers.Conv2D)
+        old.setattr(dcgan_generator, "StridedConv2DTranspose", keras.layers.Conv2DTranspose)
+        keras.utils.set_random_seed(0)
+        written = build_gan(config, (32, 32, 3), 10)
+        assert type(written.generator.upsamples[0]) is keras.layers.Conv2DTranspose
+        written.save(tmp_path / "gan.keras")
+    loaded = keras.saving.load_model(tmp_path / "gan.keras")
+    assert isinstance(loaded.generator.upsamples[0], strided_conv.StridedConv2DTranspose)
+    assert isinstance(loaded.discriminator.convs[0].layer, strided_conv.StridedConv2D)
+    assert isinstance(loaded.encoder.convs[0], strided_conv.StridedConv2D)
+    for got, expected in zip(loaded.get_weights(), written.get_weights(), strict=True):
+        np.testing.assert_array_equal(got, expected)
