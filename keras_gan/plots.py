@@ -208,8 +208,10 @@ def _save(figure, axes, path, title):
 
 def _write(figure, path):
     """Writes the PNG under a temporary name and renames it: a killed run leaves it whole or
-    absent, and a picture being replaced (a resumed run's) is never half written."""
+    absent, and a picture being replaced (a resumed run's) is never half written. The
+    folder is made if missing (a run copied or kept without its pictures)."""
     path = pathlib.Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".partial-{path.name}")
     figure.savefig(partial, dpi=100, format="png")
     os.replace(partial, path)

@@ -23,3 +23,12 @@ def test_a_picture_that_fails_midway_leaves_the_earlier_one_whole(tmp_path, monk
     plots.plot_image_grid(np.ones((4, 8, 8, 1)), path)
     assert path.read_bytes() != earlier
     assert [p.name for p in tmp_path.iterdir()] == ["grid.png"]
+
+
+def test_a_picture_goes_into_a_folder_that_is_missing(tmp_path):
+    # A run kept or copied without samples/ (its checkpoints only) is resumed: its loss
+    # curve is drawn again at the end.
+    record = {"d_loss": 1.2, "g_loss": 0.8, "d_real": 0.6, "d_fake": 0.4}
+    history = [{"epoch": 1, **record}, {"epoch": 2, **record}]
+    plots.plot_losses(history, tmp_path / "samples" / "losses.png")
+    assert (tmp_path / "samples" / "losses.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
