@@ -1,8 +1,8 @@
 """Tiny runs of every model family, written by a released keras_gan and read by today's.
 
-A `.keras` file addresses a model's layers by attribute and class name, and a run's
-`config.json` names every flag, so a renamed attribute, a swapped layer class or a removed
-flag can leave users' runs unloadable (0.25.0 nearly shipped such a swap). The folders
+A `.keras` file addresses the layers of a list by their class's name, and a run's
+`config.json` names every flag, so a swapped layer class or a removed flag can leave users'
+runs unloadable (0.25.0 nearly shipped such a swap). The folders
 `checkpoints/<version>/<family>/` hold one run per family, as the released `<version>`
 wrote it (`write_checkpoints.py`), with `expected.json`: what that version read back. The
 test loads each with today's code, compares, and resumes it.

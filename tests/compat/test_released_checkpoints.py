@@ -1,8 +1,9 @@
 """Runs that released keras_gan versions wrote still load, hold what was saved, and resume.
 
 One run per model family and released version (`released.py`; written by
-`write_checkpoints.py`). A change that breaks users' runs (a layer class or attribute
-renamed, a flag removed, an optimizer's variables reordered) fails here.
+`write_checkpoints.py`). A change that breaks users' runs (a layer's class swapped, a
+flag removed, a variable no longer loaded or loaded with another's values) fails here; two
+variables of one shape that trade places are caught only where G's samples change.
 """
 
 import dataclasses
