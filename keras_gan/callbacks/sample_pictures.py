@@ -70,8 +70,7 @@ def draw(gan, data, path, seed, title=None, display=None):
     display = display or (lambda images: images)
     from keras_gan import plots  # matplotlib loads when a picture is drawn
 
-    path = pathlib.Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path = pathlib.Path(path)  # its folder is made by plots, which writes it
     shape = tuple(gan.data_shape)
     if len(shape) == 3 and getattr(gan, "num_classes", None):
         # generate's default labels are the classes in order, CLASS_COLUMNS each.
