@@ -186,11 +186,42 @@ def plot_metric_curve(hours, values, path, metric, title=None):
         metric: the y axis label, e.g. "FID (10,000 samples)".
         title: optional title.
     """
-    order = np.argsort(hours)
-    figure, axes = _subplots(1, 1, figsize=(6, 4))
-    axes.plot(np.asarray(hours)[order], np.asarray(values)[order], marker="o")
-    for hour, value in zip(hours, values, strict=True):
-        axes.annotate(f"{value:.1f}", (hour, value), textcoords="offset points", xytext=(0, 6))
+    plot_metric_curves([(None, hours, values)], path, metric, title)
+
+
+def plot_metric_curves(curves, path, metric, title=None):
+    """A metric against training time for several runs, one line each.
+
+    Runs that share a label (seeds of one setting) share a colour and one legend
+    entry. A single curve has its values written above its points instead.
+
+    Args:
+        curves: `(label, hours, values)` per run; `label` may be None for a
+            single curve.
+        path: the PNG to write.
+        metric: the y axis label, e.g. "FID (10,000 samples)".
+        title: optional title.
+    """
+    figure, axes = _subplots(1, 1, figsize=(6, 4) if len(curves) == 1 else (7, 4.5))
+    colours = {}
+    for label, hours, values in curves:
+        order = np.argsort(hours)
+        first = label not in colours
+        colour = colours.setdefault(label, f"C{len(colours) % 10}")
+        axes.plot(
+            np.asarray(hours)[order],
+            np.asarray(values)[order],
+            marker="o",
+            color=colour,
+            label=label if first and label is not None else None,
+        )
+        if len(curves) == 1:
+            for hour, value in zip(hours, values, strict=True):
+                axes.annotate(
+                    f"{value:.1f}", (hour, value), textcoords="offset points", xytext=(0, 6)
+                )
+    if any(label is not None for label, _, _ in curves):
+        axes.legend()
     axes.set_xlabel("training time (hours)")
     axes.set_ylabel(metric)
     axes.margins(y=0.12)  # room for the labels above the points

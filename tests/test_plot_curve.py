@@ -110,3 +110,37 @@ def test_an_evaluation_that_does_not_fit_the_run_is_named(evaluated, content, me
     assert "bad.json" in done.stderr
     assert re.search(message, done.stderr), done.stderr
     assert not (folder / "c.png").exists()
+
+
+def test_several_runs_are_drawn_side_by_side_each_with_its_own_evaluations(tmp_path):
+    """`--run_dir=a,b` with `{run}` in the pattern: each run's evaluations at its own times
+    (here b's epochs took twice as long), and the table says whose point each row is."""
+    for name, seconds, fids in (("a", 1800.0, (50.0, 40.0)), ("b", 3600.0, (48.0, 39.0))):
+        history = [{"epoch": e, "steps": 10, "seconds": seconds} for e in (1, 2)]
+        run = _run(tmp_path / name, history)
+        (run / "fid").mkdir()
+        for step, fid in zip((10, 20), fids, strict=True):
+            (run / "fid" / f"{step}.json").write_text(
+                json.dumps({"step": step, "fid_inception": fid})
+            )
+    runs = f"--run_dir={tmp_path / 'a'},{tmp_path / 'b'}"
+    output = tmp_path / "curves.png"
+    done = _plot(runs, "--evaluations={run}/fid/*.json", "--run_labels=x,x", f"--output={output}")
+    assert done.returncode == 0, done.stderr[-2000:]
+    rows = [line.split() for line in done.stdout.splitlines()[1:5]]
+    assert rows == [
+        ["10", "0.50", "50", str(tmp_path / "a")],
+        ["20", "1.00", "40", str(tmp_path / "a")],
+        ["10", "1.00", "48", str(tmp_path / "b")],
+        ["20", "2.00", "39", str(tmp_path / "b")],
+    ]
+    assert output.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # Without {run} nothing says whose evaluations a pattern names; labels must match runs.
+    for flags, message in (
+        ([f"--evaluations={tmp_path}/a/fid/*.json"], "must contain {run}"),
+        (["--evaluations={run}/fid/*.json", "--run_labels=x"], "names 1 runs but --run_dir"),
+    ):
+        done = _plot(runs, *flags, f"--output={tmp_path / 'c.png'}")
+        assert done.returncode == 1 and message in done.stderr, done.stderr[-2000:]
+        assert "Received:" in done.stderr
+        assert not (tmp_path / "c.png").exists()
