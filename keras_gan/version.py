@@ -1,3 +1,3 @@
 """The package version, read by setup.py and exposed as keras_gan.__version__."""
 
-__version__ = "0.25.1"
+__version__ = "0.25.2"
