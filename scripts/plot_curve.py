@@ -63,6 +63,8 @@ def main(argv):
     if output.suffix != ".png":
         _error(f"--output must name a .png file. Received: --output={output}")
     runs = _RUN_DIR.value
+    if not runs or not all(runs):
+        _error(f"--run_dir must name one or more runs. Received: --run_dir={runs}")
     several = len(runs) > 1
     if several and not all("{run}" in pattern for pattern in _EVALUATIONS.value):
         _error(

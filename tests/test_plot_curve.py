@@ -139,6 +139,7 @@ def test_several_runs_are_drawn_side_by_side_each_with_its_own_evaluations(tmp_p
     for flags, message in (
         ([f"--evaluations={tmp_path}/a/fid/*.json"], "must contain {run}"),
         (["--evaluations={run}/fid/*.json", "--run_labels=x"], "names 1 runs but --run_dir"),
+        (["--evaluations={run}/fid/*.json", "--run_dir=,"], "must name one or more runs"),
     ):
         done = _plot(runs, *flags, f"--output={tmp_path / 'c.png'}")
         assert done.returncode == 1 and message in done.stderr, done.stderr[-2000:]
